@@ -1,0 +1,29 @@
+"""One JSON error shape for the whole API (HackSoft's approach).
+
+Django's ValidationError, PermissionDenied and Http404 are mapped to DRF's
+exceptions so every error body reads ``{"message": ..., "extra": {...}}``.
+"""
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("对象不存在或无权访问。")
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied("没有权限执行此操作。")
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return response
+    if isinstance(exc.detail, (list, dict)):
+        response.data = {"message": "提交的数据有误。", "extra": {"fields": response.data}}
+    else:
+        response.data = {"message": str(exc.detail), "extra": {}}
+    return response

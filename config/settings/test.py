@@ -1,0 +1,28 @@
+"""Settings for the test suite.
+
+TEST_DATABASE_URL / CELERY_BROKER_URL come from scripts/test.sh: unset means
+SQLite and eager jobs; set (as in CI) means PostgreSQL and a real Redis broker.
+"""
+import tempfile
+
+import dj_database_url
+
+from .base import *  # noqa: F401,F403
+from .base import env_str
+
+SECRET_KEY = "test-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+_test_db = env_str("TEST_DATABASE_URL")
+if _test_db:
+    DATABASES = {"default": dj_database_url.parse(_test_db)}
+
+# Unit tests always run jobs eagerly; the worker tests (tests/test_worker.py)
+# start a real worker against CELERY_BROKER_URL themselves.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,1 @@
+# Report rendering arrives with the reports issue.

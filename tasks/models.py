@@ -1,0 +1,1 @@
+# Tasks, assignments and supervision arrive with the organization issue.

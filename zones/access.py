@@ -1,0 +1,87 @@
+"""The one permission choke point.
+
+Views, API views and admin pages ask here, and nowhere else, whether a user
+may see or act on a zone. Objects a user may not see answer 404 (their
+existence is not revealed); objects a user may see but not change answer 403.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, Zone
+
+Role = Membership.Role
+
+
+class ZoneAction(str, Enum):
+    VIEW = "view"
+    RECOMPUTE_SCORES = "recompute_scores"
+
+
+# Which roles may do what on a zone they can see.
+_ACTION_ROLES: dict[ZoneAction, frozenset[str]] = {
+    ZoneAction.VIEW: frozenset({Role.OFFICE, Role.LIAISON, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.RECOMPUTE_SCORES: frozenset({Role.OFFICE}),
+}
+
+
+def _province_q(province_ids: list[int]) -> Q:
+    # Regions are at most three levels deep: province → city → county.
+    return (
+        Q(region_id__in=province_ids)
+        | Q(region__parent_id__in=province_ids)
+        | Q(region__parent__parent_id__in=province_ids)
+    )
+
+
+def _memberships(user) -> list[Membership]:
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user))
+        user._portal_memberships = cached
+    return cached
+
+
+def zones_visible_to(user) -> QuerySet[Zone]:
+    if not user.is_authenticated or not user.is_active:
+        return Zone.objects.none()
+    if user.is_superuser:
+        return Zone.objects.all()
+    memberships = _memberships(user)
+    zone_ids = [m.zone_id for m in memberships if m.zone_id]
+    province_ids = [m.province_id for m in memberships if m.role == Role.PROVINCIAL_REVIEWER]
+    query = Q(pk__in=zone_ids)
+    if province_ids:
+        query |= _province_q(province_ids)
+    return Zone.objects.filter(query)
+
+
+def zone_roles(user, zone: Zone) -> set[str]:
+    """The roles a user holds on a zone (province reviewers by the zone's province)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    memberships = _memberships(user)
+    roles = {m.role for m in memberships if m.zone_id == zone.pk}
+    if any(m.role == Role.PROVINCIAL_REVIEWER and m.province_id == zone.region.province.pk for m in memberships):
+        roles.add(Role.PROVINCIAL_REVIEWER)
+    return roles
+
+
+def zone_can(user, zone: Zone, action: ZoneAction) -> bool:
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return bool(zone_roles(user, zone) & _ACTION_ROLES[action])
+
+
+def zone_get_for_user(user, zone_id: int, action: ZoneAction = ZoneAction.VIEW) -> Zone:
+    """The zone if ``user`` may do ``action`` on it; 404 if unseen, 403 if seen but not allowed."""
+    zone = zones_visible_to(user).select_related("region__parent__parent", "system").filter(pk=zone_id).first()
+    if zone is None:
+        raise Http404("创建对象不存在或无权访问。")
+    if not zone_can(user, zone, action):
+        raise PermissionDenied("没有权限执行此操作。")
+    return zone

@@ -224,6 +224,23 @@ class Judgement(models.Model):
     def __str__(self) -> str:
         return f"{self.zone} {self.scoring_item.code}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.scoring_item_id:
+            return
+        item = self.scoring_item
+        if not item.is_judged:
+            raise ValidationError({"scoring_item": f"评分项“{item.code}”由系统按数据自动计算,不能人工评分。"})
+        if self.zone_id and self.zone.system_id != item.indicator.system_id:
+            raise ValidationError({"scoring_item": "评分项不属于该创建对象所采用的指标体系。"})
+        if item.rule_type == RuleType.ANY_ONE:
+            count = len(item.params.get("options", []))
+            if any(not isinstance(o, int) or not 1 <= o <= count for o in self.options or []):
+                raise ValidationError({"options": f"情形序号应在 1–{count} 之间。"})
+        elif self.points is not None and not 0 <= self.points <= item.points:
+            raise ValidationError({"points": f"得分应在 0 到 {item.points.normalize()} 分之间。"})
+
 
 class ScoreSnapshot(models.Model):
     """A computed score of a zone at one moment, kept as it was computed."""

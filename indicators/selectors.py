@@ -178,3 +178,36 @@ def zone_score(*, zone):
     from .scoring import score
 
     return score(system_spec_for(system=zone.system), zone_facts(zone=zone))
+
+
+def indicator_system_tree(*, system: IndicatorSystem) -> list[Indicator]:
+    """Level-1 indicators with ``.nodes`` (children) and level-3 ``.items`` (scoring items) attached: 2 queries."""
+    indicators = list(system.indicators.order_by("position"))
+    items_by_indicator: dict[int, list[ScoringItem]] = defaultdict(list)
+    for item in ScoringItem.objects.filter(indicator__system=system).order_by("position", "id"):
+        items_by_indicator[item.indicator_id].append(item)
+    by_parent: dict[int | None, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        indicator.nodes = by_parent[indicator.id]
+        indicator.items = items_by_indicator[indicator.id]
+        by_parent[indicator.parent_id].append(indicator)
+    return by_parent[None]
+
+
+def score_tree(*, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored result's dimensions with each item node replaced by the full item (explanation, subs)."""
+    items = {item["code"]: item for item in result.get("items", [])}
+
+    def node(raw: dict[str, Any]) -> dict[str, Any]:
+        if "children" not in raw:
+            item = dict(items.get(raw["code"], raw))
+            item["ratio"] = _ratio(item)
+            return item
+        return {**raw, "ratio": _ratio(raw), "children": [node(child) for child in raw["children"]]}
+
+    return [node(dim) for dim in result.get("dimensions", [])]
+
+
+def _ratio(node: dict[str, Any]) -> int:
+    """Points as a whole percentage of the maximum, for bars and colours."""
+    return round(100 * node["points"] / node["max"]) if node.get("max") else 0

@@ -20,12 +20,16 @@ Role = Membership.Role
 class ZoneAction(str, Enum):
     VIEW = "view"
     RECOMPUTE_SCORES = "recompute_scores"
+    EDIT_DATA = "edit_data"
+    JUDGE = "judge"
 
 
 # Which roles may do what on a zone they can see.
 _ACTION_ROLES: dict[ZoneAction, frozenset[str]] = {
     ZoneAction.VIEW: frozenset({Role.OFFICE, Role.LIAISON, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER}),
     ZoneAction.RECOMPUTE_SCORES: frozenset({Role.OFFICE}),
+    ZoneAction.EDIT_DATA: frozenset({Role.OFFICE}),
+    ZoneAction.JUDGE: frozenset({Role.OFFICE, Role.EVALUATOR}),
 }
 
 
@@ -85,3 +89,19 @@ def zone_get_for_user(user, zone_id: int, action: ZoneAction = ZoneAction.VIEW) 
     if not zone_can(user, zone, action):
         raise PermissionDenied("没有权限执行此操作。")
     return zone
+
+
+def zones_where(user, action: ZoneAction) -> QuerySet[Zone]:
+    """The zones on which ``user`` may do ``action`` (for admin lists and form choices)."""
+    if not user.is_authenticated or not user.is_active:
+        return Zone.objects.none()
+    if user.is_superuser:
+        return Zone.objects.all()
+    roles = _ACTION_ROLES[action]
+    zone_ids = [m.zone_id for m in _memberships(user) if m.zone_id and m.role in roles]
+    query = Q(pk__in=zone_ids)
+    if Role.PROVINCIAL_REVIEWER in roles:
+        province_ids = [m.province_id for m in _memberships(user) if m.role == Role.PROVINCIAL_REVIEWER]
+        if province_ids:
+            query |= _province_q(province_ids)
+    return Zone.objects.filter(query)

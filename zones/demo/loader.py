@@ -1,0 +1,143 @@
+"""The demo: 三明市 (福建省, 东部) creating a 全国 zone, with 演示数据 and an account per role.
+
+Idempotent: running it again leaves one demo zone with the same data. The
+figures come from ``indicators/examples/zone-input.json`` — the same file the
+README uses for ``score_zone --input`` — so the demo zone and the example file
+score the same.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from evidence.models import DataValue, OperatorEntry, OutcomeEntry
+from indicators.models import IndicatorSystem, Judgement, Metric, ScoringItem
+
+from ..models import Membership, Region, Unit, Zone
+from ..regions import category_for_province
+from .units import COUNTIES, UNITS
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "indicators" / "examples" / "zone-input.json"
+DEMO_PASSWORD = "Demo@2024!"
+DEMO_SOURCE = "演示数据"
+
+Role = Membership.Role
+# username, display name, role, unit short name (liaison only)
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("office", "市创建办工作人员(演示)", Role.OFFICE, None),
+    ("liaison", "市商务局联络员(演示)", Role.LIAISON, "商务局"),
+    ("expert", "评审专家(演示)", Role.EVALUATOR, None),
+    ("province", "福建省评审人员(演示)", Role.PROVINCIAL_REVIEWER, None),
+    ("sysadmin", "系统管理员(演示)", Role.SYSTEM_ADMIN, None),
+    ("secadmin", "安全管理员(演示)", Role.SECURITY_ADMIN, None),
+    ("auditor", "审计管理员(演示)", Role.AUDIT_ADMIN, None),
+)
+
+
+def _region_tree() -> tuple[Region, Region]:
+    province, _ = Region.objects.get_or_create(
+        name="福建省", parent=None, defaults={"level": Region.Level.PROVINCE, "category": category_for_province("福建省")}
+    )
+    city, _ = Region.objects.get_or_create(
+        name="三明市", parent=province, defaults={"level": Region.Level.CITY, "category": province.category}
+    )
+    for county in COUNTIES:
+        Region.objects.get_or_create(
+            name=county, parent=city, defaults={"level": Region.Level.COUNTY, "category": province.category}
+        )
+    return province, city
+
+
+def _load_figures(zone: Zone, data: dict, user) -> None:
+    metrics = {m.key: m for m in Metric.objects.all()}
+    rows: dict[tuple[str, int], dict] = {}
+    for field in ("values", "published_growth"):
+        target = "value" if field == "values" else "published_growth"
+        for key, by_year in (data.get(field) or {}).items():
+            for year, value in by_year.items():
+                rows.setdefault((key, int(year)), {})[target] = Decimal(str(value))
+    DataValue.objects.filter(zone=zone).delete()
+    DataValue.objects.bulk_create(
+        DataValue(zone=zone, metric=metrics[key], year=year, source=DEMO_SOURCE, updated_by=user, **fields)
+        for (key, year), fields in sorted(rows.items())
+    )
+    lists = data.get("lists") or {}
+    OperatorEntry.objects.filter(zone=zone).delete()
+    OperatorEntry.objects.bulk_create(
+        OperatorEntry(
+            zone=zone, name=r["name"], credit_code=r["credit_code"], year=r["year"],
+            annual_sales=Decimal(str(r["annual_sales"])),
+        )
+        for r in lists.get("operators") or []
+    )
+    OutcomeEntry.objects.filter(zone=zone).delete()
+    OutcomeEntry.objects.bulk_create(
+        OutcomeEntry(zone=zone, title=r["title"], kind=r["kind"], issued_on=date.fromisoformat(r["issued_on"]))
+        for r in lists.get("outcomes") or []
+    )
+    items = {i.code: i for i in ScoringItem.objects.filter(indicator__system=zone.system)}
+    Judgement.objects.filter(zone=zone).delete()
+    Judgement.objects.bulk_create(
+        Judgement(
+            zone=zone,
+            scoring_item=items[code],
+            points=Decimal(str(j["points"])) if j.get("points") is not None else (
+                items[code].points if j.get("options") else None
+            ),
+            options=j.get("options") or [],
+            comment=j.get("comment", ""),
+            judged_by=user,
+        )
+        for code, j in (data.get("judgements") or {}).items()
+    )
+
+
+@transaction.atomic
+def demo_load(*, system_code: str = "CN-2024") -> Zone:
+    system = IndicatorSystem.objects.get(code=system_code)
+    data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
+    province, city = _region_tree()
+    years = data["reference_years"]
+    zone, _ = Zone.objects.update_or_create(
+        name="三明市",
+        defaults={
+            "region": city,
+            "tier": Zone.Tier.NATIONAL,
+            "system": system,
+            "region_category": city.category,
+            "reference_year_1": years[0],
+            "reference_year_2": years[1],
+        },
+    )
+    units = {}
+    for name, short, kind in UNITS:
+        units[short], _ = Unit.objects.update_or_create(zone=zone, name=name, defaults={"short_name": short, "kind": kind})
+
+    User = get_user_model()
+    office_user = None
+    for username, display, role, unit_short in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(username=username, defaults={"full_name": display})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.full_name = display
+        # 系统管理员 manages accounts and configuration in the admin site.
+        user.is_staff = role in (Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+        user.is_superuser = role == Role.SYSTEM_ADMIN
+        user.save()
+        scope = {"zone": None, "unit": None, "province": None}
+        if role in (Role.OFFICE, Role.EVALUATOR):
+            scope["zone"] = zone
+        elif role == Role.LIAISON:
+            scope.update(zone=zone, unit=units[unit_short])
+        elif role == Role.PROVINCIAL_REVIEWER:
+            scope["province"] = province
+        Membership.objects.get_or_create(user=user, role=role, **scope)
+        if role == Role.OFFICE:
+            office_user = user
+    _load_figures(zone, data, office_user)
+    return zone

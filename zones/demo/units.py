@@ -1,0 +1,41 @@
+"""三明市's member units (附件1 of the 三明市 plan) — units and titles only, never names."""
+
+# (full name, short name, kind)
+UNITS: tuple[tuple[str, str, str], ...] = (
+    ("三明市委网信办", "网信办", "department"),
+    ("三明市发展和改革委员会", "发改委", "department"),
+    ("三明市工业和信息化局", "工信局", "department"),
+    ("三明市公安局", "公安局", "department"),
+    ("三明市财政局", "财政局", "department"),
+    ("三明市人力资源和社会保障局", "人社局", "department"),
+    ("三明市农业农村局", "农业农村局", "department"),
+    ("三明市商务局", "商务局", "department"),
+    ("三明市市场监督管理局", "市场监管局", "department"),
+    ("三明市文化和旅游局", "文旅局", "department"),
+    ("三明市司法局", "司法局", "department"),
+    ("三明市统计局", "统计局", "department"),
+    ("三明市林业局", "林业局", "department"),
+    ("三明市金融监管局", "金融监管局", "department"),
+    ("三明市行政服务中心管委会", "行政服务中心管委会", "department"),
+    ("三明市供销合作社", "供销社", "department"),
+    ("三明市数字福建政务服务中心", "数政中心", "department"),
+    ("三明市交通运输局", "交通运输局", "department"),
+    ("国家税务总局三明市税务局", "税务局", "vertical"),
+    ("三明海关", "三明海关", "vertical"),
+    ("三明市邮政管理局", "邮政管理局", "vertical"),
+    ("中国人民银行三明市分行", "人行三明市分行", "vertical"),
+    ("国家金融监督管理总局三明监管分局", "三明金融监管分局", "vertical"),
+    ("三元区人民政府", "三元区", "county_government"),
+    ("沙县区人民政府", "沙县区", "county_government"),
+    ("永安市人民政府", "永安市", "county_government"),
+    ("明溪县人民政府", "明溪县", "county_government"),
+    ("清流县人民政府", "清流县", "county_government"),
+    ("宁化县人民政府", "宁化县", "county_government"),
+    ("建宁县人民政府", "建宁县", "county_government"),
+    ("泰宁县人民政府", "泰宁县", "county_government"),
+    ("将乐县人民政府", "将乐县", "county_government"),
+    ("尤溪县人民政府", "尤溪县", "county_government"),
+    ("大田县人民政府", "大田县", "county_government"),
+)
+
+COUNTIES = tuple(short for _name, short, kind in UNITS if kind == "county_government")

@@ -36,12 +36,38 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The category defaults from the province by the traditional division;
+        # cities and counties inherit it. It stays editable.
+        if not self.category:
+            from .regions import category_for_province
+
+            if self.parent_id is None:
+                self.category = category_for_province(self.name) or ""
+            else:
+                self.category = self.parent.category
+        super().save(*args, **kwargs)
+
     @property
     def province(self) -> "Region":
         region = self
         while region.parent_id is not None:
             region = region.parent
         return region
+
+
+def _default_reference_year_1() -> int:
+    return _latest_full_year() - 1
+
+
+def _default_reference_year_2() -> int:
+    return _latest_full_year()
+
+
+def _latest_full_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year - 1
 
 
 class Zone(models.Model):
@@ -57,9 +83,13 @@ class Zone(models.Model):
     system = models.ForeignKey(
         "indicators.IndicatorSystem", verbose_name="评估指标体系", on_delete=models.PROTECT, related_name="zones"
     )
-    region_category = models.CharField("东中西部", max_length=10, choices=RegionCategory.choices)
-    reference_year_1 = models.PositiveSmallIntegerField("参考年度一")
-    reference_year_2 = models.PositiveSmallIntegerField("参考年度二")
+    region_category = models.CharField(
+        "东中西部", max_length=10, choices=RegionCategory.choices, blank=True, help_text="留空则取所在省份的划分。"
+    )
+    reference_year_1 = models.PositiveSmallIntegerField("参考年度一", default=_default_reference_year_1)
+    reference_year_2 = models.PositiveSmallIntegerField(
+        "参考年度二", default=_default_reference_year_2, help_text="默认为最近两个完整年度。"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -73,6 +103,11 @@ class Zone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.region_category:
+            self.region_category = self.region.category
+        super().save(*args, **kwargs)
 
     @property
     def reference_years(self) -> tuple[int, int]:

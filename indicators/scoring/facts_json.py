@@ -17,12 +17,30 @@ CATEGORIES = {"east": "east", "central": "central", "west": "west", "东部": "e
 
 def _num(value: Any, where: str, errors: list[str]) -> Decimal | None:
     try:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise InvalidOperation
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise InvalidOperation
+        return number
     except (InvalidOperation, ValueError):
         errors.append(f"{where}:“{value}”不是数字")
         return None
+
+
+def _rows(raw: Any, where: str, errors: list[str]) -> list[Mapping[str, Any]]:
+    if raw in (None, []):
+        return []
+    if not isinstance(raw, list):
+        errors.append(f"{where} 应为列表")
+        return []
+    rows = []
+    for i, row in enumerate(raw, 1):
+        if isinstance(row, Mapping):
+            rows.append(row)
+        else:
+            errors.append(f"{where} 第{i}条应为对象")
+    return rows
 
 
 def _series(raw: Any, name: str, errors: list[str]) -> dict[tuple[str, int], Decimal]:
@@ -66,15 +84,18 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
     benchmarks = _series(data.get("benchmarks"), "benchmarks", errors)
 
     lists = data.get("lists") or {}
+    if not isinstance(lists, Mapping):
+        errors.append("lists 应为 {\"operators\": [...], \"outcomes\": [...]}")
+        lists = {}
     operators = []
-    for i, row in enumerate(lists.get("operators") or [], 1):
+    for i, row in enumerate(_rows(lists.get("operators"), "lists.operators", errors), 1):
         sales = _num(row.get("annual_sales"), f"lists.operators 第{i}条 annual_sales", errors)
         if not isinstance(row.get("year"), int):
             errors.append(f"lists.operators 第{i}条:year 应为年度整数")
         elif sales is not None:
             operators.append(OperatorRecord(str(row.get("name", "")), str(row.get("credit_code", "")), row["year"], sales))
     outcomes = []
-    for i, row in enumerate(lists.get("outcomes") or [], 1):
+    for i, row in enumerate(_rows(lists.get("outcomes"), "lists.outcomes", errors), 1):
         issued = None
         if row.get("issued_on"):
             try:
@@ -84,7 +105,11 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
         outcomes.append(OutcomeRecord(str(row.get("title", "")), str(row.get("kind", "")), issued))
 
     judgements = {}
-    for code, row in (data.get("judgements") or {}).items():
+    raw_judgements = data.get("judgements") or {}
+    if not isinstance(raw_judgements, Mapping):
+        errors.append("judgements 应为 {评分项编号: {...}}")
+        raw_judgements = {}
+    for code, row in raw_judgements.items():
         if not isinstance(row, Mapping):
             errors.append(f"judgements.{code} 应为对象")
             continue

@@ -38,11 +38,21 @@ def plain(value: Decimal | int | float | str) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
-def fmt(value: Decimal, unit: str = "%") -> str:
-    """Rates with two decimals ("12.30%"), other figures as entered ("52学时")."""
-    if unit == "%":
-        return f"{value.quantize(Decimal('0.01'))}%"
-    return f"{plain(value)}{unit}"
+def fmt(value: Decimal, unit: str = "%", against: tuple[Any, ...] = ()) -> str:
+    """Rates with two decimals ("12.30%"), other figures as entered ("52学时").
+
+    ``against`` are the figures the value is compared with: where two decimals
+    would make the value look equal to one of them (14.995 → "15.00"), more
+    decimals are shown so the explanation never contradicts the verdict.
+    """
+    if unit != "%":
+        return f"{plain(value)}{unit}"
+    others = [Decimal(str(a)) for a in against if a is not None]
+    for places in ("0.01", "0.0001", "0.000001"):
+        shown = value.quantize(Decimal(places))
+        if not any(shown == other != value for other in others):
+            return f"{shown}%"
+    return f"{plain(value)}%"
 
 
 def fmt_bound(value: Any, unit: str = "%") -> str:

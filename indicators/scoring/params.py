@@ -41,13 +41,12 @@ OUTCOME_KINDS = {"law", "rule", "normative", "standard"}
 
 
 def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         return False
     try:
-        Decimal(str(value))
+        return Decimal(str(value)).is_finite()
     except (InvalidOperation, ValueError):
         return False
-    return True
 
 
 def _figure_errors(figure: Any, where: str) -> list[str]:
@@ -66,7 +65,7 @@ def _figure_errors(figure: Any, where: str) -> list[str]:
 
 
 def _op_errors(op: Any, where: str) -> list[str]:
-    return [] if op in OPS else [f"{where} 的 op 应为 \">\"(超过/大于/高于)或 \">=\"(达到/不低于/以上)"]
+    return [] if isinstance(op, str) and op in OPS else [f"{where} 的 op 应为 \">\"(超过/大于/高于)或 \">=\"(达到/不低于/以上)"]
 
 
 def _bands_errors(bands: Any, where: str) -> list[str]:
@@ -122,6 +121,8 @@ def validate_params(rule_type: str, params: Any) -> list[str]:
     if rule_type == "qualifying_count":
         errors = [] if params.get("list") == "operators" else ["list 应为 operators"]
         errors += _op_errors(params.get("op"), "规则") + _bands_errors(params.get("bands"), "规则")
+        if params.get("unit") not in (None, "万元"):
+            errors.append("unit 应为 万元")
         thresholds = params.get("thresholds")
         if not isinstance(thresholds, Mapping) or any(not _is_number(thresholds.get(c)) for c in REGION_CATEGORIES):
             errors.append("thresholds 需要 east、central、west 三个数值")
@@ -129,7 +130,12 @@ def validate_params(rule_type: str, params: Any) -> list[str]:
     if rule_type == "capped_count":
         errors = [] if params.get("list") == "outcomes" else ["list 应为 outcomes"]
         kinds = params.get("kinds")
-        if not isinstance(kinds, list) or not kinds or not set(kinds) <= OUTCOME_KINDS:
+        if (
+            not isinstance(kinds, list)
+            or not kinds
+            or not all(isinstance(k, str) for k in kinds)
+            or not set(kinds) <= OUTCOME_KINDS
+        ):
             errors.append("kinds 应为 law、rule、normative、standard 中的若干项")
         for key in ("points_each", "cap"):
             if not _is_number(params.get(key)):

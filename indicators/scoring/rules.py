@@ -38,9 +38,9 @@ def _result(item: ScoringItemSpec, points: Decimal, explanation: str, missing: t
     )
 
 
-def _describe(figure: Figure) -> str:
+def _describe(figure: Figure, *against: Any) -> str:
     note = f"({figure.note})" if figure.note else ""
-    return f"{figure.label} {fmt(figure.value, figure.unit)}{note}"
+    return f"{figure.label} {fmt(figure.value, figure.unit, against)}{note}"
 
 
 def _missing_text(missing: tuple[str, ...]) -> str:
@@ -85,9 +85,11 @@ def yearly_vs_benchmark(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mappin
         bench = Decimal(bench)
         if passes(figure.value, params["op"], bench):
             total += per_year
-            parts.append(f"{year}年 本地{_describe(figure)} {yes}{facts.benchmark_scope} {fmt(bench)},得{_points(per_year)}")
+            parts.append(
+                f"{year}年 本地{_describe(figure, bench)} {yes}{facts.benchmark_scope} {fmt(bench)},得{_points(per_year)}"
+            )
         else:
-            parts.append(f"{year}年 本地{_describe(figure)} {no}{facts.benchmark_scope} {fmt(bench)},不得分")
+            parts.append(f"{year}年 本地{_describe(figure, bench)} {no}{facts.benchmark_scope} {fmt(bench)},不得分")
     return _result(item, total, ";".join(parts) + f"。合计{_points(min(total, item.points))}。", tuple(missing))
 
 
@@ -106,9 +108,9 @@ def yearly_vs_series(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[s
             continue
         if passes(left.value, params["op"], right.value):
             total += per_year
-            parts.append(f"{year}年 {_describe(left)} {yes}{_describe(right)},得{_points(per_year)}")
+            parts.append(f"{year}年 {_describe(left, right.value)} {yes}{_describe(right, left.value)},得{_points(per_year)}")
         else:
-            parts.append(f"{year}年 {_describe(left)} {no}{_describe(right)},不得分")
+            parts.append(f"{year}年 {_describe(left, right.value)} {no}{_describe(right, left.value)},不得分")
     return _result(item, total, ";".join(parts) + f"。合计{_points(min(total, item.points))}。", tuple(missing))
 
 
@@ -118,12 +120,14 @@ def ratio_bands(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, M
     if not figure.ok:
         return _result(item, ZERO, f"{year}年 {_missing_text(figure.missing)},得0分。", figure.missing)
     points, band = _band_points(figure.value, item.params["bands"])
+    bounds = tuple(b[k] for b in item.params["bands"] for k in ("min", "max") if b.get(k) is not None)
+    shown = fmt(figure.value, "%", bounds)
     if band is None:
         lowest = min(item.params["bands"], key=lambda b: Decimal(str(b["min"])))
-        text = f"{year}年 {figure.label} 为 {fmt(figure.value)},低于 {fmt_bound(lowest['min'])},不得分。"
+        text = f"{year}年 {figure.label} 为 {shown},低于 {fmt_bound(lowest['min'])},不得分。"
     else:
         text = (
-            f"{year}年 {figure.label} 为 {fmt(figure.value)},"
+            f"{year}年 {figure.label} 为 {shown},"
             f"在 {_band_text(band, '%')} 区间(均含本数),得{_points(points)}。"
         )
     return _result(item, points, text)
@@ -139,6 +143,8 @@ def _money(wan: Decimal) -> str:
 def qualifying_count(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, MetricSpec]) -> SubResult:
     params = item.params
     category = facts.region_category
+    if category not in params["thresholds"]:
+        return _result(item, ZERO, "未设定创建对象的东中西部划分,得0分。", ("东中西部划分",))
     threshold = Decimal(str(params["thresholds"][category]))
     yes, _no = OPS[params["op"]]
     years = sorted(facts.reference_years)
@@ -195,7 +201,7 @@ def _conditions(
         yes, no = OPS[cond["op"]]
         ok = passes(figure.value, cond["op"], bound)
         all_pass &= ok
-        parts.append(f"{_describe(figure)} {yes if ok else no}{bound_text}")
+        parts.append(f"{_describe(figure, bound)} {yes if ok else no}{bound_text}")
     if missing:
         text = f"{year}年 {_missing_text(tuple(dict.fromkeys(missing)))},得0分。"
         return _result(item, ZERO, text, tuple(missing))

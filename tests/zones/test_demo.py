@@ -1,0 +1,49 @@
+"""The demo: 三明市 with its units, 演示数据 and an account per role, scored end to end."""
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from indicators.models import ScoreSnapshot
+from indicators.selectors import zone_score
+from zones.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD
+from zones.models import Membership, Unit, Zone
+
+pytestmark = pytest.mark.django_db
+
+
+def load(standard):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    return Zone.objects.select_related("system", "region__parent").get(name="三明市")
+
+
+def test_demo_zone_is_sanming_national_east(standard):
+    zone = load(standard)
+    assert zone.region.parent.name == "福建省" and zone.region_category == "east"
+    assert zone.tier == Zone.Tier.NATIONAL and zone.system.code == "CN-2024"
+    assert Unit.objects.filter(zone=zone, kind="county_government").count() == 11
+    assert Unit.objects.filter(zone=zone, short_name="市场监管局").exists()
+
+
+def test_demo_scores_the_hand_computed_total_from_the_database(standard, django_capture_on_commit_callbacks):
+    """Same figures as indicators/examples/zone-input.json, whose hand computation
+    (83.5 = 12.5 + 24.5 + 18 + 14 + 14.5) is tabulated in test_score_zone_command.py."""
+    with django_capture_on_commit_callbacks(execute=True):
+        zone = load(standard)
+    result = zone_score(zone=zone)
+    assert result.total == Decimal("83.5")
+    assert [d.points for d in result.dimensions] == [Decimal(x) for x in ("12.5", "24.5", "18", "14", "14.5")]
+    snapshot = ScoreSnapshot.objects.get(zone=zone)  # load_demo queues a computation
+    assert snapshot.status == ScoreSnapshot.Status.DONE and Decimal(str(snapshot.result["total"])) == Decimal("83.5")
+
+
+def test_demo_has_an_account_per_role_and_is_idempotent(standard):
+    load(standard)
+    load(standard)
+    assert Zone.objects.filter(name="三明市").count() == 1
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Membership.Role.values)
+    for username, *_ in DEMO_ACCOUNTS:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    assert Membership.objects.count() == len(DEMO_ACCOUNTS)

@@ -18,7 +18,7 @@ WITH_BROWSER="${SETUP_BROWSER:-0}"
 for arg in "$@"; do
   case "$arg" in
     --browser) WITH_BROWSER=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option: $arg" >&2; exit 2 ;;
   esac
 done

@@ -1,4 +1,5 @@
 """Shared set-up for benchmark scripts: a throw-away SQLite database, migrated."""
+
 import os
 import sys
 import tempfile

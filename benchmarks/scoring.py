@@ -4,6 +4,7 @@ Prints (targets from the foundation issue):
 - time and number of queries to score one zone from the database (≤ 15 queries, < 50 ms);
 - time to score 1,000 zones from the database (< 30 s), and the pure engine alone.
 """
+
 import argparse
 import os
 import statistics

@@ -3,6 +3,7 @@
 Django's ValidationError, PermissionDenied and Http404 are mapped to DRF's
 exceptions so every error body reads ``{"message": ..., "extra": {...}}``.
 """
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404

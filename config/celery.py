@@ -3,6 +3,7 @@
 Jobs live in ``<app>/jobs.py`` (not ``tasks.py``: the project has an app called
 ``tasks``), hence ``related_name="jobs"``.
 """
+
 import os
 
 from celery import Celery

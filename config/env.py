@@ -3,6 +3,7 @@
 Every setting that can change between machines comes from here, so a reader
 can see at a glance what the deployment may configure (see .env.example).
 """
+
 import os
 from pathlib import Path
 

@@ -57,7 +57,9 @@ class IndicatorSystemAdmin(FrozenWhenPublished, admin.ModelAdmin):
         stamp = timezone.localtime().strftime("%Y%m%d%H%M")
         for system in queryset:
             try:
-                new = indicator_system_revise(system=system, code=f"{system.code}-R{stamp}", version=f"{system.version}-修订")
+                new = indicator_system_revise(
+                    system=system, code=f"{system.code}-R{stamp}", version=f"{system.version}-修订"
+                )
             except ValidationError as exc:
                 self.message_user(request, f"{system.code}:{'; '.join(exc.messages)}", level=messages.ERROR)
             else:
@@ -114,9 +116,9 @@ class JudgementAdmin(ZoneScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "scoring_item":
-            kwargs["queryset"] = ScoringItem.objects.filter(rule_type__in=["checklist", "expert", "any_one"]).select_related(
-                "indicator"
-            )
+            kwargs["queryset"] = ScoringItem.objects.filter(
+                rule_type__in=["checklist", "expert", "any_one"]
+            ).select_related("indicator")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -1,4 +1,5 @@
 """API: one view per operation, nested serializers, access via zones.access."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response

@@ -3,6 +3,7 @@
 URL names for the lead to wire: ``system_export_xlsx`` (GET, ``system_id``) and
 ``system_import`` (GET form, POST upload).
 """
+
 from __future__ import annotations
 
 import io

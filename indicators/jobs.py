@@ -1,4 +1,5 @@
 """Celery jobs of the indicators app. Jobs take ids and call one service."""
+
 from celery import shared_task
 from django.db import OperationalError
 

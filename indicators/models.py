@@ -54,7 +54,9 @@ class Indicator(models.Model):
         QUANT_QUAL = "quant_qual", "定量+定性"
         QUAL_QUANT = "qual_quant", "定性+定量"
 
-    system = models.ForeignKey(IndicatorSystem, verbose_name="指标体系", on_delete=models.CASCADE, related_name="indicators")
+    system = models.ForeignKey(
+        IndicatorSystem, verbose_name="指标体系", on_delete=models.CASCADE, related_name="indicators"
+    )
     parent = models.ForeignKey(
         "self", verbose_name="上级指标", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -102,7 +104,9 @@ JUDGED_RULE_TYPES = frozenset({RuleType.CHECKLIST, RuleType.ANY_ONE, RuleType.EX
 class ScoringItem(models.Model):
     """A sub-criterion of a third-level indicator, scored by one rule."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name="三级指标", on_delete=models.CASCADE, related_name="scoring_items")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="三级指标", on_delete=models.CASCADE, related_name="scoring_items"
+    )
     code = models.CharField("编号", max_length=20, help_text="如 11.1;只有一个评分项的指标与指标编号相同。")
     label = models.TextField("评分标准")
     points = models.DecimalField("分值", max_digits=6, decimal_places=2)
@@ -172,7 +176,11 @@ class Benchmark(models.Model):
     """A comparison figure: national (region empty) or one province's."""
 
     region = models.ForeignKey(
-        "zones.Region", verbose_name="范围(省份)", null=True, blank=True, on_delete=models.CASCADE,
+        "zones.Region",
+        verbose_name="范围(省份)",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text="为空表示全国。",
     )
     metric = models.ForeignKey(Metric, verbose_name="统计指标", on_delete=models.CASCADE, related_name="benchmarks")
@@ -204,12 +212,21 @@ class Judgement(models.Model):
     """A person's judgement of one judged sub-criterion for one zone."""
 
     zone = models.ForeignKey("zones.Zone", verbose_name="创建对象", on_delete=models.CASCADE, related_name="judgements")
-    scoring_item = models.ForeignKey(ScoringItem, verbose_name="评分项", on_delete=models.CASCADE, related_name="judgements")
+    scoring_item = models.ForeignKey(
+        ScoringItem, verbose_name="评分项", on_delete=models.CASCADE, related_name="judgements"
+    )
     points = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
-    options = models.JSONField("符合的情形", default=list, blank=True, help_text="“符合一项即可”类指标:符合的情形序号。")
+    options = models.JSONField(
+        "符合的情形", default=list, blank=True, help_text="“符合一项即可”类指标:符合的情形序号。"
+    )
     comment = models.TextField("评审意见", blank=True)
     judged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="评审人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="评审人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     judged_at = models.DateTimeField("评审时间", auto_now=True)
 
@@ -218,7 +235,9 @@ class Judgement(models.Model):
         verbose_name_plural = "评审意见"
         constraints = [
             models.UniqueConstraint(fields=["zone", "scoring_item"], name="judgement_unique_per_item"),
-            models.CheckConstraint(condition=Q(points__gte=0) | Q(points__isnull=True), name="judgement_points_non_negative"),
+            models.CheckConstraint(
+                condition=Q(points__gte=0) | Q(points__isnull=True), name="judgement_points_non_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,7 +270,9 @@ class ScoreSnapshot(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    zone = models.ForeignKey("zones.Zone", verbose_name="创建对象", on_delete=models.CASCADE, related_name="score_snapshots")
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name="创建对象", on_delete=models.CASCADE, related_name="score_snapshots"
+    )
     system = models.ForeignKey(IndicatorSystem, verbose_name="指标体系", on_delete=models.PROTECT, related_name="+")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.DecimalField("总分", max_digits=6, decimal_places=2, null=True, blank=True)
@@ -259,7 +280,12 @@ class ScoreSnapshot(models.Model):
     result = models.JSONField("评分结果", default=dict, blank=True)
     error = models.TextField("错误信息", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     requested_at = models.DateTimeField("发起时间", auto_now_add=True)
     computed_at = models.DateTimeField("完成时间", null=True, blank=True)

@@ -1,4 +1,5 @@
 """Reads: indicator systems as data, zone facts for the engine, latest scores."""
+
 from __future__ import annotations
 
 from collections import defaultdict

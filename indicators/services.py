@@ -1,4 +1,5 @@
 """Writes for indicator systems, benchmarks, judgements and score snapshots."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -12,9 +13,9 @@ from django.utils import timezone
 from zones.models import Region
 
 from .models import Benchmark, Indicator, IndicatorSystem, Judgement, Metric, ScoreSnapshot, ScoringItem
+from .scoring.engine import rollup_errors
 from .scoring.params import metrics_used, validate_params
 from .scoring.spec import SpecError, system_spec_from_data
-from .scoring.engine import rollup_errors
 
 NATURE_BY_LABEL = {label: value for value, label in Indicator.Nature.choices}
 PUBLISHED_IS_FROZEN = "已发布的指标体系不可修改;如需调整,请基于它创建新版本。"
@@ -69,7 +70,11 @@ def indicator_system_validate_data(*, data: dict[str, Any]) -> list[str]:
 
 @transaction.atomic
 def indicator_system_create_from_data(
-    *, data: dict[str, Any], status: str = IndicatorSystem.Status.DRAFT, user=None, based_on: IndicatorSystem | None = None
+    *,
+    data: dict[str, Any],
+    status: str = IndicatorSystem.Status.DRAFT,
+    user=None,
+    based_on: IndicatorSystem | None = None,
 ) -> IndicatorSystem:
     errors = indicator_system_validate_data(data=data)
     if IndicatorSystem.objects.filter(code=data.get("code")).exists():
@@ -184,8 +189,13 @@ def benchmarks_load(*, rows: list[dict[str, Any]]) -> int:
 
 
 def judgement_set(
-    *, zone, scoring_item: ScoringItem, points: Decimal | None = None, options: list[int] | None = None,
-    comment: str = "", user=None,
+    *,
+    zone,
+    scoring_item: ScoringItem,
+    points: Decimal | None = None,
+    options: list[int] | None = None,
+    comment: str = "",
+    user=None,
 ) -> Judgement:
     """Record a person's judgement of a judged sub-criterion."""
     if not scoring_item.is_judged:

@@ -1,4 +1,5 @@
 """Thin views: check access in zones.access, call one selector or service, render."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +25,9 @@ def system_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def system_detail(request: HttpRequest, system_id: int) -> HttpResponse:
     system = get_object_or_404(IndicatorSystem.objects.select_related("scope"), pk=system_id)
-    return render(request, "indicators/system_detail.html", {"system": system, "tree": indicator_system_tree(system=system)})
+    return render(
+        request, "indicators/system_detail.html", {"system": system, "tree": indicator_system_tree(system=system)}
+    )
 
 
 @login_required

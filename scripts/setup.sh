@@ -32,8 +32,9 @@ log() { printf '==> %s\n' "$*"; }
 PACKAGES=(fonts-wqy-zenhei gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [[ "$WITH_BROWSER" == "1" ]]; then
   # chromium: driven by Playwright in tests/browser; poppler-utils: pdftotext
-  # for tests that read generated PDFs.
-  PACKAGES+=(chromium poppler-utils)
+  # for tests that read generated PDFs; docker-compose: validates
+  # docker-compose.yml in tests/test_compose.py (no Docker engine needed).
+  PACKAGES+=(chromium poppler-utils docker-compose)
 fi
 
 PYTHON="${PYTHON:-}"

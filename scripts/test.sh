@@ -32,6 +32,10 @@ run_stage() {
   fi
 }
 
+# 0. Static checks: lint, and no model change without its migration.
+run_stage "Stage 0: ruff + migrations check" \
+  bash -c ".venv/bin/ruff check . && $PY manage.py makemigrations --check --dry-run"
+
 # 1. SQLite, jobs eager: the embedded default, no services needed.
 run_stage "Stage 1/3: tests on SQLite" \
   env -u TEST_DATABASE_URL -u CELERY_BROKER_URL "$PY" -m pytest -m "not browser" "$@"

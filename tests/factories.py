@@ -1,4 +1,5 @@
 """factory_boy factories shared by every test module."""
+
 import factory
 from django.contrib.auth import get_user_model
 

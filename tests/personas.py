@@ -3,12 +3,12 @@
 Zone A (福建省 三明市, with unit X) is the zone under test; zone B lies in another
 province (浙江省). Every persona belongs to zone A's side unless named "outsider".
 """
+
 import pytest
 from django.core.management import call_command
 
-from zones.models import Membership, Region
-
 from tests.factories import CityFactory, MembershipFactory, ProvinceFactory, UnitFactory, UserFactory, ZoneFactory
+from zones.models import Membership, Region
 
 Role = Membership.Role
 
@@ -47,7 +47,9 @@ def office_a(zone_a):
 
 @pytest.fixture
 def liaison_x(unit_x):
-    return MembershipFactory(user=UserFactory(username="liaison_x"), role=Role.LIAISON, zone=unit_x.zone, unit=unit_x).user
+    return MembershipFactory(
+        user=UserFactory(username="liaison_x"), role=Role.LIAISON, zone=unit_x.zone, unit=unit_x
+    ).user
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 Without the service URLs such tests skip — but when CI is set (scripts/test.sh
 sets the URLs in its PostgreSQL stage) a missing or unreachable service fails.
 """
+
 import os
 import socket
 import subprocess
@@ -53,7 +54,11 @@ def celery_worker(broker: str):
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         yield queue

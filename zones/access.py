@@ -4,9 +4,10 @@ Views, API views and admin pages ask here, and nowhere else, whether a user
 may see or act on a zone. Objects a user may not see answer 404 (their
 existence is not revealed); objects a user may see but not change answer 403.
 """
+
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -17,7 +18,7 @@ from .models import Membership, Zone
 Role = Membership.Role
 
 
-class ZoneAction(str, Enum):
+class ZoneAction(StrEnum):
     VIEW = "view"
     RECOMPUTE_SCORES = "recompute_scores"
     EDIT_DATA = "edit_data"

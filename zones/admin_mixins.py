@@ -1,4 +1,5 @@
 """Admin pages for per-zone data ask zones.access, like every other view."""
+
 from django.contrib import admin
 
 from .access import ZoneAction, zones_where

@@ -1,4 +1,5 @@
 """Settings shared by every environment (local, test, production)."""
+
 import dj_database_url
 
 from config.env import BASE_DIR, env_int, env_list, env_str

@@ -1,4 +1,5 @@
 """Settings for a developer's machine or the embedded demo (runserver)."""
+
 from .base import *  # noqa: F401,F403
 from .base import env_list
 

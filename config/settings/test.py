@@ -3,6 +3,7 @@
 TEST_DATABASE_URL / CELERY_BROKER_URL come from scripts/test.sh: unset means
 SQLite and eager jobs; set (as in CI) means PostgreSQL and a real Redis broker.
 """
+
 import tempfile
 
 import dj_database_url

@@ -4,6 +4,7 @@ A selector gathers a zone's figures into ZoneFacts, ``score`` scores them, and a
 service stores the result. The what-if view, the CLI and the Celery job all
 reuse the same function.
 """
+
 from .engine import rollup_errors, score
 from .types import (
     IndicatorSpec,

@@ -1,4 +1,5 @@
 """Score a zone: sub-criteria → item (capped) → level 2 → level 1 → total."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -12,7 +13,9 @@ from .types import IndicatorSpec, ItemResult, NodeResult, ScoreResult, SubResult
 def score_sub(item, facts: ZoneFacts, metrics) -> SubResult:
     rule = RULES.get(item.rule_type)
     if rule is None or validate_params(item.rule_type, item.params):
-        return SubResult(item.code, item.label, item.rule_type, ZERO, item.points, "评分规则配置有误,得0分。", ("评分规则",))
+        return SubResult(
+            item.code, item.label, item.rule_type, ZERO, item.points, "评分规则配置有误,得0分。", ("评分规则",)
+        )
     return rule(item, facts, metrics)
 
 

@@ -2,6 +2,7 @@
 
 See the README ("评分输入文件") for the format and an example file.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -76,7 +77,9 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
     if category is None:
         errors.append("region_category 应为 东部/中部/西部(或 east/central/west)")
     years = data.get("reference_years")
-    if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years) and years[0] < years[1]):
+    if not (
+        isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years) and years[0] < years[1]
+    ):
         errors.append("reference_years 应为两个递增的年度,如 [2023, 2024]")
         years = [0, 1]
     values = _series(data.get("values"), "values", errors)
@@ -85,7 +88,7 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
 
     lists = data.get("lists") or {}
     if not isinstance(lists, Mapping):
-        errors.append("lists 应为 {\"operators\": [...], \"outcomes\": [...]}")
+        errors.append('lists 应为 {"operators": [...], "outcomes": [...]}')
         lists = {}
     operators = []
     for i, row in enumerate(_rows(lists.get("operators"), "lists.operators", errors), 1):
@@ -93,7 +96,9 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
         if not isinstance(row.get("year"), int):
             errors.append(f"lists.operators 第{i}条:year 应为年度整数")
         elif sales is not None:
-            operators.append(OperatorRecord(str(row.get("name", "")), str(row.get("credit_code", "")), row["year"], sales))
+            operators.append(
+                OperatorRecord(str(row.get("name", "")), str(row.get("credit_code", "")), row["year"], sales)
+            )
     outcomes = []
     for i, row in enumerate(_rows(lists.get("outcomes"), "lists.outcomes", errors), 1):
         issued = None

@@ -3,6 +3,7 @@
 Growth = (this year / last year − 1) × 100%. An officially published growth
 rate (可比口径) wins over the ratio of raw totals; the figure says which was used.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -28,6 +28,7 @@ any_one                {"options": ["情形一", "情形二", ...]}  judged: any
 expert                 {}   judged: 0 … points
 =====================  ===========================================================
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -65,7 +66,11 @@ def _figure_errors(figure: Any, where: str) -> list[str]:
 
 
 def _op_errors(op: Any, where: str) -> list[str]:
-    return [] if isinstance(op, str) and op in OPS else [f"{where} 的 op 应为 \">\"(超过/大于/高于)或 \">=\"(达到/不低于/以上)"]
+    return (
+        []
+        if isinstance(op, str) and op in OPS
+        else [f'{where} 的 op 应为 ">"(超过/大于/高于)或 ">="(达到/不低于/以上)']
+    )
 
 
 def _bands_errors(bands: Any, where: str) -> list[str]:

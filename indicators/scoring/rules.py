@@ -4,6 +4,7 @@ Every function returns a result for any input — missing data scores 0 and is
 named in ``missing`` — and every result carries a Chinese explanation that a
 person can check against the figures.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -85,11 +86,10 @@ def yearly_vs_benchmark(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mappin
         bench = Decimal(bench)
         if passes(figure.value, params["op"], bench):
             total += per_year
-            parts.append(
-                f"{year}年 本地{_describe(figure, bench)} {yes}{facts.benchmark_scope} {fmt(bench)},得{_points(per_year)}"
-            )
+            verdict = f"{yes}{facts.benchmark_scope} {fmt(bench)},得{_points(per_year)}"
         else:
-            parts.append(f"{year}年 本地{_describe(figure, bench)} {no}{facts.benchmark_scope} {fmt(bench)},不得分")
+            verdict = f"{no}{facts.benchmark_scope} {fmt(bench)},不得分"
+        parts.append(f"{year}年 本地{_describe(figure, bench)} {verdict}")
     return _result(item, total, ";".join(parts) + f"。合计{_points(min(total, item.points))}。", tuple(missing))
 
 
@@ -108,7 +108,9 @@ def yearly_vs_series(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[s
             continue
         if passes(left.value, params["op"], right.value):
             total += per_year
-            parts.append(f"{year}年 {_describe(left, right.value)} {yes}{_describe(right, left.value)},得{_points(per_year)}")
+            parts.append(
+                f"{year}年 {_describe(left, right.value)} {yes}{_describe(right, left.value)},得{_points(per_year)}"
+            )
         else:
             parts.append(f"{year}年 {_describe(left, right.value)} {no}{_describe(right, left.value)},不得分")
     return _result(item, total, ";".join(parts) + f"。合计{_points(min(total, item.points))}。", tuple(missing))
@@ -126,10 +128,7 @@ def ratio_bands(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, M
         lowest = min(item.params["bands"], key=lambda b: Decimal(str(b["min"])))
         text = f"{year}年 {figure.label} 为 {shown},低于 {fmt_bound(lowest['min'])},不得分。"
     else:
-        text = (
-            f"{year}年 {figure.label} 为 {shown},"
-            f"在 {_band_text(band, '%')} 区间(均含本数),得{_points(points)}。"
-        )
+        text = f"{year}年 {figure.label} 为 {shown},在 {_band_text(band, '%')} 区间(均含本数),得{_points(points)}。"
     return _result(item, points, text)
 
 
@@ -186,9 +185,7 @@ def capped_count(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, 
     return _result(item, points, text)
 
 
-def _conditions(
-    item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, MetricSpec], bound_of
-) -> SubResult:
+def _conditions(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, MetricSpec], bound_of) -> SubResult:
     year = facts.latest_year
     parts, missing, all_pass = [], [], True
     for cond in item.params["conditions"]:

@@ -1,4 +1,5 @@
 """Build a SystemSpec from the data dict of indicators/standards/FORMAT.md."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """Plain data in and out of the scoring engine (no ORM anywhere in this package)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -168,9 +169,9 @@ def _item_dict(item: ItemResult) -> dict[str, Any]:
 
 def _node_dict(node: NodeResult) -> dict[str, Any]:
     children = [
-        _node_dict(child) if isinstance(child, NodeResult) else {
-            "code": child.code, "name": child.name, "points": number(child.points), "max": number(child.max)
-        }
+        _node_dict(child)
+        if isinstance(child, NodeResult)
+        else {"code": child.code, "name": child.name, "points": number(child.points), "max": number(child.max)}
         for child in node.children
     ]
     return {

@@ -1,4 +1,5 @@
 """The office logs in, opens the zone's score page, recomputes and reads the tree."""
+
 import re
 
 from playwright.sync_api import expect

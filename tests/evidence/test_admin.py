@@ -1,4 +1,5 @@
 """Per-zone data in the admin goes through zones.access like every other page."""
+
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def value_a(zone_a):
-    return DataValue.objects.create(zone=zone_a, metric=Metric.objects.get(key="online_retail_sales"), year=2024, value=10)
+    return DataValue.objects.create(
+        zone=zone_a, metric=Metric.objects.get(key="online_retail_sales"), year=2024, value=10
+    )
 
 
 def test_office_sees_and_edits_its_own_zone_data(client, office_a, value_a):
@@ -20,7 +23,9 @@ def test_office_sees_and_edits_its_own_zone_data(client, office_a, value_a):
     listing = client.get(reverse("admin:evidence_datavalue_changelist"))
     assert listing.status_code == 200 and listing.context["cl"].result_count == 1
     url = reverse("admin:evidence_datavalue_change", args=[value_a.pk])
-    response = client.post(url, {"zone": value_a.zone_id, "metric": value_a.metric_id, "year": 2024, "value": "12.5", "source": "统计局"})
+    response = client.post(
+        url, {"zone": value_a.zone_id, "metric": value_a.metric_id, "year": 2024, "value": "12.5", "source": "统计局"}
+    )
     assert response.status_code == 302
     value_a.refresh_from_db()
     assert value_a.value == Decimal("12.5") and value_a.updated_by == office_a

@@ -1,6 +1,7 @@
 """Excel import/export of indicator systems: indicators.excel, the two management
 commands and the two views in indicators.excel_views.
 """
+
 from __future__ import annotations
 
 import io
@@ -783,4 +784,3 @@ def test_import_view_requires_login(excel_urls, client):
     response = client.get(reverse("excel-test-import"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-

@@ -1,4 +1,5 @@
 """The score job: idempotent claim, failure recorded, and a real worker on Redis."""
+
 from unittest import mock
 
 import pytest

@@ -6,6 +6,7 @@ edges (wording is law: 超过/大于/高于 strict, 达到/不低于/以上 incl
 bands 均含本数 with the higher band winning on a shared bound), together with the
 Chinese explanation and the ``missing`` list a person would read.
 """
+
 from __future__ import annotations
 
 import copy
@@ -632,9 +633,7 @@ def test_item34_explanation_lists_titles_and_kinds():
 
 
 def test_item34_kinds_filter():
-    only_standards = dataclasses.replace(
-        SUBS["34"], params={**SUBS["34"].params, "kinds": ["standard"]}
-    )
+    only_standards = dataclasses.replace(SUBS["34"], params={**SUBS["34"].params, "kinds": ["standard"]})
     zone = facts(outcomes=[outcome("示例法规", "law"), outcome("示例标准", "standard")])
     result = score_sub(only_standards, zone, METRICS)
     assert result.points == 1
@@ -933,11 +932,47 @@ def test_to_dict_shape():
 #   41 0   both pending
 #  Total 14.5 + 18.5 + 15.5 + 12 + 11 = 71.5
 EXPECTED_ITEMS = {
-    "1": 1, "2": 2, "3": 2, "4": 2, "5": 2, "6": 1, "7": 1, "8": 0, "9": 2, "10": "1.5",
-    "11": 2, "12": "2.5", "13": 2, "14": 3, "15": 2, "16": 2, "17": 2, "18": 2, "19": 1,
-    "20": 3, "21": "1.5", "22": 2, "23": 2, "24": 2, "25": 1, "26": 2, "27": 2,
-    "28": 3, "29": 0, "30": 0, "31": 3, "32": 3, "33": 2, "34": 1,
-    "35": 2, "36": 3, "37": 2, "38": 1, "39": 1, "40": 2, "41": 0,
+    "1": 1,
+    "2": 2,
+    "3": 2,
+    "4": 2,
+    "5": 2,
+    "6": 1,
+    "7": 1,
+    "8": 0,
+    "9": 2,
+    "10": "1.5",
+    "11": 2,
+    "12": "2.5",
+    "13": 2,
+    "14": 3,
+    "15": 2,
+    "16": 2,
+    "17": 2,
+    "18": 2,
+    "19": 1,
+    "20": 3,
+    "21": "1.5",
+    "22": 2,
+    "23": 2,
+    "24": 2,
+    "25": 1,
+    "26": 2,
+    "27": 2,
+    "28": 3,
+    "29": 0,
+    "30": 0,
+    "31": 3,
+    "32": 3,
+    "33": 2,
+    "34": 1,
+    "35": 2,
+    "36": 3,
+    "37": 2,
+    "38": 1,
+    "39": 1,
+    "40": 2,
+    "41": 0,
 }
 
 
@@ -945,19 +980,49 @@ def full_zone() -> ZoneFacts:
     points = {
         "10": "1.5",
         "11.3": 1,
-        "12.1": 1, "12.2": 1, "12.3": "0.5",
-        "13.1": 1, "13.2": 1,
-        "14.1": 1, "14.2": 1, "14.3": 1,
-        "15.1": 1, "15.2": 0, "15.3": 1,
-        "16": 2, "17.3": 1, "18.2": 1,
-        "20.1": 1, "20.2": 1, "20.3": 1,
-        "21.1": 1, "21.2": "0.5",
-        "22.1": 1, "22.2": 1, "22.3": 0,
-        "23.1": 1, "23.3": 1,
-        "24.1": 1, "24.2": 1, "26.2": 1, "27.1": 1, "27.2": 1,
-        "32": 4, "33.1": 2, "33.2": 0,
-        "35": 2, "36.1": 1, "36.2": 1, "36.3": 1, "37.1": 1, "37.2": 1,
-        "38.1": 1, "39.1": 1, "39.2": 0, "40.1": 1, "40.2": 1,
+        "12.1": 1,
+        "12.2": 1,
+        "12.3": "0.5",
+        "13.1": 1,
+        "13.2": 1,
+        "14.1": 1,
+        "14.2": 1,
+        "14.3": 1,
+        "15.1": 1,
+        "15.2": 0,
+        "15.3": 1,
+        "16": 2,
+        "17.3": 1,
+        "18.2": 1,
+        "20.1": 1,
+        "20.2": 1,
+        "20.3": 1,
+        "21.1": 1,
+        "21.2": "0.5",
+        "22.1": 1,
+        "22.2": 1,
+        "22.3": 0,
+        "23.1": 1,
+        "23.3": 1,
+        "24.1": 1,
+        "24.2": 1,
+        "26.2": 1,
+        "27.1": 1,
+        "27.2": 1,
+        "32": 4,
+        "33.1": 2,
+        "33.2": 0,
+        "35": 2,
+        "36.1": 1,
+        "36.2": 1,
+        "36.3": 1,
+        "37.1": 1,
+        "37.2": 1,
+        "38.1": 1,
+        "39.1": 1,
+        "39.2": 0,
+        "40.1": 1,
+        "40.2": 1,
     }
     judgements = {code: judged(p) for code, p in points.items()}
     judgements.update({"28": judged(options=[1]), "29": judged(options=[]), "31": judged(options=[2, 3])})
@@ -1018,12 +1083,24 @@ def test_whole_zone_matches_hand_computation():
     result = score(SPEC, full_zone())
     assert {i.code: i.points for i in result.items} == {code: D(p) for code, p in EXPECTED_ITEMS.items()}
     assert {d.code: d.points for d in result.dimensions} == {
-        "A": D("14.5"), "B": D("18.5"), "C": D("15.5"), "D": 12, "E": 11,
+        "A": D("14.5"),
+        "B": D("18.5"),
+        "C": D("15.5"),
+        "D": 12,
+        "E": 11,
     }
     level2 = {c.code: c.points for d in result.dimensions for c in d.children}
     assert level2 == {
-        "A1": 9, "A2": D("5.5"), "B1": D("11.5"), "B2": 7, "C1": D("8.5"), "C2": 7,
-        "D1": 6, "D2": 6, "E1": 7, "E2": 4,
+        "A1": 9,
+        "A2": D("5.5"),
+        "B1": D("11.5"),
+        "B2": 7,
+        "C1": D("8.5"),
+        "C2": 7,
+        "D1": 6,
+        "D2": 6,
+        "E1": 7,
+        "E2": 4,
     }
     assert result.total == D("71.5")
     assert result.max == 100

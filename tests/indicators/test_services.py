@@ -1,4 +1,5 @@
 """Indicator systems: loading, roll-up checks, publishing freezes, revising makes a version."""
+
 import copy
 import json
 from pathlib import Path
@@ -69,7 +70,12 @@ def test_a_published_system_cannot_be_edited_and_a_revision_is_a_new_draft(stand
     assert draft.status == IndicatorSystem.Status.DRAFT and draft.based_on == system
     before, after = indicator_system_to_data(system=system), indicator_system_to_data(system=draft)
     assert after["indicators"] == before["indicators"]
-    assert admin_client.get(reverse("admin:indicators_indicator_change", args=[draft.indicators.get(code="1").pk])).status_code == 200
+    assert (
+        admin_client.get(
+            reverse("admin:indicators_indicator_change", args=[draft.indicators.get(code="1").pk])
+        ).status_code
+        == 200
+    )
 
 
 def test_unknown_metrics_and_bad_params_are_named(db):

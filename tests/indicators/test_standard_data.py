@@ -4,6 +4,7 @@ checked against the text of 附件2 in the seed document.
 The seed's table is flattened: one cell per line ending in " |", rows ended by
 a line "||" or "|"; level-1/level-2 cells are repeated after page breaks.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,24 @@ REPO = Path(__file__).resolve().parents[2]
 DATA_FILE = REPO / "indicators" / "standards" / "national-2024.json"
 SEED_FILE = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_eff2be00138ec3ad.txt"
 
-LEVEL1 = [("A", "促进发展", 20), ("B", "规范监管", 25), ("C", "优化服务", 20), ("D", "探索创新", 20), ("E", "综合保障", 15)]
+LEVEL1 = [
+    ("A", "促进发展", 20),
+    ("B", "规范监管", 25),
+    ("C", "优化服务", 20),
+    ("D", "探索创新", 20),
+    ("E", "综合保障", 15),
+]
 LEVEL2 = [
-    ("A1", "发展规模", 10), ("A2", "发展质量", 10),
-    ("B1", "完善监管", 15), ("B2", "规范执法", 10),
-    ("C1", "服务网络经营", 11), ("C2", "服务网络消费", 9),
-    ("D1", "创新工作", 12), ("D2", "创新效果", 8),
-    ("E1", "组织机制保障", 7), ("E2", "工作基础保障", 8),
+    ("A1", "发展规模", 10),
+    ("A2", "发展质量", 10),
+    ("B1", "完善监管", 15),
+    ("B2", "规范执法", 10),
+    ("C1", "服务网络经营", 11),
+    ("C2", "服务网络消费", 9),
+    ("D1", "创新工作", 12),
+    ("D2", "创新效果", 8),
+    ("E1", "组织机制保障", 7),
+    ("E2", "工作基础保障", 8),
 ]
 HEADING = re.compile(r"([^。]+)\((\d+)分\)")
 LEVEL3_NAME = re.compile(r"(.+)。\((\d+)分\)")
@@ -42,7 +54,7 @@ def _seed_cells() -> list[str]:
     start = lines.index("附件2")
     header = lines.index("责任单位 |", start)
     cells = []
-    for line in lines[header + 1:]:
+    for line in lines[header + 1 :]:
         if line in ("|", "||"):
             continue
         if not line.endswith(" |"):
@@ -168,7 +180,7 @@ def test_scoring_items_add_up_and_follow_numbered_sub_criteria(data):
             expected = [(f"{code}.{n}", int(p)) for n, _, p in numbered]
             assert [(s["code"], s["points"]) for s in subs] == expected, code
             for sub, (_, text, _) in zip(subs, numbered):
-                assert sub["label"] == text.strip().rstrip(";;。"), sub["code"]
+                assert sub["label"] == text.strip().rstrip(";;。")  # noqa: B005 - a set of end marks, sub["code"]
         else:
             assert [s["code"] for s in subs] == [code], code
             assert subs[0]["points"] == item["points"]

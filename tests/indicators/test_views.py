@@ -1,10 +1,10 @@
 """The score page and its API: who sees what, recompute via the job, constant queries."""
+
 import pytest
 from django.urls import reverse
 
-from indicators.models import ScoreSnapshot
+from indicators.models import ScoreSnapshot, ScoringItem
 from indicators.services import judgement_set
-from indicators.models import ScoringItem
 
 pytestmark = pytest.mark.django_db
 

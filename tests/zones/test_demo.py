@@ -1,4 +1,5 @@
 """The demo: 三明市 with its units, 演示数据 and an account per role, scored end to end."""
+
 from decimal import Decimal
 
 import pytest

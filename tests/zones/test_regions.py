@@ -7,8 +7,16 @@ from zones.regions import PROVINCES, category_for_province
 
 @pytest.mark.parametrize(
     ("name", "category"),
-    [("福建省", "east"), ("闽", "east"), ("山东省", "east"), ("江西省", "central"), ("湖南省", "central"),
-     ("重庆市", "west"), ("内蒙古自治区", "west"), ("广西壮族自治区", "west")],
+    [
+        ("福建省", "east"),
+        ("闽", "east"),
+        ("山东省", "east"),
+        ("江西省", "central"),
+        ("湖南省", "central"),
+        ("重庆市", "west"),
+        ("内蒙古自治区", "west"),
+        ("广西壮族自治区", "west"),
+    ],
 )
 def test_traditional_three_region_division(name, category):
     assert category_for_province(name) == category

@@ -5,6 +5,7 @@ figures come from ``indicators/examples/zone-input.json`` — the same file the
 README uses for ``score_zone --input`` — so the demo zone and the example file
 score the same.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,9 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
 
 def _region_tree() -> tuple[Region, Region]:
     province, _ = Region.objects.get_or_create(
-        name="福建省", parent=None, defaults={"level": Region.Level.PROVINCE, "category": category_for_province("福建省")}
+        name="福建省",
+        parent=None,
+        defaults={"level": Region.Level.PROVINCE, "category": category_for_province("福建省")},
     )
     city, _ = Region.objects.get_or_create(
         name="三明市", parent=province, defaults={"level": Region.Level.CITY, "category": province.category}
@@ -70,7 +73,10 @@ def _load_figures(zone: Zone, data: dict, user) -> None:
     OperatorEntry.objects.filter(zone=zone).delete()
     OperatorEntry.objects.bulk_create(
         OperatorEntry(
-            zone=zone, name=r["name"], credit_code=r["credit_code"], year=r["year"],
+            zone=zone,
+            name=r["name"],
+            credit_code=r["credit_code"],
+            year=r["year"],
             annual_sales=Decimal(str(r["annual_sales"])),
         )
         for r in lists.get("operators") or []
@@ -86,9 +92,9 @@ def _load_figures(zone: Zone, data: dict, user) -> None:
         Judgement(
             zone=zone,
             scoring_item=items[code],
-            points=Decimal(str(j["points"])) if j.get("points") is not None else (
-                items[code].points if j.get("options") else None
-            ),
+            points=Decimal(str(j["points"]))
+            if j.get("points") is not None
+            else (items[code].points if j.get("options") else None),
             options=j.get("options") or [],
             comment=j.get("comment", ""),
             judged_by=user,
@@ -116,7 +122,9 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
     )
     units = {}
     for name, short, kind in UNITS:
-        units[short], _ = Unit.objects.update_or_create(zone=zone, name=name, defaults={"short_name": short, "kind": kind})
+        units[short], _ = Unit.objects.update_or_create(
+            zone=zone, name=name, defaults={"short_name": short, "kind": kind}
+        )
 
     User = get_user_model()
     office_user = None

@@ -15,5 +15,5 @@ class Command(BaseCommand):
         score_snapshot_request(zone=zone)
         self.stdout.write(self.style.SUCCESS(f"已载入演示创建对象“{zone.name}”(ID {zone.pk})。"))
         self.stdout.write(f"演示账号(仅供本机使用,密码均为 {DEMO_PASSWORD}):")
-        for username, display, role, _unit in DEMO_ACCOUNTS:
+        for username, display, _role, _unit in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<10} {display}")

@@ -2,4 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("indicators/", include("indicators.api_urls")),
+    path("zones/", include("zones.api_urls")),
+    path("tasks/", include("tasks.api_urls")),
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("zones/", include("zones.urls")),
+    path("tasks/", include("tasks.urls")),
+    path("users/", include("accounts.urls")),
     path("indicators/", include("indicators.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

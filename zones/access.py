@@ -23,6 +23,11 @@ class ZoneAction(StrEnum):
     RECOMPUTE_SCORES = "recompute_scores"
     EDIT_DATA = "edit_data"
     JUDGE = "judge"
+    MANAGE_ZONE = "manage_zone"  # lifecycle, stages, units, leading group, responsibility matrix
+    MANAGE_USERS = "manage_users"  # add users to the zone and its units
+    VIEW_TASKS = "view_tasks"
+    MANAGE_TASKS = "manage_tasks"  # create/edit tasks, confirm or send back assignments
+    REPORT_PROGRESS = "report_progress"  # liaisons: only on their own unit's assignments (unit_can)
 
 
 # Which roles may do what on a zone they can see.
@@ -31,6 +36,11 @@ _ACTION_ROLES: dict[ZoneAction, frozenset[str]] = {
     ZoneAction.RECOMPUTE_SCORES: frozenset({Role.OFFICE}),
     ZoneAction.EDIT_DATA: frozenset({Role.OFFICE}),
     ZoneAction.JUDGE: frozenset({Role.OFFICE, Role.EVALUATOR}),
+    ZoneAction.MANAGE_ZONE: frozenset({Role.OFFICE}),
+    ZoneAction.MANAGE_USERS: frozenset({Role.OFFICE}),
+    ZoneAction.VIEW_TASKS: frozenset({Role.OFFICE, Role.LIAISON, Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.MANAGE_TASKS: frozenset({Role.OFFICE}),
+    ZoneAction.REPORT_PROGRESS: frozenset({Role.LIAISON}),
 }
 
 
@@ -106,3 +116,21 @@ def zones_where(user, action: ZoneAction) -> QuerySet[Zone]:
         if province_ids:
             query |= _province_q(province_ids)
     return Zone.objects.filter(query)
+
+
+def unit_ids_for(user, zone: Zone) -> set[int]:
+    """The units of ``zone`` for which ``user`` is a liaison."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return {m.unit_id for m in _memberships(user) if m.zone_id == zone.pk and m.role == Role.LIAISON and m.unit_id}
+
+
+def unit_can(user, unit, action: ZoneAction) -> bool:
+    """Unit-scoped actions: the zone's office may act on every unit; a liaison only on their own."""
+    zone = unit.zone
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    roles = zone_roles(user, zone) & _ACTION_ROLES[action]
+    if Role.OFFICE in roles or Role.PROVINCIAL_REVIEWER in roles:
+        return True
+    return Role.LIAISON in roles and unit.pk in unit_ids_for(user, zone)

@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zones.access import ZoneAction, zone_get_for_user
+from zones.access import ZoneAction, indicator_systems_visible_to, zone_get_for_user
 
 from .models import IndicatorSystem, ScoreSnapshot
 from .selectors import score_snapshot_latest
@@ -20,7 +20,7 @@ class SystemListApi(APIView):
 
     @extend_schema(responses=OutputSerializer(many=True), summary="指标体系列表")
     def get(self, request):
-        systems = IndicatorSystem.objects.order_by("code")
+        systems = indicator_systems_visible_to(request.user).order_by("code")
         return Response(self.OutputSerializer(systems, many=True).data)
 
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import io
 import logging
-import re
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+
+from common.http import attachment_disposition
+from zones.access import indicator_systems_visible_to
 
 from .excel import ExcelImportError, system_data_to_workbook, workbook_to_system_data
 from .models import IndicatorSystem
@@ -33,24 +34,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 IMPORT_PERMISSION = "indicators.add_indicatorsystem"
 
 
-def attachment_disposition(filename: str, *, fallback: str) -> str:
-    """RFC 6266 header: an ASCII ``filename`` for old clients, the real name in ``filename*``."""
-    filename = re.sub(r'[\x00-\x1f\x7f\\/:*?"<>|]', "_", filename)
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", fallback)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def _can_see_drafts(user) -> bool:
-    return user.is_staff and user.has_perm("indicators.view_indicatorsystem")
-
-
 @login_required
 @require_GET
 def system_export_xlsx(request: HttpRequest, system_id: int) -> HttpResponse:
     """Any signed-in user may download a published system; drafts only staff who may view them."""
-    system = get_object_or_404(IndicatorSystem.objects.select_related("scope"), pk=system_id)
-    if not system.is_published and not _can_see_drafts(request.user):
-        raise Http404
+    system = get_object_or_404(indicator_systems_visible_to(request.user).select_related("scope"), pk=system_id)
     workbook = system_data_to_workbook(indicator_system_to_data(system=system))
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zones.access import ZoneAction, zone_can, zone_get_for_user
+from zones.access import ZoneAction, indicator_systems_visible_to, zone_can, zone_get_for_user
 
-from .models import IndicatorSystem, ScoreSnapshot
+from .models import ScoreSnapshot
 from .selectors import indicator_system_tree, score_snapshot_latest, score_snapshot_latest_done, score_tree
 from .services import score_snapshot_request
 
@@ -18,13 +18,13 @@ PENDING = (ScoreSnapshot.Status.QUEUED, ScoreSnapshot.Status.RUNNING)
 
 @login_required
 def system_list(request: HttpRequest) -> HttpResponse:
-    systems = IndicatorSystem.objects.select_related("scope").order_by("code")
+    systems = indicator_systems_visible_to(request.user).select_related("scope").order_by("code")
     return render(request, "indicators/system_list.html", {"systems": systems})
 
 
 @login_required
 def system_detail(request: HttpRequest, system_id: int) -> HttpResponse:
-    system = get_object_or_404(IndicatorSystem.objects.select_related("scope"), pk=system_id)
+    system = get_object_or_404(indicator_systems_visible_to(request.user).select_related("scope"), pk=system_id)
     return render(
         request, "indicators/system_detail.html", {"system": system, "tree": indicator_system_tree(system=system)}
     )

@@ -134,3 +134,15 @@ def unit_can(user, unit, action: ZoneAction) -> bool:
     if Role.OFFICE in roles or Role.PROVINCIAL_REVIEWER in roles:
         return True
     return Role.LIAISON in roles and unit.pk in unit_ids_for(user, zone)
+
+
+def indicator_systems_visible_to(user):
+    """Published indicator systems for every signed-in user; drafts only for staff who may view them."""
+    from indicators.models import IndicatorSystem
+
+    systems = IndicatorSystem.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return systems.none()
+    if user.is_staff and user.has_perm("indicators.view_indicatorsystem"):
+        return systems
+    return systems.filter(status=IndicatorSystem.Status.PUBLISHED)

@@ -98,3 +98,16 @@ def test_score_page_runs_a_fixed_number_of_queries(client, zone_a, office_a, dja
     score_snapshot_compute(snapshot_id=snapshot.pk)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(scores_url(zone_a))
+
+
+def test_draft_systems_are_hidden_from_non_staff(client, standard, liaison_x, admin_client):
+    from indicators.models import IndicatorSystem
+    from indicators.services import indicator_system_revise
+
+    draft = indicator_system_revise(system=IndicatorSystem.objects.get(code="CN-2024"), code="CN-DRAFT", version="x")
+    client.force_login(liaison_x)
+    assert "CN-DRAFT" not in client.get(reverse("indicators:system-list")).content.decode()
+    assert client.get(reverse("indicators:system-detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("indicators:system-export", args=[draft.pk])).status_code == 404
+    assert "CN-DRAFT" not in str(client.get(reverse("api-system-list")).json())
+    assert "CN-DRAFT" in admin_client.get(reverse("indicators:system-list")).content.decode()

@@ -1,400 +1,48 @@
-"""Excel (.xlsx) import and export of an indicator system, in the seed's own layout.
-
-Pure conversion between a workbook and the data dict of ``standards/FORMAT.md``:
-no ORM and no Django here (callers pass ``settings.XLSX_MAX_UNPACKED_BYTES`` in),
-so creating or reading rows stays in ``services`` / ``selectors``.
-
-Workbook layout (what government spreadsheets have, plus three helper sheets):
-
-* 指标体系  a title row, then 一级指标 | 二级指标 | 编号 | 变量性质 | 三级指标 |
-            指标说明及打分标准 | 评估方式及数据或资料来源 | 责任单位 (+ 得分 | 得分说明),
-            one row per third-level item, level-1/2 cells merged down their items.
-* 评分规则  one row per scoring item (rule type + JSON parameters). Optional on
-            import: an item without rows is scored as a whole by an expert.
-* 统计指标  the metrics the rules read. Optional on import.
-* 说明      the system's code, name, version, issuer and scope, and how to edit.
-"""
+"""Workbook → indicator system data dict, all-or-nothing with row-level messages."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .scoring.params import validate_params
+from common.xlsx import DEFAULT_MAX_UNPACKED_BYTES, NOT_A_WORKBOOK, ExcelImportError, check_xlsx_package
 
-SYSTEM_SHEET = "指标体系"
-RULES_SHEET = "评分规则"
-METRICS_SHEET = "统计指标"
-INFO_SHEET = "说明"
-
-HEADERS = (
-    "一级指标",
-    "二级指标",
-    "编号",
-    "变量性质",
-    "三级指标",
-    "指标说明及打分标准",
-    "评估方式及数据或资料来源",
-    "责任单位",
+from ..scoring.params import validate_params
+from .layout import (
+    HEADERS,
+    INFO_FIELDS,
+    INFO_SHEET,
+    LEVEL1_CODES,
+    METRIC_HEADERS,
+    METRIC_KINDS,
+    METRIC_VALUE_TYPES,
+    METRICS_SHEET,
+    NATIONAL_SCOPE,
+    NATURES,
+    NO,
+    RULE_HEADERS,
+    RULES_SHEET,
+    SCORE_HEADERS,
+    SYSTEM_SHEET,
+    TOTAL_POINTS,
+    YES,
+    _compact,
+    _decimal,
+    _fmt,
+    _parse_label,
+    _parse_methods,
+    _plain,
+    _strip_full_stop,
+    _text,
 )
-SCORE_HEADERS = ("得分", "得分说明")
-RULE_HEADERS = ("三级指标编号", "评分项编号", "评分标准", "分值", "规则类型", "规则参数(JSON)")
-METRIC_HEADERS = ("key", "名称", "单位", "统计周期", "类别", "数值类型", "可填官方增速", "说明")
-INFO_FIELDS = (
-    ("code", "体系编码"),
-    ("name", "名称"),
-    ("version", "版本"),
-    ("issuer", "发布机构"),
-    ("scope", "适用范围"),
-)
-NATIONAL_SCOPE = "全国"
-
-NATURES = ("定量", "定性", "定量+定性", "定性+定量")
-METRIC_KINDS = ("input", "benchmark")
-METRIC_VALUE_TYPES = ("amount", "count", "percent")
-YES, NO = "是", "否"
-LEVEL1_CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-TOTAL_POINTS = Decimal(100)
-
-DEFAULT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 10_000
-NOT_XLSX = "文件不是有效的 Excel(.xlsx)文件"
-NOT_A_WORKBOOK = "文件无法解析为 Excel 工作簿"
-
-# Text starting with one of these is a formula (or DDE payload) to a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-EDITING_NOTES = (
-    "“指标体系”表:每个三级指标一行;一级、二级指标单元格可合并,也可逐行重复填写,写作“名称(N分)”。",
-    "三级指标写作“名称。(N分)”;编号必填且不能重复;变量性质为 定量、定性、定量+定性 或 定性+定量。",
-    "评估方式写作“方式:……。 数据或资料来源: ……。”。",
-    "分值须逐级汇总:三级指标之和等于所属二级指标,二级指标之和等于所属一级指标,一级指标合计 100 分。",
-    "“评分规则”表:每个评分项一行,同一三级指标的评分项分值之和等于该指标分值;"
-    "没有评分项的三级指标按“专家评分”(expert)整体评分。",
-    "规则类型:yearly_vs_benchmark、yearly_vs_series、ratio_bands、qualifying_count、capped_count、"
-    "threshold、vs_benchmark、checklist、any_one、expert;规则参数为 JSON 对象。",
-    "“统计指标”表:类别为 input(创建对象填报)或 benchmark(对比基准);"
-    "数值类型为 amount、count 或 percent;可填官方增速填“是”或“否”。",
-    "导入时整表校验,有任何错误都不会创建指标体系;导入后为草稿,发布前可在管理后台修改。",
-)
-
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="center")
-WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-
-class ExcelImportError(Exception):
-    """A workbook that cannot be imported; ``messages`` are row-level Chinese messages."""
-
-    def __init__(self, messages: Iterable[str]):
-        self.messages = list(messages)
-        super().__init__("\n".join(self.messages))
-
-
-# ---------------------------------------------------------------- numbers, text
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def _fmt(value: Any) -> str:
-    """2 -> "2", Decimal("2.50") -> "2.5" (as written in "(N分)")."""
-    number = _decimal(value)
-    if number is None:
-        return str(value)
-    return format(number.normalize(), "f")
-
-
-def _plain(value: Any) -> int | float | None:
-    """A number as JSON has it: int when whole, else float."""
-    number = _decimal(value)
-    if number is None:
-        return None
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _compact(value: Any) -> str:
-    """Header and label comparison: no whitespace, ASCII parentheses."""
-    return re.sub(r"\s+", "", _text(value)).replace("(", "(").replace(")", ")")
-
-
-LABEL_RE = re.compile(r"^(?P<name>.*?)\s*[((]\s*(?P<points>[0-9]+(?:\.[0-9]+)?)\s*分\s*[))]\s*$", re.DOTALL)
-METHODS_RE = re.compile(
-    r"^\s*(?:评估)?方式\s*[::]\s*(?P<methods>.*?)\s*数据或资料来源\s*[::]\s*(?P<sources>.*?)\s*$", re.DOTALL
-)
-
-
-def _strip_full_stop(text: str) -> str:
-    text = text.strip()
-    return text[:-1].rstrip() if text.endswith("。") else text
-
-
-def _parse_label(value: Any) -> tuple[str, Decimal] | None:
-    """ "促进发展(20分)" -> ("促进发展", 20); None without the "(N分)" suffix."""
-    match = LABEL_RE.match(_text(value))
-    if not match:
-        return None
-    return match["name"].strip(), Decimal(match["points"])
-
-
-def _methods_cell(methods: str, sources: str) -> str:
-    if not methods and not sources:
-        return ""
-    return f"方式:{methods}。 数据或资料来源: {sources}。"
-
-
-def _parse_methods(value: Any) -> tuple[str, str]:
-    text = _text(value)
-    match = METHODS_RE.match(text)
-    if match:
-        return _strip_full_stop(match["methods"]), _strip_full_stop(match["sources"])
-    start = re.match(r"^\s*(?:评估)?方式\s*[::]", text)
-    return _strip_full_stop(text[start.end() :] if start else text), ""
-
-
-# ---------------------------------------------------------------------- export
-
-
-def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write ``value`` so that Excel shows it and never evaluates it.
-
-    Strings are always stored as text (openpyxl would turn "=…" into a formula and
-    "#N/A" into an error); text that starts like a formula also gets the
-    quotePrefix style, so Excel keeps it text even after the cell is edited.
-    """
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_PREFIXES):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
-
-
-def _header_row(ws: Worksheet, row: int, headers: Iterable[str]) -> None:
-    for column, header in enumerate(headers, 1):
-        cell = put(ws, row, column, header)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-
-
-def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
-    for column, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
-def _print_setup(ws: Worksheet, title_rows: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-
-
-def _items(data: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-    for dim in data.get("indicators") or []:
-        for sub in dim.get("children") or []:
-            yield from sub.get("children") or []
-
-
-def system_data_to_workbook(data: Mapping[str, Any], *, scores: Mapping[str, Any] | None = None) -> Workbook:
-    """The workbook of an indicator system; ``scores``: {item code: (points, explanation)}."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SYSTEM_SHEET
-    _write_system_sheet(ws, data, scores)
-    _write_rules_sheet(wb.create_sheet(RULES_SHEET), data)
-    _write_metrics_sheet(wb.create_sheet(METRICS_SHEET), data)
-    _write_info_sheet(wb.create_sheet(INFO_SHEET), data)
-    return wb
-
-
-def _write_system_sheet(ws: Worksheet, data: Mapping[str, Any], scores: Mapping[str, Any] | None) -> None:
-    headers = HEADERS + (SCORE_HEADERS if scores is not None else ())
-    width = len(headers)
-    name, version = _text(data.get("name")), _text(data.get("version"))
-    title = put(ws, 1, 1, f"{name}({version})" if version else name)
-    title.font = Font(bold=True, size=14)
-    title.alignment = WRAP_CENTER
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.row_dimensions[1].height = 30
-    _header_row(ws, 2, headers)
-
-    row = 3
-    for dim in data.get("indicators") or []:
-        dim_start = row
-        for sub in dim.get("children") or []:
-            sub_start = row
-            for item in sub.get("children") or []:
-                values = [
-                    None,
-                    None,
-                    _text(item.get("code")),
-                    _text(item.get("nature")),
-                    f"{_text(item.get('name'))}。({_fmt(item.get('points'))}分)",
-                    item.get("criteria") or "",
-                    _methods_cell(item.get("methods") or "", item.get("data_sources") or ""),
-                    item.get("responsible_units") or "",
-                ]
-                if scores is not None:
-                    points, explanation = scores.get(_text(item.get("code"))) or (None, "")
-                    values += [_plain(points), explanation or ""]
-                for column, value in enumerate(values, 1):
-                    cell = put(ws, row, column, value)
-                    cell.border = BORDER
-                    cell.alignment = WRAP_CENTER if column in (3, 4, 9) else WRAP
-                row += 1
-            if row > sub_start:
-                _merged_label(ws, sub_start, row - 1, 2, sub)
-        if row > dim_start:
-            _merged_label(ws, dim_start, row - 1, 1, dim)
-
-    _widths(ws, (12, 13, 7, 9, 26, 60, 32, 26, 8, 36)[:width])
-    ws.freeze_panes = "A3"
-    _print_setup(ws, "2:2")
-
-
-def _merged_label(ws: Worksheet, first: int, last: int, column: int, node: Mapping[str, Any]) -> None:
-    put(ws, first, column, f"{_text(node.get('name'))}({_fmt(node.get('points'))}分)")
-    if last > first:
-        ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
-    for row in range(first, last + 1):
-        cell = ws.cell(row=row, column=column)
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-
-
-def _write_table(ws: Worksheet, headers: tuple[str, ...], rows: Iterable[list[Any]], widths: tuple[float, ...]) -> None:
-    _header_row(ws, 1, headers)
-    for row, values in enumerate(rows, 2):
-        for column, value in enumerate(values, 1):
-            cell = put(ws, row, column, value)
-            cell.border = BORDER
-            cell.alignment = WRAP
-    _widths(ws, widths)
-    ws.freeze_panes = "A2"
-    _print_setup(ws, "1:1")
-
-
-def _write_rules_sheet(ws: Worksheet, data: Mapping[str, Any]) -> None:
-    rows = [
-        [
-            _text(item.get("code")),
-            _text(sub.get("code")),
-            sub.get("label") or "",
-            _plain(sub.get("points")),
-            _text(sub.get("rule_type")),
-            json.dumps(sub.get("params") or {}, ensure_ascii=False, separators=(",", ":")),
-        ]
-        for item in _items(data)
-        for sub in item.get("scoring_items") or []
-    ]
-    _write_table(ws, RULE_HEADERS, rows, (12, 12, 60, 8, 20, 80))
-
-
-def _write_metrics_sheet(ws: Worksheet, data: Mapping[str, Any]) -> None:
-    rows = [
-        [
-            _text(metric.get("key")),
-            metric.get("name") or "",
-            metric.get("unit") or "",
-            metric.get("period") or "",
-            metric.get("kind") or "",
-            metric.get("value_type") or "",
-            YES if metric.get("supports_growth") else NO,
-            metric.get("description") or "",
-        ]
-        for metric in data.get("metrics") or []
-    ]
-    _write_table(ws, METRIC_HEADERS, rows, (26, 24, 10, 10, 12, 12, 12, 60))
-
-
-def _write_info_sheet(ws: Worksheet, data: Mapping[str, Any]) -> None:
-    put(ws, 1, 1, "说明").font = Font(bold=True, size=14)
-    for row, (key, label) in enumerate(INFO_FIELDS, 3):
-        put(ws, row, 1, label).font = Font(bold=True)
-        value = data.get(key) or (NATIONAL_SCOPE if key == "scope" else "")
-        put(ws, row, 2, _text(value))
-    notes_row = 4 + len(INFO_FIELDS)
-    put(ws, notes_row, 1, "填写说明").font = Font(bold=True)
-    for i, note in enumerate(EDITING_NOTES, 1):
-        put(ws, notes_row + i, 1, f"{i}. {note}")
-    _widths(ws, (14, 80))
-
-
-# ---------------------------------------------------------------------- import
-
-
-def check_xlsx_package(source: str | os.PathLike | IO[bytes], *, max_unpacked_bytes: int) -> None:
-    """Reject what is not a zip, or would unpack too large, before openpyxl sees it.
-
-    The sizes come from the zip's central directory; Python's zipfile never
-    inflates an entry beyond its declared size, so a lying header cannot get
-    past this check either.
-    """
-    if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as stream:
-            check_xlsx_package(stream, max_unpacked_bytes=max_unpacked_bytes)
-        return
-    megabytes = (Decimal(max_unpacked_bytes) / (1024 * 1024)).quantize(Decimal("0.01"))
-    too_large = ExcelImportError([f"文件解压后超过 {_fmt(megabytes)} MB,已拒绝"])
-    source.seek(0, os.SEEK_END)
-    if source.tell() > max_unpacked_bytes:  # no need to look inside
-        source.seek(0)
-        raise too_large
-    source.seek(0)
-    try:
-        if source.read(4) != b"PK\x03\x04":
-            raise ExcelImportError([NOT_XLSX])
-        source.seek(0)
-        try:
-            with zipfile.ZipFile(source) as archive:
-                entries = archive.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-            raise ExcelImportError([NOT_XLSX]) from None
-    finally:
-        source.seek(0)
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise ExcelImportError([f"文件包含 {len(entries)} 个压缩条目,超过 {MAX_ZIP_ENTRIES} 个,已拒绝"])
-    if sum(entry.file_size for entry in entries) > max_unpacked_bytes:
-        raise too_large
 
 
 def _sheet_grid(ws: Worksheet) -> list[list[Any]]:

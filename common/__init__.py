@@ -1,0 +1,1 @@
+"""Plain helpers shared by several apps (not a Django app: no models)."""

@@ -1,0 +1,99 @@
+"""Spreadsheet helpers every import/export shares.
+
+- ``check_xlsx_package``: refuse what is not an .xlsx, or would unpack too large
+  (zip bomb), before openpyxl opens it.
+- ``put``: write a cell so that Excel never evaluates it (formula injection).
+- ``ExcelImportError``: all-or-nothing imports raise it with every row-level message.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+DEFAULT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+NOT_XLSX = "文件不是有效的 Excel(.xlsx)文件"
+NOT_A_WORKBOOK = "文件无法解析为 Excel 工作簿"
+
+# Text starting with one of these is a formula (or DDE payload) to a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="center")
+WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+class ExcelImportError(Exception):
+    """A workbook that cannot be imported; ``messages`` are row-level Chinese messages."""
+
+    def __init__(self, messages: Iterable[str]):
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write ``value`` so that Excel shows it and never evaluates it.
+
+    Strings are always stored as text (openpyxl would turn "=…" into a formula and
+    "#N/A" into an error); text that starts like a formula also gets the
+    quotePrefix style, so Excel keeps it text even after the cell is edited.
+    """
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def _megabytes(size: int) -> str:
+    value = (Decimal(size) / (1024 * 1024)).quantize(Decimal("0.01")).normalize()
+    return format(value, "f")
+
+
+def check_xlsx_package(source: str | os.PathLike | IO[bytes], *, max_unpacked_bytes: int) -> None:
+    """Reject what is not a zip, or would unpack too large, before openpyxl sees it.
+
+    The sizes come from the zip's central directory; Python's zipfile never
+    inflates an entry beyond its declared size, so a lying header cannot get
+    past this check either.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as stream:
+            check_xlsx_package(stream, max_unpacked_bytes=max_unpacked_bytes)
+        return
+    too_large = ExcelImportError([f"文件解压后超过 {_megabytes(max_unpacked_bytes)} MB,已拒绝"])
+    source.seek(0, os.SEEK_END)
+    if source.tell() > max_unpacked_bytes:  # no need to look inside
+        source.seek(0)
+        raise too_large
+    source.seek(0)
+    try:
+        if source.read(4) != b"PK\x03\x04":
+            raise ExcelImportError([NOT_XLSX])
+        source.seek(0)
+        try:
+            with zipfile.ZipFile(source) as archive:
+                entries = archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            raise ExcelImportError([NOT_XLSX]) from None
+    finally:
+        source.seek(0)
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ExcelImportError([f"文件包含 {len(entries)} 个压缩条目,超过 {MAX_ZIP_ENTRIES} 个,已拒绝"])
+    if sum(entry.file_size for entry in entries) > max_unpacked_bytes:
+        raise too_large

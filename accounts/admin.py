@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import User
+from .models import LoginEvent, User
 
 
 @admin.register(User)
@@ -9,3 +9,23 @@ class PortalUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (("联系信息", {"fields": ("full_name", "phone")}),)
     list_display = ("username", "full_name", "email", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email")
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by signal receivers and never edited (the audit admin
+    reads it at users/login-events/)."""
+
+    list_display = ("at", "username", "kind", "ip_address")
+    list_filter = ("kind",)
+    search_fields = ("username",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

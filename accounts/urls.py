@@ -1,4 +1,20 @@
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("zones/<int:zone_id>/", views.zone_members, name="zone-members"),
+    path("zones/<int:zone_id>/add/", views.zone_member_add, name="zone-members-add"),
+    path("zones/<int:zone_id>/grant/", views.zone_member_grant, name="zone-members-grant"),
+    path(
+        "zones/<int:zone_id>/memberships/<int:membership_id>/revoke/",
+        views.zone_member_revoke,
+        name="zone-members-revoke",
+    ),
+    path("grants/", views.grants, name="grants"),
+    path("grants/<int:membership_id>/revoke/", views.grant_revoke, name="grants-revoke"),
+    path("login-events/", views.login_events, name="login-events"),
+]

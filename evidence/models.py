@@ -93,3 +93,7 @@ class OutcomeEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .models_data import *  # noqa: E402, F401, F403
+from .models_files import *  # noqa: E402, F403

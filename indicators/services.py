@@ -216,15 +216,18 @@ def judgement_set(
     return judgement
 
 
-def score_snapshot_request(*, zone, user=None) -> ScoreSnapshot:
-    """Queue a score computation; requests while one is queued are coalesced."""
+def score_snapshot_request(*, zone, user=None, countdown: int | None = None) -> ScoreSnapshot:
+    """Queue a score computation; requests while one is queued are coalesced.
+
+    ``countdown`` (seconds) holds the job back so that further requests in that
+    window join the queued snapshot (data entry sends one after every save)."""
     from .jobs import compute_zone_score
 
     queued = ScoreSnapshot.objects.filter(zone=zone, status=ScoreSnapshot.Status.QUEUED).first()
     if queued is not None:
         return queued
     snapshot = ScoreSnapshot.objects.create(zone=zone, system_id=zone.system_id, requested_by=user)
-    transaction.on_commit(lambda: compute_zone_score.delay(snapshot.pk))
+    transaction.on_commit(lambda: compute_zone_score.apply_async((snapshot.pk,), countdown=countdown))
     return snapshot
 
 

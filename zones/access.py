@@ -26,8 +26,15 @@ class ZoneAction(StrEnum):
     MANAGE_ZONE = "manage_zone"  # lifecycle, stages, units, leading group, responsibility matrix
     MANAGE_USERS = "manage_users"  # add users to the zone and its units
     VIEW_TASKS = "view_tasks"
+    VIEW_ALL_TASKS = "view_all_tasks"  # every task of the zone; liaisons see only their units' tasks
     MANAGE_TASKS = "manage_tasks"  # create/edit tasks, confirm or send back assignments
     REPORT_PROGRESS = "report_progress"  # liaisons: only on their own unit's assignments (unit_can)
+    TRANSITION_ZONE = "transition_zone"  # lifecycle moves; which ones per role: zones/lifecycle.py
+    SUBMIT_DATA = "submit_data"  # statistics and list inputs; liaisons only for their own unit (unit_can)
+    VIEW_COMPLETENESS = "view_completeness"  # evidence/data completeness; liaisons only their unit's column
+    SUBMIT_EVIDENCE = "submit_evidence"  # upload and submit evidence: liaisons, own unit's indicators (unit_can)
+    REVIEW_EVIDENCE = "review_evidence"  # accept or return submitted evidence
+    VIEW_ALL_EVIDENCE = "view_all_evidence"  # every unit's evidence; liaisons see only their units' (unit_ids_for)
 
 
 # Which roles may do what on a zone they can see.
@@ -39,8 +46,15 @@ _ACTION_ROLES: dict[ZoneAction, frozenset[str]] = {
     ZoneAction.MANAGE_ZONE: frozenset({Role.OFFICE}),
     ZoneAction.MANAGE_USERS: frozenset({Role.OFFICE}),
     ZoneAction.VIEW_TASKS: frozenset({Role.OFFICE, Role.LIAISON, Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.VIEW_ALL_TASKS: frozenset({Role.OFFICE, Role.PROVINCIAL_REVIEWER}),
     ZoneAction.MANAGE_TASKS: frozenset({Role.OFFICE}),
     ZoneAction.REPORT_PROGRESS: frozenset({Role.LIAISON}),
+    ZoneAction.TRANSITION_ZONE: frozenset({Role.OFFICE, Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.SUBMIT_DATA: frozenset({Role.OFFICE, Role.LIAISON}),
+    ZoneAction.SUBMIT_EVIDENCE: frozenset({Role.LIAISON}),
+    ZoneAction.REVIEW_EVIDENCE: frozenset({Role.OFFICE}),
+    ZoneAction.VIEW_ALL_EVIDENCE: frozenset({Role.OFFICE, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.VIEW_COMPLETENESS: frozenset({Role.OFFICE, Role.LIAISON, Role.PROVINCIAL_REVIEWER}),
 }
 
 
@@ -146,3 +160,32 @@ def indicator_systems_visible_to(user):
     if user.is_staff and user.has_perm("indicators.view_indicatorsystem"):
         return systems
     return systems.filter(status=IndicatorSystem.Status.PUBLISHED)
+
+
+# System-level roles (三员分立). Superusers pass, as everywhere in this module.
+
+
+def _holds_role(user, role: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(m.role == role for m in _memberships(user))
+
+
+def user_is_security_admin(user) -> bool:
+    """安全管理员: grants and revokes roles (users/grants/)."""
+    return _holds_role(user, Role.SECURITY_ADMIN)
+
+
+def user_is_audit_admin(user) -> bool:
+    """审计管理员: reads the login log (users/login-events/), changes nothing."""
+    return _holds_role(user, Role.AUDIT_ADMIN)
+
+
+def user_can_on_some_zone(user, action: ZoneAction) -> bool:
+    """Whether ``user`` may do ``action`` on at least one zone (for navigation links)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = _ACTION_ROLES[action]
+    return any(m.role in roles and (m.zone_id or m.province_id) for m in _memberships(user))

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from .lifecycle import ZoneStatus
 from .regions import RegionCategory
 
 
@@ -77,6 +79,8 @@ class Zone(models.Model):
         NATIONAL = "national", "全国"
         PROVINCIAL = "provincial", "省级"
 
+    Status = ZoneStatus
+
     name = models.CharField("名称", max_length=100, unique=True)
     region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="zones")
     tier = models.CharField("示范区级别", max_length=12, choices=Tier.choices, default=Tier.NATIONAL)
@@ -90,6 +94,15 @@ class Zone(models.Model):
     reference_year_2 = models.PositiveSmallIntegerField(
         "参考年度二", default=_default_reference_year_2, help_text="默认为最近两个完整年度。"
     )
+    status = models.CharField(
+        "创建状态",
+        max_length=20,
+        choices=ZoneStatus.choices,
+        default=ZoneStatus.APPLICATION,
+        help_text="只能通过状态变更(记录变更人、时间与理由)修改。",
+    )
+    creation_start = models.DateField("创建周期开始", null=True, blank=True)
+    creation_end = models.DateField("创建周期结束", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -98,6 +111,13 @@ class Zone(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(reference_year_2__gt=models.F("reference_year_1")), name="zone_reference_years_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(creation_start__isnull=True)
+                | Q(creation_end__isnull=True)
+                | Q(creation_end__gt=models.F("creation_start")),
+                name="zone_creation_period_ordered",
+                violation_error_message="创建周期的结束日期必须晚于开始日期。",
             ),
         ]
 
@@ -127,6 +147,10 @@ class Unit(models.Model):
     name = models.CharField("单位全称", max_length=100)
     short_name = models.CharField("简称", max_length=40, blank=True)
     kind = models.CharField("单位类型", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    aliases = models.JSONField(
+        "别称", default=list, blank=True, help_text="指标责任单位文本中出现的其他写法,如“市场监管局”“市市场监管局”。"
+    )
+    position = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "责任单位"
@@ -182,3 +206,201 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.unit or self.zone or self.province or "全局"
         return f"{self.get_role_display()} · {scope}"
+
+
+class ZoneTransition(models.Model):
+    """An event: a zone's status changed from one step to the next (or back), by whom, when, why."""
+
+    zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("原状态", max_length=20, choices=ZoneStatus.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=ZoneStatus.choices)
+    is_back = models.BooleanField("退回", default=False)
+    reason = models.TextField("理由", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "状态变更记录"
+        verbose_name_plural = "状态变更记录"
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="transition_changes_status"),
+            models.CheckConstraint(
+                condition=Q(is_back=False) | ~Q(reason=""),
+                name="transition_back_has_reason",
+                violation_error_message="退回必须填写理由。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class KeyPark(models.Model):
+    """A 重点园区 of a zone (e-commerce parks, live-streaming bases …)."""
+
+    zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="key_parks")
+    name = models.CharField("名称", max_length=100)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "重点园区"
+        verbose_name_plural = "重点园区"
+        ordering = ["zone", "name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "name"], name="key_park_unique_name_in_zone")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    """A dated phase of the creation (实施步骤), e.g. 启动部署 2024-01 – 2024-03."""
+
+    zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField("阶段名称", max_length=60)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    position = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "实施阶段"
+        verbose_name_plural = "实施阶段"
+        ordering = ["zone", "position", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="stage_end_not_before_start",
+                violation_error_message="阶段的结束日期不能早于开始日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageStep(models.Model):
+    """A sub-step of a stage (e.g. 组织实施 → 细化方案 / 落实推进 / 加强督导)."""
+
+    stage = models.ForeignKey(Stage, verbose_name="实施阶段", on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField("步骤", max_length=100)
+    position = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "阶段步骤"
+        verbose_name_plural = "阶段步骤"
+        ordering = ["stage", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LeadingGroupMember(models.Model):
+    """A seat in the zone's 领导小组 — a title and a unit; the person (user) is optional.
+
+    Demo data fill titles and units only, never the names of real people.
+    """
+
+    class Role(models.TextChoices):
+        LEADER = "leader", "组长"
+        DEPUTY = "deputy", "副组长"
+        MEMBER = "member", "成员"
+        OFFICE_DIRECTOR = "office_director", "办公室主任"
+        LIAISON = "liaison", "联络员"
+
+    zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="leading_group")
+    role = models.CharField("职务", max_length=20, choices=Role.choices)
+    title = models.CharField("职务名称", max_length=100, help_text="如“市政府副市长”“市市场监管局局长”。")
+    unit = models.ForeignKey(
+        Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT, related_name="leading_seats"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leading_seats",
+    )
+    position = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "领导小组成员"
+        verbose_name_plural = "领导小组成员"
+        ordering = ["zone", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.title}"
+
+
+class IndicatorResponsibility(models.Model):
+    """A cell of the responsibility matrix: ``unit`` answers for a level-3 ``indicator`` in ``zone``.
+
+    ``source`` says whether the row was parsed from the indicator's 责任单位 text or
+    set by hand; a rebuild only touches parsed rows. A hand-cleared cell is kept as a
+    ``removed`` row so a rebuild does not bring it back.
+    """
+
+    class Source(models.TextChoices):
+        PARSED = "parsed", "按指标体系生成"
+        MANUAL = "manual", "手工调整"
+
+    zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="responsibilities")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name="三级指标", on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="责任单位", on_delete=models.CASCADE, related_name="responsibilities")
+    is_lead = models.BooleanField("牵头", default=False)
+    removed = models.BooleanField("已手工移除", default=False)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.PARSED)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "指标责任分工"
+        verbose_name_plural = "指标责任分工"
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "indicator", "unit"], name="responsibility_unique_cell"),
+            models.CheckConstraint(condition=Q(removed=False) | Q(is_lead=False), name="responsibility_removed_not_lead"),
+            models.CheckConstraint(
+                condition=Q(removed=False) | Q(source="manual"), name="responsibility_removed_is_manual"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.unit}"
+
+
+class UnmatchedUnitName(models.Model):
+    """A name in an indicator's 责任单位 text that matched no unit of the zone.
+
+    Shown to the office until mapped by hand to a unit (which creates the
+    responsibility and records the name as an alias of the unit) — never dropped.
+    """
+
+    zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="unmatched_names")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name="三级指标", on_delete=models.CASCADE, related_name="+"
+    )
+    raw_name = models.CharField("原文单位名称", max_length=100)
+    is_lead = models.BooleanField("原文为牵头单位", default=False)
+    resolved_unit = models.ForeignKey(
+        Unit, verbose_name="对应单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "未匹配的单位名称"
+        verbose_name_plural = "未匹配的单位名称"
+        ordering = ["zone", "raw_name", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "indicator", "raw_name"], name="unmatched_unique_name_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return self.raw_name

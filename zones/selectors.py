@@ -1,8 +1,199 @@
-from django.db.models import QuerySet
+"""Reads on zones. Each returns a fixed number of queries, however much data there is."""
 
-from .access import zones_visible_to
-from .models import Zone
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from indicators.models import Indicator
+
+from . import lifecycle
+from .access import zone_roles, zones_visible_to
+from .models import (
+    IndicatorResponsibility,
+    KeyPark,
+    LeadingGroupMember,
+    Stage,
+    StageStep,
+    Unit,
+    UnmatchedUnitName,
+    Zone,
+    ZoneTransition,
+)
 
 
 def zone_list_for_user(*, user) -> QuerySet[Zone]:
     return zones_visible_to(user).select_related("region", "system").order_by("name")
+
+
+# --- lifecycle ----------------------------------------------------------------------
+
+
+def zone_lifecycle_actors(*, zone: Zone, user) -> set[str]:
+    """The lifecycle actors ``user`` counts as on ``zone``: their roles there, plus superuser."""
+    actors = set(zone_roles(user, zone))
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        actors.add(lifecycle.SUPERUSER)
+    return actors
+
+
+def zone_lifecycle_moves(*, zone: Zone, user) -> list[lifecycle.Move]:
+    """The moves ``user`` may make from the zone's current status (empty for read-only roles)."""
+    return lifecycle.moves_for(zone.status, zone_lifecycle_actors(zone=zone, user=user))
+
+
+def zone_transition_list(*, zone: Zone) -> QuerySet[ZoneTransition]:
+    return ZoneTransition.objects.filter(zone=zone).select_related("by").order_by("at", "pk")
+
+
+# --- parks, stages, units, leading group --------------------------------------------
+
+
+def key_park_list(*, zone: Zone) -> QuerySet[KeyPark]:
+    return KeyPark.objects.filter(zone=zone).order_by("name")
+
+
+def stage_list_for_zone(*, zone: Zone) -> QuerySet[Stage]:
+    steps = Prefetch("steps", queryset=StageStep.objects.order_by("position", "pk"))
+    return Stage.objects.filter(zone=zone).prefetch_related(steps).order_by("position", "start", "pk")
+
+
+def unit_list_for_zone(*, zone: Zone) -> QuerySet[Unit]:
+    return Unit.objects.filter(zone=zone).order_by("position", "pk")
+
+
+def unit_list_with_counts(*, zone: Zone) -> QuerySet[Unit]:
+    """Units with how many items they lead / answer for (the units page)."""
+    active = Q(responsibilities__removed=False)
+    return unit_list_for_zone(zone=zone).annotate(
+        lead_count=Count("responsibilities", filter=active & Q(responsibilities__is_lead=True)),
+        item_count=Count("responsibilities", filter=active),
+    )
+
+
+def leading_group_member_list(*, zone: Zone) -> QuerySet[LeadingGroupMember]:
+    return LeadingGroupMember.objects.filter(zone=zone).select_related("unit", "user").order_by("position", "pk")
+
+
+def leading_group_unit_ids(*, zone: Zone) -> set[int]:
+    """The zone's 领导小组成员单位: every unit holding a seat in the leading group."""
+    return set(
+        LeadingGroupMember.objects.filter(zone=zone, unit__isnull=False).values_list("unit_id", flat=True).distinct()
+    )
+
+
+def zone_user_list(*, zone: Zone) -> QuerySet:
+    """Users holding a role in the zone (the choices for a leading-group seat)."""
+    return get_user_model().objects.filter(memberships__zone=zone).distinct().order_by("username")
+
+
+# --- responsibility matrix ----------------------------------------------------------
+
+LEAD, RESPONSIBLE, NONE = "lead", "responsible", "none"
+_NEXT = {NONE: RESPONSIBLE, RESPONSIBLE: LEAD, LEAD: NONE}
+
+
+def cell_state(row: IndicatorResponsibility | None) -> str:
+    if row is None or row.removed:
+        return NONE
+    return LEAD if row.is_lead else RESPONSIBLE
+
+
+@dataclass
+class MatrixCell:
+    unit: Unit
+    state: str
+
+    @property
+    def next_state(self) -> str:
+        """Clicking a cell cycles empty → 责任 → 牵头 → empty."""
+        return _NEXT[self.state]
+
+
+@dataclass
+class MatrixRow:
+    indicator: Indicator
+    cells: list[MatrixCell]
+
+    @property
+    def lead_count(self) -> int:
+        return sum(1 for c in self.cells if c.state == LEAD)
+
+    @property
+    def responsible_count(self) -> int:
+        return sum(1 for c in self.cells if c.state != NONE)
+
+
+@dataclass
+class MatrixGroup:
+    dimension: Indicator
+    rows: list[MatrixRow] = field(default_factory=list)
+
+
+@dataclass
+class Matrix:
+    units: list[Unit]
+    groups: list[MatrixGroup]
+    unmatched_count: int
+
+    @property
+    def rows(self) -> list[MatrixRow]:
+        return [row for group in self.groups for row in group.rows]
+
+
+def indicator_list_level3(*, zone: Zone) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(system_id=zone.system_id, level=3)
+        .select_related("parent__parent")
+        .order_by("position", "pk")
+    )
+
+
+def responsibility_matrix(*, zone: Zone) -> Matrix:
+    """Rows = the system's level-3 items grouped by dimension, columns = units (4 queries)."""
+    units = list(unit_list_for_zone(zone=zone))
+    rows_by_cell = {
+        (r.indicator_id, r.unit_id): r for r in IndicatorResponsibility.objects.filter(zone=zone).only(
+            "indicator_id", "unit_id", "is_lead", "removed"
+        )
+    }
+    groups: dict[int, MatrixGroup] = {}
+    for indicator in indicator_list_level3(zone=zone):
+        dimension = indicator.parent.parent if indicator.parent and indicator.parent.parent else indicator
+        group = groups.setdefault(dimension.pk, MatrixGroup(dimension=dimension))
+        cells = [MatrixCell(unit, cell_state(rows_by_cell.get((indicator.pk, unit.pk)))) for unit in units]
+        group.rows.append(MatrixRow(indicator=indicator, cells=cells))
+    unmatched = UnmatchedUnitName.objects.filter(zone=zone, resolved_unit__isnull=True).count()
+    return Matrix(units=units, groups=list(groups.values()), unmatched_count=unmatched)
+
+
+@dataclass
+class UnmatchedName:
+    raw_name: str
+    indicators: list[Indicator]
+    is_lead: bool
+
+
+def unmatched_unit_name_list(*, zone: Zone) -> list[UnmatchedName]:
+    """Unresolved names, one entry per name with the items it occurs in."""
+    grouped: dict[str, UnmatchedName] = {}
+    rows = (
+        UnmatchedUnitName.objects.filter(zone=zone, resolved_unit__isnull=True)
+        .select_related("indicator")
+        .order_by("raw_name", "indicator__position")
+    )
+    for row in rows:
+        entry = grouped.setdefault(row.raw_name, UnmatchedName(row.raw_name, [], False))
+        entry.indicators.append(row.indicator)
+        entry.is_lead = entry.is_lead or row.is_lead
+    return list(grouped.values())
+
+
+def unmatched_unit_name_resolved_list(*, zone: Zone) -> QuerySet[UnmatchedUnitName]:
+    return (
+        UnmatchedUnitName.objects.filter(zone=zone, resolved_unit__isnull=False)
+        .select_related("indicator", "resolved_unit")
+        .order_by("raw_name", "indicator__position")
+    )

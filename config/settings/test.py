@@ -27,3 +27,12 @@ if _test_db:
 # Unit tests always run jobs eagerly; the worker tests (tests/test_worker.py)
 # start a real worker against CELERY_BROKER_URL themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# django-axes stays on (the lockout tests need it). Django's test Client.login()
+# calls authenticate() without a request, which AxesStandaloneBackend refuses;
+# this subclass lets only such request-less calls through (every real login
+# comes with a request). force_login() needs nothing.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.TestClientAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -19,9 +19,12 @@ from django.db import transaction
 from evidence.models import DataValue, OperatorEntry, OutcomeEntry
 from indicators.models import IndicatorSystem, Judgement, Metric, ScoringItem
 
-from ..models import Membership, Region, Unit, Zone
+from ..lifecycle import ZoneStatus
+from ..models import LeadingGroupMember, Membership, Region, Stage, Unit, Zone
 from ..regions import category_for_province
-from .units import COUNTIES, UNITS
+from ..services import responsibility_matrix_build, stages_create_from_template, zone_transition
+from ..templates_data import DEFAULT_TEMPLATE
+from .units import COUNTIES, CREATION_PERIOD, LEADING_GROUP, LIAISONS, UNITS
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "indicators" / "examples" / "zone-input.json"
 DEMO_PASSWORD = "Demo@2024!"
@@ -121,9 +124,9 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
         },
     )
     units = {}
-    for name, short, kind in UNITS:
+    for position, (name, short, kind) in enumerate(UNITS, start=1):
         units[short], _ = Unit.objects.update_or_create(
-            zone=zone, name=name, defaults={"short_name": short, "kind": kind}
+            zone=zone, name=name, defaults={"short_name": short, "kind": kind, "position": position}
         )
 
     User = get_user_model()
@@ -148,4 +151,36 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
         if role == Role.OFFICE:
             office_user = user
     _load_figures(zone, data, office_user)
+    _load_organisation(zone, units, office_user)
     return zone
+
+
+def _load_organisation(zone: Zone, units: dict[str, Unit], office_user) -> None:
+    """Leading group (附件1, titles only), the five stages, status 创建中 and the matrix."""
+    liaison_user = get_user_model().objects.get(username="liaison")
+    LeadingGroupMember.objects.filter(zone=zone).delete()
+    LeadingGroupMember.objects.bulk_create(
+        LeadingGroupMember(
+            zone=zone,
+            role=role,
+            title=title if role != LeadingGroupMember.Role.LIAISON else f"{units[short].short_name}{title}",
+            unit=units[short] if short else None,
+            user=liaison_user if role == LeadingGroupMember.Role.LIAISON and short == "商务局" else None,
+            position=position,
+        )
+        for position, (role, title, short) in enumerate(LEADING_GROUP + LIAISONS, start=1)
+    )
+    start, end = (date.fromisoformat(day) for day in CREATION_PERIOD)
+    Zone.objects.filter(pk=zone.pk).update(creation_start=start, creation_end=end)
+    zone.creation_start, zone.creation_end = start, end
+    if not Stage.objects.filter(zone=zone).exists():
+        stages_create_from_template(zone=zone, template=DEFAULT_TEMPLATE, start=start)
+    # 申报 → 批准创建 → 创建中, recorded as events like any other change (once: idempotent).
+    steps = (
+        (ZoneStatus.APPLICATION, ZoneStatus.APPROVED, "演示数据:获批创建"),
+        (ZoneStatus.APPROVED, ZoneStatus.CREATING, "演示数据:召开动员部署大会,启动创建"),
+    )
+    for source, target, reason in steps:
+        if zone.status == source:
+            zone_transition(zone=zone, user=office_user, to_status=target, reason=reason)
+    responsibility_matrix_build(zone=zone)

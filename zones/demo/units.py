@@ -39,3 +39,54 @@ UNITS: tuple[tuple[str, str, str], ...] = (
 )
 
 COUNTIES = tuple(short for _name, short, kind in UNITS if kind == "county_government")
+
+# 附件1: the leading group as (role, title, unit short name or None) — titles only, never names.
+# The 组长 and the first 副组长 sit for the 市政府, which is not a responsible unit.
+LEADING_GROUP: tuple[tuple[str, str, str | None], ...] = (
+    ("leader", "市政府副市长", None),
+    ("deputy", "市政府副秘书长", None),
+    ("deputy", "市市场监管局局长", "市场监管局"),
+    ("member", "市委网信办副主任", "网信办"),
+    ("member", "市发改委副主任", "发改委"),
+    ("member", "市工信局四级调研员", "工信局"),
+    ("member", "市公安局副局长", "公安局"),
+    ("member", "市财政局副局长", "财政局"),
+    ("member", "市人社局副局长", "人社局"),
+    ("member", "市农业农村局四级调研员", "农业农村局"),
+    ("member", "市商务局四级调研员", "商务局"),
+    ("member", "市市场监管局副局长", "市场监管局"),
+    ("member", "市文旅局副局长", "文旅局"),
+    ("member", "市司法局副局长", "司法局"),
+    ("member", "市统计局副局长", "统计局"),
+    ("member", "市林业局总工程师", "林业局"),
+    ("member", "市金融监管局副局长", "金融监管局"),
+    ("member", "市行政服务中心管委会副主任", "行政服务中心管委会"),
+    ("member", "市供销社二级调研员", "供销社"),
+    ("member", "市数政中心副主任", "数政中心"),
+    ("member", "市税务局总经济师", "税务局"),
+    ("member", "三明海关党委委员", "三明海关"),
+    ("member", "市邮政管理局副局长", "邮政管理局"),
+    ("member", "人行三明市分行副行长", "人行三明市分行"),
+    ("member", "国家金融监督管理总局三明监管分局三级调研员", "三明金融监管分局"),
+    ("member", "三元区政府副区长", "三元区"),
+    ("member", "沙县区政府副区长", "沙县区"),
+    ("member", "永安市政府副市长", "永安市"),
+    ("member", "明溪县政府副县长", "明溪县"),
+    ("member", "清流县委常委、副县长", "清流县"),
+    ("member", "宁化县政府副县长", "宁化县"),
+    ("member", "建宁县委常委、副县长", "建宁县"),
+    ("member", "泰宁县政府副县长", "泰宁县"),
+    ("member", "将乐县政府副县长", "将乐县"),
+    ("member", "尤溪县政府副县长", "尤溪县"),
+    ("member", "大田县政府副县长", "大田县"),
+    # 领导小组下设办公室,办公室设在市市场监管局,办公室主任由(成员中的)市市场监管局副局长兼任。
+    ("office_director", "市市场监管局副局长(兼)", "市场监管局"),
+)
+
+# "各成员单位对口业务科室负责人为联络员": one liaison seat per member unit.
+LIAISONS: tuple[tuple[str, str, str | None], ...] = tuple(
+    ("liaison", "对口业务科室负责人", unit) for role, _title, unit in LEADING_GROUP if role == "member"
+)
+
+# 001 四、实施步骤: the creation period the five stages span.
+CREATION_PERIOD = ("2024-01-01", "2026-02-28")

@@ -1,0 +1,229 @@
+"""Writes for accounts: login records, new accounts and role grants.
+
+Every function is keyword-only; a function that touches several rows is atomic.
+Bad input raises ``ValidationError`` with Chinese messages (a dict keyed by form
+field where one applies) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from axes.helpers import get_client_ip_address
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from zones.models import Membership, Region, Unit, Zone
+
+from .models import LoginEvent
+
+User = get_user_model()
+Role = Membership.Role
+
+# The roles a zone's office may grant and revoke in its own zone.
+ZONE_OFFICE_ROLES = frozenset({Role.OFFICE, Role.LIAISON})
+# 三员分立: each held by a different person, who holds no business role.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+_PHONE = re.compile(r"^[0-9+\-() ]*$")
+
+
+# Login records ---------------------------------------------------------------
+
+
+def login_event_record(*, kind: str, request: HttpRequest | None, username: str = "", user=None) -> LoginEvent:
+    """Store one login event (called by the signal receivers in accounts/signals.py)."""
+    ip_address = None
+    user_agent = ""
+    if request is not None:
+        ip_address = get_client_ip_address(request) or None
+        user_agent = request.META.get("HTTP_USER_AGENT", "")[: LoginEvent.USER_AGENT_MAX]
+    if user is not None and not username:
+        username = user.get_username()
+    return LoginEvent.objects.create(
+        user=user,
+        username=(username or "")[:150],
+        kind=kind,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+
+
+# Accounts ----------------------------------------------------------------------
+
+
+def user_create(*, username: str, full_name: str, phone: str = "", email: str = "", password: str):
+    """A new active account. The password must pass AUTH_PASSWORD_VALIDATORS."""
+    username, full_name, phone, email = username.strip(), full_name.strip(), phone.strip(), email.strip()
+    errors: dict[str, list[str]] = {}
+
+    if not username:
+        errors.setdefault("username", []).append(_("请填写用户名。"))
+    else:
+        try:
+            User.username_validator(username)
+        except ValidationError as exc:
+            errors.setdefault("username", []).extend(exc.messages)
+        if len(username) > 150:
+            errors.setdefault("username", []).append(_("用户名不能超过 150 个字符。"))
+        elif User.objects.filter(username__iexact=username).exists():
+            errors.setdefault("username", []).append(_("用户名“%(username)s”已被使用。") % {"username": username})
+    if not full_name:
+        errors.setdefault("full_name", []).append(_("请填写姓名。"))
+    elif len(full_name) > 60:
+        errors.setdefault("full_name", []).append(_("姓名不能超过 60 个字符。"))
+    if len(phone) > 30 or not _PHONE.match(phone):
+        errors.setdefault("phone", []).append(_("联系电话只能包含数字、空格和 + - ( ),且不超过 30 个字符。"))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("email", []).append(_("请输入有效的电子邮箱地址。"))
+
+    user = User(username=username, full_name=full_name, phone=phone, email=email, is_active=True)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        errors.setdefault("password", []).extend(exc.messages)
+
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+# Grants -------------------------------------------------------------------------
+
+
+def _role_label(role: str) -> str:
+    return str(Role(role).label)
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    user,
+    role: str,
+    granted_by,
+    zone: Zone | None = None,
+    unit: Unit | None = None,
+    province: Region | None = None,
+) -> Membership:
+    """Give ``user`` a role. Only the scope the role needs is kept:
+    office/evaluator → zone; liaison → unit (and its zone); provincial reviewer →
+    province; the three administrators → nothing."""
+    if role not in Role.values:
+        raise ValidationError({"role": [_("请选择有效的角色。")]})
+    if user.pk == granted_by.pk:
+        raise ValidationError(_("不能给自己授权。"))
+
+    if role in (Role.OFFICE, Role.EVALUATOR):
+        if zone is None:
+            raise ValidationError({"zone": [_("请选择创建对象。")]})
+        unit = province = None
+    elif role == Role.LIAISON:
+        if unit is None:
+            raise ValidationError({"unit": [_("责任单位联络员须选择责任单位。")]})
+        if zone is not None and unit.zone_id != zone.pk:
+            raise ValidationError({"unit": [_("所选责任单位不属于该创建对象。")]})
+        zone, province = unit.zone, None
+    elif role == Role.PROVINCIAL_REVIEWER:
+        if province is None or province.level != Region.Level.PROVINCE:
+            raise ValidationError({"province": [_("省级评审人员须选择省份。")]})
+        zone = unit = None
+    else:
+        zone = unit = province = None
+
+    held = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    clash = (held - {role}) if role in ADMIN_ROLES else (held & ADMIN_ROLES)
+    if clash:
+        raise ValidationError(
+            _("三员分立:系统管理员、安全管理员和审计管理员须由不同人员担任,且不兼任业务角色;该用户已担任“%(roles)s”。")
+            % {"roles": "、".join(sorted(_role_label(r) for r in clash))}
+        )
+    if Membership.objects.filter(user=user, role=role, zone=zone, unit=unit, province=province).exists():
+        raise ValidationError(_("该用户已拥有此授权。"))
+    return Membership.objects.create(user=user, role=role, zone=zone, unit=unit, province=province)
+
+
+def _grantee(*, username: str):
+    user = User.objects.filter(username=username.strip()).first()
+    if user is None:
+        raise ValidationError({"username": [_("用户名“%(username)s”不存在。") % {"username": username.strip()}]})
+    if not user.is_active:
+        raise ValidationError({"username": [_("该账号已停用,不能授权。")]})
+    return user
+
+
+@transaction.atomic
+def membership_grant_by_username(
+    *,
+    username: str,
+    role: str,
+    granted_by,
+    zone: Zone | None = None,
+    unit: Unit | None = None,
+    province: Region | None = None,
+) -> Membership:
+    """The security admin's grant: any role, to an existing active account."""
+    user = _grantee(username=username)
+    return membership_grant(user=user, role=role, zone=zone, unit=unit, province=province, granted_by=granted_by)
+
+
+def membership_revoke(*, membership: Membership, revoked_by) -> None:
+    if membership.user_id == revoked_by.pk:
+        raise ValidationError(_("不能撤销自己的授权。"))
+    membership.delete()
+
+
+# The zone office's user pages -------------------------------------------------
+
+
+def _check_office_role(role: str) -> None:
+    if role not in ZONE_OFFICE_ROLES:
+        raise ValidationError({"role": [_("只能授予办公室工作人员或责任单位联络员角色。")]})
+
+
+@transaction.atomic
+def zone_member_create(
+    *,
+    zone: Zone,
+    role: str,
+    unit: Unit | None,
+    username: str,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    password: str,
+    granted_by,
+) -> Membership:
+    """A new account with a role in ``zone`` (office, or liaison of one of its units)."""
+    _check_office_role(role)
+    if role == Role.LIAISON and unit is None:
+        raise ValidationError({"unit": [_("责任单位联络员须选择责任单位。")]})
+    user = user_create(username=username, full_name=full_name, phone=phone, email=email, password=password)
+    return membership_grant(user=user, role=role, zone=zone, unit=unit, granted_by=granted_by)
+
+
+@transaction.atomic
+def zone_member_grant(*, zone: Zone, username: str, role: str, unit: Unit | None, granted_by) -> Membership:
+    """Give an existing account a role in ``zone``."""
+    _check_office_role(role)
+    user = _grantee(username=username)
+    return membership_grant(user=user, role=role, zone=zone, unit=unit, granted_by=granted_by)
+
+
+@transaction.atomic
+def zone_member_revoke(*, zone: Zone, membership: Membership, revoked_by) -> None:
+    """Revoke an office or liaison membership of ``zone`` (evaluators are not the office's to manage)."""
+    if membership.zone_id != zone.pk:
+        raise ValidationError(_("该授权不属于此创建对象。"))
+    if membership.role not in ZONE_OFFICE_ROLES:
+        raise ValidationError(_("办公室只能撤销办公室工作人员和责任单位联络员的授权。"))
+    membership_revoke(membership=membership, revoked_by=revoked_by)

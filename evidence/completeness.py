@@ -1,0 +1,271 @@
+"""Completeness of a zone's evidence and figures: the 41 items (and their sub-criteria) × the units.
+
+Each cell says where a unit's evidence for a row stands — all accepted, some waiting
+for review, some returned, only drafts, or none — and each quantitative row whether
+every figure its rule reads is present (computed by the engine's own figure code, so
+"complete" here means the engine will not report missing data). An item is *ready*
+when its figures are complete and its evidence is all accepted, with at least one
+accepted piece from every responsible unit shown.
+
+The selector runs a fixed number of queries whatever the number of items, units or
+evidence (the evidence is counted by the database, grouped by item, sub-criterion,
+unit and status).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from indicators.models import Indicator, RuleType, ScoringItem
+from indicators.scoring.figures import compute_figure
+from indicators.scoring.types import ZoneFacts
+from zones.access import ZoneAction, unit_can
+from zones.models import IndicatorResponsibility, Unit, Zone
+
+from .data_selectors import ZoneDataNeeds, zone_data_needs
+from .models import DataValue, Evidence, EvidenceStatus, OperatorEntry, OutcomeEntry
+
+JUDGED = {RuleType.CHECKLIST, RuleType.ANY_ONE, RuleType.EXPERT}
+
+# Cell states, from "needs action" to "done".
+RETURNED, SUBMITTED, DRAFT, MISSING, ACCEPTED = "returned", "submitted", "draft", "missing", "accepted"
+STATE_LABELS = {
+    ACCEPTED: "已采纳",
+    SUBMITTED: "待审核",
+    RETURNED: "退回",
+    DRAFT: "草稿",
+    MISSING: "缺材料",
+}
+
+
+def _state(counts: dict[str, int]) -> str:
+    if counts.get(EvidenceStatus.RETURNED):
+        return RETURNED
+    if counts.get(EvidenceStatus.SUBMITTED):
+        return SUBMITTED
+    if counts.get(EvidenceStatus.DRAFT):
+        return DRAFT
+    if counts.get(EvidenceStatus.ACCEPTED):
+        return ACCEPTED
+    return MISSING
+
+
+@dataclass
+class Cell:
+    unit: Unit
+    responsible: bool
+    lead: bool
+    counts: dict[str, int]
+
+    @property
+    def state(self) -> str:
+        return _state(self.counts)
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def shown(self) -> bool:
+        """A cell is drawn when the unit answers for the row or has evidence on it anyway."""
+        return self.responsible or self.total > 0
+
+    @property
+    def title(self) -> str:
+        parts = [f"{STATE_LABELS[s]} {n}" for s, n in ((ACCEPTED, 0), (SUBMITTED, 0), (RETURNED, 0), (DRAFT, 0)) if n]
+        del parts
+        counts = self.counts
+        return ",".join(
+            f"{label} {counts[status]}"
+            for status, label in (
+                (EvidenceStatus.ACCEPTED, "已采纳"),
+                (EvidenceStatus.SUBMITTED, "待审核"),
+                (EvidenceStatus.RETURNED, "退回"),
+                (EvidenceStatus.DRAFT, "草稿"),
+            )
+            if counts.get(status)
+        ) or "尚无佐证材料"
+
+
+@dataclass
+class Row:
+    kind: str  # "item" | "sub"
+    code: str
+    name: str
+    cells: list[Cell]
+    quantitative: bool
+    missing: list[str] = field(default_factory=list)  # figures (or lists) the rule still lacks
+    ready: bool = False
+    state: str = MISSING  # the row's evidence across the units shown
+
+    @property
+    def figures_complete(self) -> bool:
+        return self.quantitative and not self.missing
+
+
+@dataclass
+class Dimension:
+    code: str
+    name: str
+    rows: list[Row]
+
+
+@dataclass
+class Completeness:
+    zone: Zone
+    units: list[Unit]  # the columns
+    all_units: list[Unit]  # for the unit filter
+    dimensions: list[Dimension]
+    all_dimensions: list[tuple[str, str]]  # for the dimension filter
+    item_count: int
+    ready_count: int
+    state_counts: dict[str, int]
+
+
+def _figure_missing(needs: ZoneDataNeeds, facts: ZoneFacts, item: ScoringItem, list_sizes: dict[str, int]) -> list[str]:
+    missing: list[str] = []
+    for fig, year in needs.item_figures.get(item.id, []):
+        result = compute_figure(fig, year, facts, needs.specs)
+        missing += [m for m in result.missing if m not in missing]
+    list_name = needs.item_lists.get(item.id)
+    if list_name and not list_sizes.get(list_name):
+        missing.append("规模以上网络交易经营者名单" if list_name == "operators" else "制度化标准化成果清单")
+    return missing
+
+
+def zone_completeness(
+    *, zone: Zone, user, unit_id: int | None = None, dimension: str | None = None
+) -> Completeness:
+    """The matrix as ``user`` may see it: every unit for the office and provincial reviewers, a liaison's own."""
+    needs = zone_data_needs(zone=zone)  # 2 queries
+    indicators = list(Indicator.objects.filter(system_id=zone.system_id).order_by("position"))
+    items_by_indicator: dict[int, list[ScoringItem]] = defaultdict(list)
+    for item in ScoringItem.objects.filter(indicator__system_id=zone.system_id).order_by("position", "id"):
+        items_by_indicator[item.indicator_id].append(item)
+    all_units = [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
+    units = [u for u in all_units if unit_id is None or u.pk == unit_id]
+    unit_ids = {u.pk for u in units}
+
+    responsible: dict[tuple[int, int], bool] = {}  # (indicator, unit) → lead
+    for ind_id, u_id, lead in IndicatorResponsibility.objects.filter(
+        zone=zone, removed=False, unit_id__in=unit_ids
+    ).values_list("indicator_id", "unit_id", "is_lead"):
+        responsible[(ind_id, u_id)] = lead
+    counts: dict[tuple[int, int | None, int], dict[str, int]] = defaultdict(dict)
+    for row in (
+        Evidence.objects.filter(zone=zone, unit_id__in=unit_ids)
+        .values("indicator_id", "scoring_item_id", "unit_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        key = (row["indicator_id"], row["scoring_item_id"], row["unit_id"])
+        counts[key][row["status"]] = counts[key].get(row["status"], 0) + row["n"]
+
+    values, published = {}, {}
+    for key, year, value, growth in DataValue.objects.filter(zone=zone).values_list(
+        "metric__key", "year", "value", "published_growth"
+    ):
+        if value is not None:
+            values[(key, year)] = value
+        if growth is not None:
+            published[(key, year)] = growth
+    facts = ZoneFacts(zone.region_category, needs.years, values=values, published_growth=published)
+    list_sizes = {
+        "operators": OperatorEntry.objects.filter(zone=zone).count(),
+        "outcomes": OutcomeEntry.objects.filter(zone=zone).count(),
+    }
+
+    by_parent: dict[int | None, list[Indicator]] = defaultdict(list)
+    for ind in indicators:
+        by_parent[ind.parent_id].append(ind)
+    dimensions: list[Dimension] = []
+    item_count = ready_count = 0
+    state_counts: dict[str, int] = defaultdict(int)
+    for dim in by_parent[None]:
+        rows: list[Row] = []
+        for sub in by_parent[dim.id]:
+            for ind in by_parent[sub.id]:
+                subs = items_by_indicator[ind.id]
+                item_row = _item_row(ind, subs, units, responsible, counts, needs, facts, list_sizes)
+                rows.append(item_row)
+                if not (len(subs) == 1 and subs[0].code == ind.code):
+                    rows += [_sub_row(ind, s, units, responsible, counts, needs, facts, list_sizes) for s in subs]
+        if dimension and dim.code != dimension:
+            continue
+        dimensions.append(Dimension(dim.code, dim.name, rows))
+        for row in rows:
+            if row.kind == "item":
+                item_count += 1
+                ready_count += row.ready
+                for cell in row.cells:
+                    if cell.shown:
+                        state_counts[cell.state] += 1
+    return Completeness(
+        zone=zone,
+        units=units,
+        all_units=all_units,
+        dimensions=dimensions,
+        all_dimensions=[(d.code, d.name) for d in by_parent[None]],
+        item_count=item_count,
+        ready_count=ready_count,
+        state_counts=dict(state_counts),
+    )
+
+
+def _cells(ind, sub_id, units, responsible, counts) -> list[Cell]:
+    cells = []
+    for unit in units:
+        if sub_id is None:  # the item: every sub-criterion's evidence and the item's own
+            merged: dict[str, int] = defaultdict(int)
+            for (ind_id, _, u_id), by_status in counts.items():
+                if ind_id == ind.id and u_id == unit.pk:
+                    for status, n in by_status.items():
+                        merged[status] += n
+            cell_counts = dict(merged)
+        else:
+            cell_counts = counts.get((ind.id, sub_id, unit.pk), {})
+        key = (ind.id, unit.pk)
+        cells.append(Cell(unit, key in responsible, responsible.get(key, False), cell_counts))
+    return cells
+
+
+def _item_row(ind, subs, units, responsible, counts, needs, facts, list_sizes) -> Row:
+    quantitative_subs = [s for s in subs if s.rule_type not in JUDGED]
+    missing: list[str] = []
+    for s in quantitative_subs:
+        missing += [m for m in _figure_missing(needs, facts, s, list_sizes) if m not in missing]
+    cells = _cells(ind, None, units, responsible, counts)
+    row = Row("item", ind.code, ind.name, cells, bool(quantitative_subs), missing)
+    shown = [c for c in cells if c.shown]
+    merged: dict[str, int] = defaultdict(int)
+    for cell in shown:
+        for status, n in cell.counts.items():
+            merged[status] += n
+    row.state = _state(merged)
+    responsible_cells = [c for c in cells if c.responsible]
+    row.ready = (
+        not missing
+        and row.state == ACCEPTED
+        and all(c.counts.get(EvidenceStatus.ACCEPTED) for c in responsible_cells)
+    )
+    return row
+
+
+def _sub_row(ind, sub, units, responsible, counts, needs, facts, list_sizes) -> Row:
+    quantitative = sub.rule_type not in JUDGED
+    missing = _figure_missing(needs, facts, sub, list_sizes) if quantitative else []
+    cells = _cells(ind, sub.id, units, responsible, counts)
+    row = Row("sub", sub.code, sub.label, cells, quantitative, missing)
+    merged: dict[str, int] = defaultdict(int)
+    for cell in cells:
+        for status, n in cell.counts.items():
+            merged[status] += n
+    row.state = _state(merged)
+    return row

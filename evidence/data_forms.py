@@ -1,0 +1,172 @@
+"""Forms for statistics and list inputs. They only collect; the checks live in data_services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django import forms
+from django.forms import BoundField
+from django.utils.translation import gettext_lazy as _
+
+from zones.models import Zone
+
+from .data_selectors import MetricNeed, ZoneDataNeeds
+from .data_services import FigureRow, ListSpec, figures_clean, plain
+from .models import DataValue, Evidence, OutcomeEntry
+
+NO_EVIDENCE = ("", "—")
+
+
+@dataclass
+class YearInputs:
+    year: int
+    value: BoundField
+    growth: BoundField | None
+    source: BoundField
+    evidence: BoundField | None
+    stored: DataValue | None
+
+
+@dataclass
+class MetricBlock:
+    need: MetricNeed
+    years: list[YearInputs] = field(default_factory=list)
+
+
+def _evidence_label(evidence: Evidence) -> str:
+    return f"{evidence.indicator.code}. {evidence.title}({evidence.get_status_display()})"
+
+
+class FigureForm(forms.Form):
+    """One value (and, for growth metrics, an official growth rate), a source and evidence per metric and year."""
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        zone: Zone,
+        needs: ZoneDataNeeds,
+        keys: set[str],
+        values: Mapping[tuple[str, int], DataValue],
+        evidence: list[Evidence],
+    ):
+        super().__init__(data)
+        self.zone, self.needs, self.keys, self.values = zone, needs, keys, values
+        self._names: list[tuple[str, int, dict[str, str]]] = []
+        self.blocks: list[MetricBlock] = []
+        for key, need in needs.metrics.items():
+            if key not in keys:
+                continue
+            choices = [NO_EVIDENCE] + [
+                (str(e.pk), _evidence_label(e)) for e in evidence if e.indicator_id in need.indicator_ids
+            ]
+            block = MetricBlock(need)
+            for year in need.years:
+                stored = values.get((key, year))
+                link = getattr(stored, "evidence_link", None) if stored else None
+                names = {
+                    "value": f"value-{key}-{year}",
+                    "source": f"source-{key}-{year}",
+                }
+                self.fields[names["value"]] = forms.CharField(
+                    required=False, initial=plain(stored.value) if stored else "", label=need.metric.name
+                )
+                if year in need.growth_years:
+                    names["published_growth"] = f"growth-{key}-{year}"
+                    self.fields[names["published_growth"]] = forms.CharField(
+                        required=False,
+                        initial=plain(stored.published_growth) if stored else "",
+                        label=_("官方公布增速(%)"),
+                    )
+                self.fields[names["source"]] = forms.CharField(
+                    required=False, initial=stored.source if stored else "", label=_("来源")
+                )
+                if len(choices) > 1:
+                    names["evidence"] = f"evidence-{key}-{year}"
+                    self.fields[names["evidence"]] = forms.ChoiceField(
+                        required=False,
+                        choices=choices,
+                        initial=str(link.evidence_id) if link else "",
+                        label=_("佐证材料"),
+                    )
+                self._names.append((key, year, names))
+                block.years.append(
+                    YearInputs(
+                        year=year,
+                        value=self[names["value"]],
+                        growth=self[names["published_growth"]] if "published_growth" in names else None,
+                        source=self[names["source"]],
+                        evidence=self[names["evidence"]] if "evidence" in names else None,
+                        stored=stored,
+                    )
+                )
+            self.blocks.append(block)
+
+    def figure_rows(self) -> list[FigureRow]:
+        data = self.cleaned_data
+        rows = []
+        for key, year, names in self._names:
+            row = FigureRow(metric=key, year=year)
+            for attr, field_name in names.items():
+                setattr(row, attr, data.get(field_name, ""))
+            if "evidence" not in names:
+                row.evidence = None
+            rows.append(row)
+        return rows
+
+    def clean(self):
+        cleaned = super().clean()
+        result = figures_clean(
+            zone=self.zone, rows=self.figure_rows(), needs=self.needs, allowed_keys=self.keys, existing=self.values
+        )
+        for error in result.errors:
+            names = self._names[error.index][2]
+            self.add_error(names.get(error.field), error.message)
+        return cleaned
+
+
+# List inputs -------------------------------------------------------------------
+
+
+class OperatorForm(forms.Form):
+    name = forms.CharField(label=_("经营者名称"), max_length=200, required=False)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+    annual_sales = forms.CharField(label=_("年度电子商务销售额(万元)"), required=False)
+
+    def __init__(self, *args, zone: Zone, evidence: list[Evidence], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["year"].choices = [("", "—")] + [(y, str(y)) for y in zone.reference_years]
+
+
+class OutcomeForm(forms.Form):
+    title = forms.CharField(label=_("成果名称"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", "—"), *OutcomeEntry.Kind.choices], required=False)
+    issued_on = forms.CharField(
+        label=_("发布日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="2024-06-01"
+    )
+    evidence = forms.ChoiceField(label=_("佐证材料(可选)"), required=False)
+
+    def __init__(self, *args, zone: Zone, evidence: list[Evidence], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["evidence"].choices = [NO_EVIDENCE] + [(str(e.pk), _evidence_label(e)) for e in evidence]
+
+
+ENTRY_FORMS: dict[str, type[forms.Form]] = {"operators": OperatorForm, "outcomes": OutcomeForm}
+
+
+def entry_form(spec: ListSpec, *args, **kwargs) -> forms.Form:
+    form = ENTRY_FORMS[spec.name](*args, **kwargs)
+    form.spec = spec
+    return form
+
+
+def entry_initial(spec: ListSpec, obj) -> dict:
+    state = spec.state(obj)
+    initial = {name: (plain(v) if name in ("annual_sales", "issued_on") else v) for name, v in state.items()}
+    if "evidence" in initial:
+        initial["evidence"] = str(initial["evidence"] or "")
+    return initial

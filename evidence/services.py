@@ -1,0 +1,337 @@
+"""Writes for evidence (佐证材料): uploads, versions and the review flow.
+
+Callers have checked access (zones.access, evidence.selectors); these functions
+hold the rules: what a file may be, and which status may follow which.
+
+How a file reaches the disk:
+
+1. Django has streamed the upload to a temporary file (TemporaryFileUploadHandler).
+2. ``_upload_receive`` copies it in 1 MB chunks to ``MEDIA_ROOT/evidence/<zone>/<uuid>.part``
+   while hashing and counting, then checks it by content. A refused file is deleted here.
+3. The rows are written in a transaction; only after it commits is the ``.part`` renamed
+   (atomically, same directory) to its final server-generated name. Any failure before
+   removes the ``.part``: a refused or interrupted upload leaves neither a row nor a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from common.files import (
+    KINDS,
+    ZIP,
+    ZIP_KINDS,
+    FileCheckError,
+    check_zip_container,
+    detect_type,
+    display_name,
+    extension,
+    megabytes,
+)
+from indicators.models import Indicator, ScoringItem
+from zones.models import Unit, Zone
+
+from .models import Evidence, EvidenceEvent, EvidenceFile, EvidenceStatus
+
+logger = logging.getLogger(__name__)
+
+CHUNK_BYTES = 1024 * 1024
+ALLOWED_LABELS = "PDF、OFD、DOC、DOCX、XLSX、JPG、PNG"
+ALLOWED_EXTENSIONS = frozenset(ext for kind in KINDS.values() for ext in kind.extensions)
+ACCEPT_ATTR = ",".join(sorted(ALLOWED_EXTENSIONS))
+MAX_REASON_LENGTH = 1000
+
+
+def evidence_max_upload_bytes() -> int:
+    return settings.EVIDENCE_MAX_UPLOAD_BYTES
+
+
+def evidence_max_unpacked_bytes() -> int:
+    return getattr(settings, "EVIDENCE_MAX_UNPACKED_BYTES", 0) or settings.EVIDENCE_MAX_UPLOAD_BYTES * 10
+
+
+def too_large_message(name: str) -> str:
+    return f"文件“{name}”超过 {megabytes(evidence_max_upload_bytes())} MB 的上传上限,已拒绝。"
+
+
+# --- receiving a file -------------------------------------------------------------------------
+
+
+@dataclass
+class _Received:
+    part: Path  # the temporary name, beside the final one
+    stored_name: str  # relative to MEDIA_ROOT
+    original_name: str
+    size: int
+    sha256: str
+    content_type: str
+
+    @property
+    def final(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.stored_name
+
+    def discard(self) -> None:
+        self.part.unlink(missing_ok=True)
+
+
+def _upload_receive(*, zone: Zone, upload: UploadedFile) -> _Received:
+    """Copy, hash and check an upload; raise ValidationError (and leave nothing) if refused."""
+    name = display_name(upload.name or "")
+    ext = extension(name)
+    if ext not in ALLOWED_EXTENSIONS:
+        shown = ext or "无扩展名"
+        raise ValidationError(f"不支持的文件类型({shown}):“{name}”。只接受 {ALLOWED_LABELS} 文件。")
+    limit = evidence_max_upload_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(too_large_message(name))
+
+    directory = Path(settings.MEDIA_ROOT) / "evidence" / str(zone.pk)
+    directory.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    part = directory / f"{token}.part"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(part, "xb") as out:
+            for chunk in upload.chunks(CHUNK_BYTES):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationError(too_large_message(name))
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ValidationError(f"文件“{name}”是空文件。")
+        kind = _kind_check(part, name=name, ext=ext)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    final_ext = KINDS[kind].extensions[0]
+    return _Received(
+        part=part,
+        stored_name=f"evidence/{zone.pk}/{token}{final_ext}",
+        original_name=name,
+        size=size,
+        sha256=digest.hexdigest(),
+        content_type=KINDS[kind].content_type,
+    )
+
+
+def _kind_check(path: Path, *, name: str, ext: str) -> str:
+    """The verified kind of the file, agreeing with its extension; zip containers checked first."""
+    kind = detect_type(path)
+    if kind in ZIP_KINDS or kind == ZIP:
+        try:
+            check_zip_container(path, max_unpacked_bytes=evidence_max_unpacked_bytes())
+        except FileCheckError as error:
+            raise ValidationError(f"文件“{name}”:{error}") from None
+    if kind not in KINDS:
+        expected = next(k.label for k in KINDS.values() if ext in k.extensions)
+        raise ValidationError(f"文件内容与扩展名不符:“{name}”不是有效的 {expected} 文件,已拒绝。")
+    if ext not in KINDS[kind].extensions:
+        raise ValidationError(
+            f"文件内容与扩展名不符:“{name}”的内容是 {KINDS[kind].label} 文件,扩展名却是 {ext},已拒绝。"
+        )
+    return kind
+
+
+def _file_row_create(*, evidence: Evidence, received: _Received, version: int, user) -> EvidenceFile:
+    # The same content already on this indicator (any unit, any version) is flagged, not refused.
+    duplicate = (
+        EvidenceFile.objects.filter(
+            sha256=received.sha256, evidence__zone_id=evidence.zone_id, evidence__indicator_id=evidence.indicator_id
+        )
+        .order_by("pk")
+        .first()
+    )
+    return EvidenceFile.objects.create(
+        evidence=evidence,
+        version=version,
+        stored_name=received.stored_name,
+        original_name=received.original_name,
+        size=received.size,
+        sha256=received.sha256,
+        content_type=received.content_type,
+        duplicate_of=duplicate,
+        uploaded_by=user,
+    )
+
+
+def _upload_finish(received: _Received, undo) -> None:
+    """Rename the ``.part`` now that the rows are committed; on failure undo the rows.
+
+    Inside a caller's transaction (a test, a bulk import) the rename happens now,
+    as Django has no rollback hook; the caller's transaction then decides the rows.
+    """
+    try:
+        os.replace(received.part, received.final)
+    except OSError:
+        received.discard()
+        undo()
+        raise
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+def _target_check(*, zone: Zone, indicator: Indicator, scoring_item: ScoringItem | None, unit: Unit) -> None:
+    if indicator.system_id != zone.system_id or indicator.level != 3:
+        raise ValidationError("请选择本创建对象指标体系中的三级指标。")
+    if scoring_item is not None and scoring_item.indicator_id != indicator.pk:
+        raise ValidationError("所选评分细则不属于该指标。")
+    if unit.zone_id != zone.pk:
+        raise ValidationError("责任单位不属于该创建对象。")
+
+
+def evidence_create(
+    *,
+    zone: Zone,
+    indicator: Indicator,
+    unit: Unit,
+    user,
+    file: UploadedFile,
+    title: str = "",
+    scoring_item: ScoringItem | None = None,
+    description: str = "",
+    effective_date: date | None = None,
+) -> Evidence:
+    """A new piece of evidence (草稿) with ``file`` as its version 1."""
+    _target_check(zone=zone, indicator=indicator, scoring_item=scoring_item, unit=unit)
+    received = _upload_receive(zone=zone, upload=file)
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                zone=zone,
+                indicator=indicator,
+                scoring_item=scoring_item,
+                unit=unit,
+                title=(title.strip() or os.path.splitext(received.original_name)[0])[:200],
+                description=description.strip(),
+                effective_date=effective_date,
+                created_by=user,
+            )
+            EvidenceEvent.objects.create(evidence=evidence, from_status="", to_status=EvidenceStatus.DRAFT, by=user)
+            _file_row_create(evidence=evidence, received=received, version=1, user=user)
+    except BaseException:
+        received.discard()
+        raise
+    _upload_finish(received, undo=lambda: Evidence.objects.filter(pk=evidence.pk).delete())
+    logger.info("evidence %s created by %s: %s (%s bytes)", evidence.pk, user, received.stored_name, received.size)
+    return evidence
+
+
+def evidence_file_add(*, evidence: Evidence, user, file: UploadedFile) -> EvidenceFile:
+    """The next version of ``evidence``'s file; earlier versions are kept. Only 草稿 or 退回."""
+    if evidence.status not in (EvidenceStatus.DRAFT, EvidenceStatus.RETURNED):
+        raise ValidationError(f"“{evidence.get_status_display()}”的材料不能再上传新版本。")
+    received = _upload_receive(zone=evidence.zone, upload=file)
+    try:
+        with transaction.atomic():
+            locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+            if locked.status not in (EvidenceStatus.DRAFT, EvidenceStatus.RETURNED):
+                raise ValidationError(f"“{locked.get_status_display()}”的材料不能再上传新版本。")
+            version = (locked.files.aggregate(latest=Max("version"))["latest"] or 0) + 1
+            row = _file_row_create(evidence=locked, received=received, version=version, user=user)
+    except BaseException:
+        received.discard()
+        raise
+    _upload_finish(received, undo=lambda: EvidenceFile.objects.filter(pk=row.pk).delete())
+    logger.info("evidence %s version %s added by %s: %s", evidence.pk, version, user, received.stored_name)
+    return row
+
+
+def _transition(
+    *, evidence: Evidence, allowed_from: tuple[str, ...], to: str, user, reason: str = "", check=None, **fields
+) -> Evidence:
+    """Move ``evidence`` to ``to`` if it is still in ``allowed_from`` (a conditional UPDATE), with an event row.
+
+    ``check(current)`` may refuse with a ValidationError after the row is locked.
+    """
+    with transaction.atomic():
+        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if current.status not in allowed_from:
+            raise ValidationError(f"材料当前为“{current.get_status_display()}”,不能执行此操作,请刷新页面后重试。")
+        if check is not None:
+            check(current)
+        changed = Evidence.objects.filter(pk=current.pk, status=current.status).update(status=to, **fields)
+        if changed != 1:
+            raise ValidationError("材料状态已变化,请刷新页面后重试。")
+        EvidenceEvent.objects.create(evidence=current, from_status=current.status, to_status=to, reason=reason, by=user)
+    evidence.refresh_from_db()
+    return evidence
+
+
+def evidence_submit(*, evidence: Evidence, user) -> Evidence:
+    """草稿 → 已提交; 退回 → 已提交 once a new version has been uploaded since the return.
+
+    The return reason stays in the event rows; the field holds only a current one.
+    """
+
+    def new_version_since_return(current: Evidence) -> None:
+        if current.status == EvidenceStatus.RETURNED:
+            if not current.files.filter(uploaded_at__gt=current.reviewed_at).exists():
+                raise ValidationError("材料已被退回:请先按退回原因上传新版本的文件,再重新提交。")
+
+    return _transition(
+        evidence=evidence,
+        allowed_from=(EvidenceStatus.DRAFT, EvidenceStatus.RETURNED),
+        to=EvidenceStatus.SUBMITTED,
+        user=user,
+        check=new_version_since_return,
+        return_reason="",
+    )
+
+
+def evidence_accept(*, evidence: Evidence, user) -> Evidence:
+    """已提交 → 已采纳."""
+    return _transition(
+        evidence=evidence,
+        allowed_from=(EvidenceStatus.SUBMITTED,),
+        to=EvidenceStatus.ACCEPTED,
+        user=user,
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+    )
+
+
+def evidence_return(*, evidence: Evidence, user, reason: str) -> Evidence:
+    """已提交 → 退回, with the reason the unit will read. The unit is notified."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("退回材料时必须填写退回原因。")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError(f"退回原因不能超过 {MAX_REASON_LENGTH} 个字。")
+    _transition(
+        evidence=evidence,
+        allowed_from=(EvidenceStatus.SUBMITTED,),
+        to=EvidenceStatus.RETURNED,
+        user=user,
+        reason=reason,
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+        return_reason=reason,
+    )
+    transaction.on_commit(lambda: evidence_returned_notify(evidence))
+    return evidence
+
+
+def evidence_returned_notify(evidence: Evidence) -> None:
+    """Hook: tell the unit its evidence came back. Only logs for now (supervision wires notifications)."""
+    logger.info(
+        "evidence %s (%s) returned to unit %s: %s",
+        evidence.pk,
+        evidence.title,
+        evidence.unit_id,
+        evidence.return_reason,
+    )

@@ -1,0 +1,308 @@
+"""Reads for tasks and assignments: access-checked lookups, lists, detail, ledger.
+
+Access is decided in zones.access; the lookups here only combine its answers
+with the task's units (a liaison sees the tasks of their own units only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from indicators.models import Indicator
+from zones.access import ZoneAction, unit_ids_for, zone_can, zone_get_for_user, zones_where
+from zones.models import Unit, Zone
+
+from .models import Assignment, AssignmentEvent, ProgressReport, Task
+
+Status = Assignment.Status
+
+# Filter values of the task list (the four statuses, plus 待确认 for the office's inbox).
+PENDING = "pending"
+STATUS_FILTERS: tuple[tuple[str, str], ...] = (
+    (Status.NOT_STARTED, "未开始"),
+    (Status.IN_PROGRESS, "进行中"),
+    (PENDING, "已完成待确认"),
+    (Status.COMPLETED, "已完成"),
+    (Status.OVERDUE, "逾期"),
+)
+
+NOT_FOUND = "任务不存在或无权访问。"
+
+
+def assignment_status_q(status: str, *, today: date | None = None, prefix: str = "") -> Q:
+    """Assignments whose *displayed* status is ``status`` (overdue is also computed from the due date)."""
+    today = today or timezone.localdate()
+    p = prefix
+    late = Q(**{f"{p}status": Status.OVERDUE}) | (
+        Q(**{f"{p}due_date__lt": today}) & ~Q(**{f"{p}status": Status.COMPLETED})
+    )
+    if status == Status.OVERDUE:
+        return late
+    if status == PENDING:
+        return Q(**{f"{p}status": Status.COMPLETED, f"{p}confirmed_at__isnull": True})
+    return Q(**{f"{p}status": status}) & ~late
+
+
+# ---------------------------------------------------------------- access lookups
+
+
+def _visible_or_404(user, zone: Zone, unit_ids: set[int]) -> None:
+    """Liaisons (who may not see every task) only reach tasks of their own units."""
+    if zone_can(user, zone, ZoneAction.VIEW_ALL_TASKS):
+        return
+    if not unit_ids & unit_ids_for(user, zone):
+        raise Http404(NOT_FOUND)
+
+
+def task_get_for_user(*, user, task_id: int, action: ZoneAction = ZoneAction.VIEW_TASKS) -> Task:
+    """The task if ``user`` may see it (404 otherwise) and do ``action`` on its zone (403 otherwise)."""
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise Http404(NOT_FOUND)
+    zone = zone_get_for_user(user, task.zone_id, ZoneAction.VIEW_TASKS)
+    task.zone = zone
+    _visible_or_404(user, zone, set(task.assignments.values_list("unit_id", flat=True)))
+    if action != ZoneAction.VIEW_TASKS:
+        zone_get_for_user(user, zone.pk, action)
+    return task
+
+
+def assignment_get_for_user(*, user, assignment_id: int) -> Assignment:
+    """The assignment if ``user`` may see its task; what they may do with it the services decide."""
+    assignment = Assignment.objects.select_related("task", "unit").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404(NOT_FOUND)
+    zone = zone_get_for_user(user, assignment.task.zone_id, ZoneAction.VIEW_TASKS)
+    assignment.task.zone = assignment.unit.zone = zone
+    _visible_or_404(user, zone, set(assignment.task.assignments.values_list("unit_id", flat=True)))
+    return assignment
+
+
+def report_get_for_user(*, user, report_id: int) -> ProgressReport:
+    report = ProgressReport.objects.select_related("assignment").filter(pk=report_id).first()
+    if report is None:
+        raise Http404(NOT_FOUND)
+    report.assignment = assignment_get_for_user(user=user, assignment_id=report.assignment_id)
+    return report
+
+
+def liaison_units_for(*, user) -> list[Unit]:
+    """Every unit, in any zone, for which ``user`` is a liaison (for 我的任务)."""
+    unit_ids: set[int] = set()
+    for zone in zones_where(user, ZoneAction.REPORT_PROGRESS).select_related("region__parent__parent"):
+        unit_ids |= unit_ids_for(user, zone)
+    if not unit_ids:
+        return []
+    return list(Unit.objects.filter(pk__in=unit_ids).select_related("zone").order_by("zone__name", "name"))
+
+
+# ------------------------------------------------------------------------ lists
+
+
+def _assignments_prefetch() -> Prefetch:
+    return Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("-is_lead", "unit_id"))
+
+
+def task_list_for_zone(
+    *,
+    zone: Zone,
+    unit_id: int | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    stage_id: int | None = None,
+    search: str = "",
+    only_unit_ids: set[int] | None = None,
+) -> QuerySet[Task]:
+    """The zone's tasks in plan order, each with its assignments (units) and indicators prefetched.
+
+    ``unit_id`` / ``status`` / ``overdue`` keep the tasks that have an assignment
+    matching all of them; ``only_unit_ids`` (for liaisons) the tasks of those units.
+    """
+    tasks = Task.objects.filter(zone=zone)
+    if only_unit_ids is not None:
+        tasks = tasks.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), unit_id__in=only_unit_ids)))
+    if unit_id or status or overdue:
+        match = Q(task=OuterRef("pk"))
+        if unit_id:
+            match &= Q(unit_id=unit_id)
+        if status:
+            match &= assignment_status_q(status)
+        if overdue:
+            match &= assignment_status_q(Status.OVERDUE)
+        tasks = tasks.filter(Exists(Assignment.objects.filter(match)))
+    if stage_id:
+        tasks = tasks.filter(stage_id=stage_id)
+    if search:
+        tasks = tasks.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    return (
+        tasks.select_related("stage")
+        .prefetch_related(
+            _assignments_prefetch(), Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+        )
+        .order_by("position", "id")
+    )
+
+
+@dataclass
+class TaskSummary:
+    total: int
+    completed: int
+    pending: int
+    overdue: int
+    progress: int  # mean of the units' progress, rounded
+
+
+def task_summary(*, task: Task) -> TaskSummary:
+    """Counts over the task's (prefetched) assignments; no query."""
+    assignments = list(task.assignments.all())
+    total = len(assignments)
+    return TaskSummary(
+        total=total,
+        completed=sum(a.status == Status.COMPLETED for a in assignments),
+        pending=sum(a.is_pending_confirmation for a in assignments),
+        overdue=sum(a.is_overdue for a in assignments),
+        progress=round(sum(a.progress for a in assignments) / total) if total else 0,
+    )
+
+
+def _open_first(assignments: list[Assignment]) -> list[Assignment]:
+    """Due soon first; completed ones last."""
+    return sorted(
+        assignments,
+        key=lambda a: (a.status == Status.COMPLETED, a.due_date, a.task.position, a.task_id),
+    )
+
+
+def assignment_list_for_units(*, unit_ids: list[int], assignment_id: int | None = None) -> list[Assignment]:
+    """The units' assignments (我的任务), due soon first, each with its task's indicators and reports."""
+    queryset = Assignment.objects.filter(unit_id__in=unit_ids)
+    if assignment_id is not None:
+        queryset = queryset.filter(pk=assignment_id)
+    assignments = list(
+        queryset.select_related("task", "unit__zone").prefetch_related(
+            Prefetch("task__indicators", queryset=Indicator.objects.order_by("position")),
+            Prefetch("reports", queryset=ProgressReport.objects.select_related("by"), to_attr="report_list"),
+        )
+    )
+    return _open_first(assignments)
+
+
+@dataclass
+class UnitIndicators:
+    unit: Unit
+    indicators: list[Indicator] = field(default_factory=list)
+    lead_codes: set[str] = field(default_factory=set)
+    from_matrix: bool = False
+
+
+def _code_key(indicator: Indicator) -> tuple[int, str]:
+    return (int(indicator.code), "") if indicator.code.isdigit() else (10**6, indicator.code)
+
+
+def indicators_for_units(*, units: list[Unit], assignments: list[Assignment]) -> list[UnitIndicators]:
+    """Each unit's indicators with their criteria text.
+
+    From the responsibility matrix (zones.IndicatorResponsibility) when the zone
+    has one; otherwise the indicators linked to the unit's tasks.
+    """
+    from zones import models as zone_models
+
+    matrix = getattr(zone_models, "IndicatorResponsibility", None)
+    by_unit = {unit.pk: UnitIndicators(unit=unit) for unit in units}
+    if matrix is not None and units:
+        rows = matrix.objects.filter(unit__in=units).select_related("indicator").order_by("indicator__position")
+        for row in rows:
+            entry = by_unit[row.unit_id]
+            entry.from_matrix = True
+            entry.indicators.append(row.indicator)
+            if getattr(row, "is_lead", False):
+                entry.lead_codes.add(row.indicator.code)
+    for assignment in assignments:
+        entry = by_unit.get(assignment.unit_id)
+        if entry is None or entry.from_matrix:
+            continue
+        for indicator in assignment.task.indicators.all():
+            if indicator not in entry.indicators:
+                entry.indicators.append(indicator)
+    for entry in by_unit.values():
+        entry.indicators.sort(key=_code_key)
+    return list(by_unit.values())
+
+
+# ----------------------------------------------------------------------- detail
+
+
+def task_assignments_with_history(*, task: Task) -> list[Assignment]:
+    """The task's assignments, each with its reports (newest first) and events (oldest first)."""
+    return list(
+        Assignment.objects.filter(task=task)
+        .select_related("unit", "confirmed_by")
+        .prefetch_related(
+            Prefetch("reports", queryset=ProgressReport.objects.select_related("by"), to_attr="report_list"),
+            Prefetch(
+                "events",
+                queryset=AssignmentEvent.objects.select_related("by").order_by("at", "id"),
+                to_attr="event_list",
+            ),
+        )
+        .order_by("-is_lead", "unit__kind", "unit_id")
+    )
+
+
+def task_events(*, assignments: list[Assignment]) -> list[AssignmentEvent]:
+    """The whole history of a task, newest first (from the prefetched events)."""
+    events: list[AssignmentEvent] = []
+    for a in assignments:
+        reports = {r.pk: r for r in a.report_list}
+        for event in a.event_list:
+            event.assignment = a  # fill the caches from what is loaded: no query per event
+            event.report = reports.get(event.report_id)
+            events.append(event)
+    return sorted(events, key=lambda e: (e.at, e.pk), reverse=True)
+
+
+# ----------------------------------------------------------------------- ledger
+
+
+@dataclass
+class LedgerRow:
+    """One assignment of the 任务台账."""
+
+    assignment: Assignment
+    last_report: ProgressReport | None
+
+
+@dataclass
+class LedgerTask:
+    task: Task
+    lead_units: list[Unit]
+    rows: list[LedgerRow]
+
+
+def task_ledger(*, zone: Zone) -> list[LedgerTask]:
+    """Every task of the zone with one row per assignment and its latest report (4 queries)."""
+    tasks = Task.objects.filter(zone=zone).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit", "confirmed_by")
+            .prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.all(), to_attr="report_list"))
+            .order_by("-is_lead", "unit__kind", "unit_id"),
+        ),
+        Prefetch("indicators", queryset=Indicator.objects.order_by("position")),
+    )
+    ledger = []
+    for task in tasks.order_by("position", "id"):
+        assignments = list(task.assignments.all())
+        ledger.append(
+            LedgerTask(
+                task=task,
+                lead_units=[a.unit for a in assignments if a.is_lead],
+                rows=[LedgerRow(a, a.report_list[0] if a.report_list else None) for a in assignments],
+            )
+        )
+    return ledger

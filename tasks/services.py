@@ -1,0 +1,513 @@
+"""Writes for tasks and assignments. Every change of an assignment leaves an event row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from common.xlsx import ExcelImportError
+from indicators.models import Indicator
+from zones.access import ZoneAction, unit_can, zone_can
+from zones.models import Stage, Unit, Zone
+from zones.unit_names import UnitRef, match_units, parse_unit_names
+
+from .excel import TaskRow, workbook_to_task_rows
+from .models import Assignment, AssignmentEvent, ProgressReport, Task
+from .uploads import attachment_check
+
+Status = Assignment.Status
+Kind = AssignmentEvent.Kind
+
+CONFIRMED_IS_LOCKED = "该任务分工已确认完成,不能再填报进展;如需修改,请联系办公室退回。"
+
+
+# ------------------------------------------------------------------ validation
+
+
+def _ids(values: Iterable) -> list[int]:
+    out: list[int] = []
+    for value in values or ():
+        try:
+            out.append(int(value))
+        except (TypeError, ValueError):
+            raise ValidationError(f"编号“{value}”无效。") from None
+    return list(dict.fromkeys(out))
+
+
+def _units_of_zone(*, zone: Zone, unit_ids: list[int], lead_unit_ids: list[int]) -> list[Unit]:
+    errors: list[str] = []
+    wanted = list(dict.fromkeys(lead_unit_ids + unit_ids))
+    if not wanted:
+        raise ValidationError("请至少选择一个责任单位。")
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=wanted).select_related("zone")}
+    for pk in wanted:
+        unit = found.get(pk)
+        if unit is None:
+            errors.append(f"责任单位(编号 {pk})不存在。")
+        elif unit.zone_id != zone.pk:
+            errors.append(f"单位“{unit.name}”不是“{zone.name}”的责任单位。")
+    if errors:
+        raise ValidationError(errors)
+    return [found[pk] for pk in wanted]
+
+
+def _indicators_of_zone(*, zone: Zone, indicator_ids: list[int]) -> list[Indicator]:
+    if not indicator_ids:
+        return []
+    found = {i.pk: i for i in Indicator.objects.filter(pk__in=indicator_ids)}
+    errors: list[str] = []
+    for pk in indicator_ids:
+        indicator = found.get(pk)
+        if indicator is None:
+            errors.append(f"关联指标(编号 {pk})不存在。")
+        elif indicator.system_id != zone.system_id or indicator.level != 3:
+            errors.append(f"指标“{indicator.code} {indicator.name}”不是本创建对象所用指标体系的三级指标。")
+    if errors:
+        raise ValidationError(errors)
+    return [found[pk] for pk in indicator_ids]
+
+
+def _check_fields(*, title: str, deadline: date | None, priority: str) -> list[str]:
+    errors = []
+    if not (title or "").strip():
+        errors.append("任务名称不能为空。")
+    elif len(title.strip()) > Task._meta.get_field("title").max_length:
+        errors.append("任务名称不能超过 200 个字。")
+    if not isinstance(deadline, date):
+        errors.append("请填写完成时限。")
+    if priority not in Task.Priority.values:
+        errors.append("优先级应为 高、中 或 低。")
+    return errors
+
+
+def _stage_of(*, zone: Zone, stage: Stage | None, deadline: date | None) -> Stage | None:
+    """The given stage (which must be the zone's), else the zone's stage whose dates hold the deadline."""
+    if stage is not None:
+        if stage.zone_id != zone.pk:
+            raise ValidationError("实施阶段不属于本创建对象。")
+        return stage
+    if not isinstance(deadline, date):
+        return None
+    return zone.stages.filter(start__lte=deadline, end__gte=deadline).order_by("position", "start").first()
+
+
+def _event(assignment: Assignment, kind: str, *, user, from_status: str = "", **fields) -> AssignmentEvent:
+    return AssignmentEvent.objects.create(
+        assignment=assignment,
+        kind=kind,
+        from_status=from_status,
+        to_status=assignment.status,
+        by=user,
+        **fields,
+    )
+
+
+def _assign(task: Task, unit: Unit, *, is_lead: bool, user) -> Assignment:
+    assignment = Assignment.objects.create(task=task, unit=unit, is_lead=is_lead, due_date=task.deadline)
+    _event(assignment, Kind.CREATED, user=user, percent=0, due_date=assignment.due_date)
+    return assignment
+
+
+# ----------------------------------------------------------------------- tasks
+
+
+@transaction.atomic
+def task_create(
+    *,
+    zone: Zone,
+    title: str,
+    deadline: date | None,
+    unit_ids: Iterable[int],
+    lead_unit_ids: Iterable[int] = (),
+    indicator_ids: Iterable[int] = (),
+    description: str = "",
+    category: str = "",
+    priority: str = Task.Priority.MEDIUM,
+    number: str = "",
+    stage: Stage | None = None,
+    user=None,
+) -> Task:
+    """A task with one assignment per responsible unit (lead units included).
+
+    Without ``stage`` the task goes to the zone's stage whose dates hold its deadline.
+    """
+    errors = _check_fields(title=title, deadline=deadline, priority=priority)
+    try:
+        stage = _stage_of(zone=zone, stage=stage, deadline=deadline)
+    except ValidationError as exc:
+        errors += exc.messages
+    lead_ids, other_ids, ind_ids = _ids(lead_unit_ids), _ids(unit_ids), _ids(indicator_ids)
+    units: list[Unit] = []
+    indicators: list[Indicator] = []
+    for check in (
+        lambda: units.extend(_units_of_zone(zone=zone, unit_ids=other_ids, lead_unit_ids=lead_ids)),
+        lambda: indicators.extend(_indicators_of_zone(zone=zone, indicator_ids=ind_ids)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors += exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+    last = Task.objects.filter(zone=zone).order_by("-position").values_list("position", flat=True).first()
+    task = Task.objects.create(
+        zone=zone,
+        number=(number or "").strip(),
+        title=title.strip(),
+        description=(description or "").strip(),
+        category=(category or "").strip(),
+        deadline=deadline,
+        stage=stage,
+        priority=priority,
+        position=(last or 0) + 1,
+        created_by=user,
+    )
+    task.indicators.set(indicators)
+    for unit in units:
+        _assign(task, unit, is_lead=unit.pk in lead_ids, user=user)
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    task: Task,
+    title: str,
+    deadline: date | None,
+    unit_ids: Iterable[int],
+    lead_unit_ids: Iterable[int] = (),
+    indicator_ids: Iterable[int] = (),
+    description: str = "",
+    category: str = "",
+    priority: str = Task.Priority.MEDIUM,
+    number: str | None = None,
+    stage: Stage | None = None,
+    user=None,
+) -> Task:
+    """Edit a task. Units added get an assignment; a unit that has reported cannot be removed.
+
+    A new deadline moves the due date of every assignment that still had the old
+    one (a unit given its own due date keeps it), each with a due_changed event.
+    """
+    zone = task.zone
+    errors = _check_fields(title=title, deadline=deadline, priority=priority)
+    try:
+        stage = _stage_of(zone=zone, stage=stage, deadline=deadline)
+    except ValidationError as exc:
+        errors += exc.messages
+    lead_ids, other_ids, ind_ids = _ids(lead_unit_ids), _ids(unit_ids), _ids(indicator_ids)
+    units: list[Unit] = []
+    indicators: list[Indicator] = []
+    for check in (
+        lambda: units.extend(_units_of_zone(zone=zone, unit_ids=other_ids, lead_unit_ids=lead_ids)),
+        lambda: indicators.extend(_indicators_of_zone(zone=zone, indicator_ids=ind_ids)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors += exc.messages
+    current = {a.unit_id: a for a in task.assignments.select_for_update().select_related("unit")}
+    wanted = {u.pk for u in units}
+    removed = [a for unit_id, a in current.items() if unit_id not in wanted]
+    reported = set(
+        ProgressReport.objects.filter(assignment__in=removed).values_list("assignment_id", flat=True).distinct()
+    )
+    for assignment in removed:
+        if assignment.pk in reported or assignment.progress or assignment.status != Status.NOT_STARTED:
+            errors.append(f"单位“{assignment.unit.name}”已填报进展,不能移出该任务。")
+    if errors:
+        raise ValidationError(errors)
+
+    old_deadline = task.deadline
+    task.title = title.strip()
+    task.description = (description or "").strip()
+    task.category = (category or "").strip()
+    task.priority = priority
+    task.deadline = deadline
+    task.stage = stage
+    if number is not None:
+        task.number = number.strip()
+    task.save()
+    task.indicators.set(indicators)
+    for assignment in removed:
+        assignment.delete()
+    for unit in units:
+        assignment = current.get(unit.pk)
+        if assignment is None:
+            _assign(task, unit, is_lead=unit.pk in lead_ids, user=user)
+            continue
+        if assignment.is_lead != (unit.pk in lead_ids):
+            assignment.is_lead = unit.pk in lead_ids
+            assignment.save(update_fields=["is_lead", "updated_at"])
+        if deadline != old_deadline and assignment.due_date == old_deadline:
+            _due_change(assignment, due_date=deadline, reason="任务完成时限调整", user=user)
+    return task
+
+
+# ----------------------------------------------------------------- assignments
+
+
+def _locked(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().select_related("task__zone", "unit__zone").get(pk=assignment.pk)
+
+
+def _due_change(assignment: Assignment, *, due_date: date, reason: str, user) -> None:
+    before = assignment.status
+    assignment.due_date = due_date
+    # A stored 逾期 no longer holds when the new due date is still ahead.
+    if before == Status.OVERDUE and due_date >= timezone.localdate():
+        assignment.status = Status.IN_PROGRESS if assignment.progress else Status.NOT_STARTED
+    assignment.save(update_fields=["due_date", "status", "updated_at"])
+    _event(assignment, Kind.DUE_CHANGED, user=user, from_status=before, due_date=due_date, reason=reason)
+
+
+@transaction.atomic
+def assignment_change_due_date(*, assignment: Assignment, due_date: date, reason: str, user) -> Assignment:
+    """The office gives one unit its own due date (reason required)."""
+    assignment = _locked(assignment)
+    if not zone_can(user, assignment.task.zone, ZoneAction.MANAGE_TASKS):
+        raise PermissionDenied("没有权限执行此操作。")
+    if not isinstance(due_date, date):
+        raise ValidationError("请填写完成时限。")
+    if not (reason or "").strip():
+        raise ValidationError("调整完成时限须说明原因。")
+    _due_change(assignment, due_date=due_date, reason=reason.strip(), user=user)
+    return assignment
+
+
+def _progress_apply(
+    assignment: Assignment,
+    *,
+    percent: int,
+    text: str,
+    reason: str,
+    user,
+    attachment: UploadedFile | None = None,
+    attachment_kind: str = "",
+    at=None,
+) -> ProgressReport:
+    """Record a report and move the assignment (no permission check: callers do it)."""
+    before = assignment.status
+    if percent == 100:
+        assignment.status = Status.COMPLETED
+    elif before == Status.OVERDUE and assignment.due_date < timezone.localdate():
+        assignment.status = Status.OVERDUE
+    else:
+        assignment.status = Status.IN_PROGRESS
+    assignment.progress = percent
+    assignment.save(update_fields=["status", "progress", "updated_at"])
+    report = ProgressReport(assignment=assignment, text=text, percent=percent, reason=reason, by=user)
+    if at is not None:
+        report.at = at
+    if attachment is not None:
+        report.attachment_name = attachment.name[:200]
+        report.attachment_size = attachment.size
+        report.attachment_type = attachment_kind
+        report.attachment.save(attachment.name, attachment, save=False)
+    report.save()
+    _event(
+        assignment,
+        Kind.SUBMITTED if percent == 100 else Kind.PROGRESS,
+        user=user,
+        from_status=before,
+        percent=percent,
+        reason=reason,
+        report=report,
+        at=report.at,
+    )
+    return report
+
+
+@transaction.atomic
+def assignment_report_progress(
+    *,
+    assignment: Assignment,
+    user,
+    percent,
+    text: str,
+    reason: str = "",
+    attachment: UploadedFile | None = None,
+) -> ProgressReport:
+    """A liaison reports on their unit's assignment. 100% means 已完成, pending the office's confirmation."""
+    assignment = _locked(assignment)
+    if not unit_can(user, assignment.unit, ZoneAction.REPORT_PROGRESS):
+        raise PermissionDenied("只能填报本单位的任务进展。")
+    errors: list[str] = []
+    try:
+        percent = int(percent)
+    except (TypeError, ValueError):
+        percent = -1
+    if not 0 <= percent <= 100:
+        errors.append("进度应为 0 到 100 之间的整数。")
+    text, reason = (text or "").strip(), (reason or "").strip()
+    if not text:
+        errors.append("请填写进展情况。")
+    if assignment.is_confirmed:
+        errors.append(CONFIRMED_IS_LOCKED)
+    elif 0 <= percent < assignment.progress and not reason:
+        errors.append(f"进度低于上次填报的 {assignment.progress}%,请说明原因。")
+    kind = ""
+    if attachment is not None:
+        try:
+            kind = attachment_check(attachment, name=attachment.name, size=attachment.size)
+        except ValidationError as exc:
+            errors += exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return _progress_apply(
+        assignment, percent=percent, text=text, reason=reason, user=user, attachment=attachment, attachment_kind=kind
+    )
+
+
+def _confirm_apply(assignment: Assignment, *, user, at=None) -> None:
+    assignment.confirmed_by = user
+    assignment.confirmed_at = at or timezone.now()
+    assignment.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    _event(
+        assignment,
+        Kind.CONFIRMED,
+        user=user,
+        from_status=Status.COMPLETED,
+        percent=assignment.progress,
+        at=assignment.confirmed_at,
+    )
+
+
+def _send_back_apply(assignment: Assignment, *, user, reason: str, at=None) -> None:
+    kind = Kind.REOPENED if assignment.is_confirmed else Kind.SENT_BACK
+    assignment.status = Status.IN_PROGRESS
+    # The progress is kept: the unit reports again (100% re-submits) once it has fixed what was asked.
+    assignment.confirmed_by = None
+    assignment.confirmed_at = None
+    assignment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    _event(
+        assignment,
+        kind,
+        user=user,
+        from_status=Status.COMPLETED,
+        percent=assignment.progress,
+        reason=reason,
+        at=at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def assignment_confirm(*, assignment: Assignment, user) -> Assignment:
+    """The office confirms a unit's completed assignment."""
+    assignment = _locked(assignment)
+    if not zone_can(user, assignment.task.zone, ZoneAction.MANAGE_TASKS):
+        raise PermissionDenied("没有权限执行此操作。")
+    if not assignment.is_pending_confirmation:
+        raise ValidationError("只有已完成且待确认的任务分工可以确认。")
+    _confirm_apply(assignment, user=user)
+    return assignment
+
+
+@transaction.atomic
+def assignment_send_back(*, assignment: Assignment, user, reason: str) -> Assignment:
+    """The office sends a completed assignment back (进行中, progress kept); a confirmed one is reopened."""
+    assignment = _locked(assignment)
+    if not zone_can(user, assignment.task.zone, ZoneAction.MANAGE_TASKS):
+        raise PermissionDenied("没有权限执行此操作。")
+    reason = (reason or "").strip()
+    errors = []
+    if not reason:
+        errors.append("退回须填写原因。")
+    if assignment.status != Status.COMPLETED:
+        errors.append("只有已完成的任务分工可以退回。")
+    if errors:
+        raise ValidationError(errors)
+    _send_back_apply(assignment, user=user, reason=reason)
+    return assignment
+
+
+# ----------------------------------------------------------------------- import
+
+
+def _mentions_rest(notes: tuple[str, ...]) -> bool:
+    """001's "以下任务责任单位均包括各县(市、区)人民政府,不再列出": every following row includes the counties."""
+    return any(note.startswith("以下") and "各县" in note for note in notes)
+
+
+@transaction.atomic
+def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task]:
+    """Create the tasks of an imported list, all or nothing; row-level Chinese messages otherwise."""
+    units = list(zone.units.order_by("position", "pk"))
+    refs = [UnitRef(u.pk, u.name, u.short_name, tuple(u.aliases or ())) for u in units]
+    counties = [u for u in units if u.kind == Unit.Kind.COUNTY_GOVERNMENT]
+    members = [u for u in units if u.kind != Unit.Kind.COUNTY_GOVERNMENT]
+    county_names = [u.short_name or u.name for u in counties]
+    indicators = dict(zone.system.indicators.filter(level=3).values_list("code", "pk"))
+    existing = set(zone.tasks.exclude(number="").values_list("number", flat=True))
+
+    errors: list[str] = []
+    plans: list[tuple[TaskRow, list[int], list[int], list[int]]] = []
+    counties_for_rest = False
+    for row in rows:
+        where = f"第 {row.row} 行"
+        if row.number in existing:
+            errors.append(f"{where}:序号“{row.number}”的任务已存在,未重复导入")
+        lead = parse_unit_names(row.leads_text, counties=county_names)
+        rest = parse_unit_names(row.units_text, counties=county_names)
+        lead_names = list(dict.fromkeys(lead.units + rest.leads))
+        names = list(dict.fromkeys(lead_names + list(rest.units)))
+        matched, unmatched = match_units(names, refs, city=zone.region.name)
+        errors += [f"{where}:单位“{name}”不是本创建对象的责任单位" for name in unmatched]
+        unit_ids = [matched[n] for n in names if n in matched]
+        if lead.all_counties or rest.all_counties or counties_for_rest:
+            if not counties:
+                errors.append(f"{where}:本创建对象没有县(市、区)人民政府单位,无法分派给“各县(市、区)人民政府”")
+            unit_ids += [u.pk for u in counties]
+        if lead.all_members or rest.all_members:
+            unit_ids += [u.pk for u in members]
+        counties_for_rest = counties_for_rest or _mentions_rest(lead.notes + rest.notes)
+        if not unit_ids and not unmatched:
+            errors.append(f"{where}:未能识别任何责任单位")
+        indicator_ids = []
+        for code in row.indicator_codes:
+            if code in indicators:
+                indicator_ids.append(indicators[code])
+            else:
+                errors.append(f"{where}:关联指标“{code}”不是本创建对象指标体系的三级指标")
+        lead_ids = [matched[n] for n in lead_names if n in matched]
+        plans.append((row, list(dict.fromkeys(unit_ids)), lead_ids, indicator_ids))
+    if errors:
+        raise ValidationError(errors)
+    tasks = []
+    for row, unit_ids, lead_ids, indicator_ids in plans:
+        try:
+            tasks.append(
+                task_create(
+                    zone=zone,
+                    number=row.number,
+                    title=row.title,
+                    description=row.description,
+                    category=row.category,
+                    deadline=row.deadline,
+                    unit_ids=unit_ids,
+                    lead_unit_ids=lead_ids,
+                    indicator_ids=indicator_ids,
+                    user=user,
+                )
+            )
+        except ValidationError as exc:
+            errors += [f"第 {row.row} 行:{message}" for message in exc.messages]
+    if errors:
+        raise ValidationError(errors)
+    return tasks
+
+
+def task_import_xlsx(*, zone: Zone, file, user=None) -> list[Task]:
+    """Import a task list (序号 | 任务 | 工作内容 | 牵头单位 | 责任单位 | 关联指标 | 完成时限); all or nothing."""
+    try:
+        rows = workbook_to_task_rows(file, max_unpacked_bytes=settings.XLSX_MAX_UNPACKED_BYTES)
+    except ExcelImportError as exc:
+        raise ValidationError(exc.messages) from None
+    return task_import_rows(zone=zone, rows=rows, user=user)

@@ -1,0 +1,284 @@
+"""Thin views: access through zones.access (via tasks.selectors lookups), one service or selector, render."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.http import attachment_disposition
+from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can, zone_get_for_user, zones_where
+from zones.models import Unit
+
+from .forms import ProgressReportForm, SendBackForm, TaskForm
+from .selectors import (
+    STATUS_FILTERS,
+    assignment_get_for_user,
+    assignment_list_for_units,
+    indicators_for_units,
+    liaison_units_for,
+    report_get_for_user,
+    task_assignments_with_history,
+    task_events,
+    task_get_for_user,
+    task_list_for_zone,
+    task_summary,
+)
+from .services import (
+    assignment_confirm,
+    assignment_report_progress,
+    assignment_send_back,
+    task_create,
+    task_update,
+)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _unit_groups(units) -> list[tuple[str, list[Unit]]]:
+    """Units grouped by kind, in the order of Unit.Kind (for the checkbox grid)."""
+    groups: dict[str, list[Unit]] = defaultdict(list)
+    for unit in units:
+        groups[unit.kind].append(unit)
+    return [(label, groups[kind]) for kind, label in Unit.Kind.choices if groups[kind]]
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The nav's 任务: straight to the one place a user works in, else a chooser."""
+    zones = list(zones_where(request.user, ZoneAction.VIEW_ALL_TASKS).order_by("name"))
+    units = liaison_units_for(user=request.user)
+    if len(zones) == 1 and not units:
+        return redirect("tasks:task-list", zone_id=zones[0].pk)
+    if units and not zones:
+        return redirect("tasks:mine")
+    return render(request, "tasks/index.html", {"zones": zones, "units": units})
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest, zone_id: int) -> HttpResponse:
+    zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_TASKS)
+    if not zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS):
+        return redirect("tasks:mine")
+    status = request.GET.get("status") or ""
+    filters = {
+        "unit_id": _int(request.GET.get("unit")),
+        "status": status if status in dict(STATUS_FILTERS) else None,
+        "overdue": request.GET.get("overdue") == "1",
+        "stage_id": _int(request.GET.get("stage")),
+        "search": (request.GET.get("q") or "").strip()[:100],
+    }
+    tasks = list(task_list_for_zone(zone=zone, **filters))
+    for task in tasks:
+        task.summary = task_summary(task=task)
+    context = {
+        "zone": zone,
+        "tasks": tasks,
+        "filters": filters,
+        "units": zone.units.order_by("position", "pk"),
+        "stages": zone.stages.order_by("position", "start"),
+        "status_filters": STATUS_FILTERS,
+        "can_manage": zone_can(request.user, zone, ZoneAction.MANAGE_TASKS),
+        "filtered": any(filters.values()),
+    }
+    return render(request, "tasks/task_list.html", context)
+
+
+def _task_form_page(request: HttpRequest, *, zone, form: TaskForm, task=None) -> HttpResponse:
+    selected = {str(v) for v in (form["units"].value() or [])}
+    leads = {str(v) for v in (form["lead_units"].value() or [])}
+    context = {
+        "zone": zone,
+        "form": form,
+        "task": task,
+        "unit_groups": _unit_groups(form.fields["units"].queryset),
+        "selected_units": selected,
+        "lead_units": leads,
+        "selected_indicators": {str(v) for v in (form["indicators"].value() or [])},
+    }
+    return render(request, "tasks/task_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create_view(request: HttpRequest, zone_id: int) -> HttpResponse:
+    zone = zone_get_for_user(request.user, zone_id, ZoneAction.MANAGE_TASKS)
+    form = TaskForm(request.POST or None, zone=zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = task_create(zone=zone, user=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("已创建任务“%(title)s”。") % {"title": task.title})
+            return redirect("tasks:task-detail", task_id=task.pk)
+    return _task_form_page(request, zone=zone, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = task_get_for_user(user=request.user, task_id=task_id, action=ZoneAction.MANAGE_TASKS)
+    zone = task.zone
+    if request.method == "POST":
+        form = TaskForm(request.POST, zone=zone)
+    else:
+        form = TaskForm(initial=TaskForm.initial_for(task), zone=zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_update(task=task, user=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("已保存任务。"))
+            return redirect("tasks:task-detail", task_id=task.pk)
+    return _task_form_page(request, zone=zone, form=form, task=task)
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = task_get_for_user(user=request.user, task_id=task_id)
+    zone = task.zone
+    assignments = task_assignments_with_history(task=task)
+    own_units = unit_ids_for(request.user, zone)
+    for assignment in assignments:
+        assignment.unit.zone = zone  # already checked and loaded; saves a query per unit
+        assignment.can_report = assignment.unit_id in own_units and unit_can(
+            request.user, assignment.unit, ZoneAction.REPORT_PROGRESS
+        )
+    context = {
+        "zone": zone,
+        "task": task,
+        "stage": task.stage if task.stage_id else None,
+        "indicators": list(task.indicators.order_by("position")),
+        "assignments": assignments,
+        "events": task_events(assignments=assignments),
+        "can_manage": zone_can(request.user, zone, ZoneAction.MANAGE_TASKS),
+        "can_view_all": zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS),
+        "send_back_form": SendBackForm(),
+        "report_form": ProgressReportForm(),
+    }
+    return render(request, "tasks/task_detail.html", context)
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的任务: every assignment of the user's units, due soon first, and the units' indicators."""
+    units = liaison_units_for(user=request.user)
+    assignments = assignment_list_for_units(unit_ids=[u.pk for u in units])
+    context = {
+        "units": units,
+        "assignments": assignments,
+        "unit_indicators": indicators_for_units(units=units, assignments=assignments),
+        "report_form": ProgressReportForm(),
+        "office_zones": list(zones_where(request.user, ZoneAction.VIEW_ALL_TASKS).order_by("name")),
+    }
+    return render(request, "tasks/mine.html", context)
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """A liaison's progress report (from 我的任务 or the task page); with htmx the card is re-rendered."""
+    assignment = assignment_get_for_user(user=request.user, assignment_id=assignment_id)
+    form = ProgressReportForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment_report_progress(
+                assignment=assignment,
+                user=request.user,
+                percent=data["percent"],
+                text=data["text"],
+                reason=data["reason"],
+                attachment=data["attachment"],
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = [f"{form.fields[name].label}:{e}" for name, field_errors in form.errors.items() for e in field_errors]
+    if request.headers.get("HX-Request"):
+        card = assignment_list_for_units(unit_ids=[assignment.unit_id], assignment_id=assignment.pk)[0]
+        context = {
+            "assignment": card,
+            "report_form": form if errors else ProgressReportForm(),
+            "errors": errors,
+            "saved": not errors,
+        }
+        return render(request, "tasks/_assignment_card.html", context)
+    if errors:
+        for message in errors:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已填报进展。"))
+    return redirect(_back(request, "tasks:mine"))
+
+
+@login_required
+@require_POST
+def assignment_confirm_view(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = assignment_get_for_user(user=request.user, assignment_id=assignment_id)
+    try:
+        assignment_confirm(assignment=assignment, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "".join(exc.messages))
+    else:
+        messages.success(request, _("已确认“%(unit)s”完成。") % {"unit": assignment.unit.name})
+    return redirect("tasks:task-detail", task_id=assignment.task_id)
+
+
+@login_required
+@require_POST
+def assignment_send_back_view(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = assignment_get_for_user(user=request.user, assignment_id=assignment_id)
+    try:
+        assignment_send_back(assignment=assignment, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "".join(exc.messages))
+    else:
+        messages.success(request, _("已退回“%(unit)s”。") % {"unit": assignment.unit.name})
+    return redirect("tasks:task-detail", task_id=assignment.task_id)
+
+
+@login_required
+@require_GET
+def report_attachment(request: HttpRequest, report_id: int) -> FileResponse:
+    """A report's attachment, for whoever may see the task; served from private storage."""
+    report = report_get_for_user(user=request.user, report_id=report_id)
+    if not report.attachment:
+        raise Http404(_("该填报没有附件。"))
+    content_type = mimetypes.guess_type(report.attachment.name)[0] or "application/octet-stream"
+    response = FileResponse(report.attachment.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(
+        report.attachment_name or report.attachment.name,
+        fallback=f"report-{report.pk}.{report.attachment_type or 'bin'}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

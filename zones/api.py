@@ -1,0 +1,169 @@
+"""API: one view per operation, nested Input/Output serializers, access via zones.access."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .access import ZoneAction, zone_get_for_user
+from .lifecycle import ZoneStatus
+from .models import LeadingGroupMember, Unit, Zone, ZoneTransition
+
+
+class ZoneOutputSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.name")
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Zone
+        fields = ("id", "name", "region", "tier", "status", "status_display", "creation_start", "creation_end")
+
+
+class UnitOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ("id", "name", "short_name", "kind", "aliases", "position")
+
+
+class MemberOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LeadingGroupMember
+        fields = ("id", "role", "title", "unit", "user", "position")
+
+
+class TransitionOutputSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None)
+
+    class Meta:
+        model = ZoneTransition
+        fields = ("id", "from_status", "to_status", "is_back", "reason", "by", "at")
+
+
+class ZoneListApi(APIView):
+    @extend_schema(responses=ZoneOutputSerializer(many=True), summary="可查看的创建对象")
+    def get(self, request):
+        zones = selectors.zone_list_for_user(user=request.user)
+        return Response(ZoneOutputSerializer(zones, many=True).data)
+
+
+class ZoneDetailApi(APIView):
+    class OutputSerializer(ZoneOutputSerializer):
+        class StageSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            name = serializers.CharField()
+            start = serializers.DateField()
+            end = serializers.DateField()
+            steps = serializers.SerializerMethodField()
+
+            def get_steps(self, stage) -> list[str]:
+                return [step.title for step in stage.steps.all()]
+
+        class KeyParkSerializer(serializers.Serializer):
+            name = serializers.CharField()
+            note = serializers.CharField()
+
+        system = serializers.CharField(source="system.code")
+        stages = StageSerializer(many=True, source="stage_list")
+        key_parks = KeyParkSerializer(many=True, source="park_list")
+
+        class Meta(ZoneOutputSerializer.Meta):
+            fields = (
+                *ZoneOutputSerializer.Meta.fields,
+                "system",
+                "region_category",
+                "reference_year_1",
+                "reference_year_2",
+                "stages",
+                "key_parks",
+            )
+
+    @extend_schema(responses=OutputSerializer, summary="创建对象详情")
+    def get(self, request, zone_id: int):
+        zone = zone_get_for_user(request.user, zone_id)
+        zone.stage_list = selectors.stage_list_for_zone(zone=zone)
+        zone.park_list = selectors.key_park_list(zone=zone)
+        return Response(self.OutputSerializer(zone).data)
+
+
+class UnitListApi(APIView):
+    @extend_schema(responses=UnitOutputSerializer(many=True), summary="创建对象的责任单位(办公室)")
+    def get(self, request, zone_id: int):
+        zone = zone_get_for_user(request.user, zone_id, ZoneAction.MANAGE_ZONE)
+        return Response(UnitOutputSerializer(selectors.unit_list_for_zone(zone=zone), many=True).data)
+
+
+class UnitCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100)
+        short_name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+        kind = serializers.ChoiceField(choices=Unit.Kind.choices, default=Unit.Kind.DEPARTMENT)
+        aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+        position = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+    @extend_schema(request=InputSerializer, responses={201: UnitOutputSerializer}, summary="新增责任单位")
+    def post(self, request, zone_id: int):
+        zone = zone_get_for_user(request.user, zone_id, ZoneAction.MANAGE_ZONE)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unit = services.unit_create(zone=zone, **serializer.validated_data)
+        return Response(UnitOutputSerializer(unit).data, status=status.HTTP_201_CREATED)
+
+
+class LeadingGroupListApi(APIView):
+    @extend_schema(responses=MemberOutputSerializer(many=True), summary="领导小组成员")
+    def get(self, request, zone_id: int):
+        zone = zone_get_for_user(request.user, zone_id)
+        return Response(MemberOutputSerializer(selectors.leading_group_member_list(zone=zone), many=True).data)
+
+
+class LeadingGroupCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=LeadingGroupMember.Role.choices)
+        title = serializers.CharField(max_length=100)
+        unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+        user = serializers.IntegerField(required=False, allow_null=True, default=None)
+        position = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+    @extend_schema(request=InputSerializer, responses={201: MemberOutputSerializer}, summary="新增领导小组成员")
+    def post(self, request, zone_id: int):
+        zone = zone_get_for_user(request.user, zone_id, ZoneAction.MANAGE_ZONE)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        # Only this zone's units and users: another zone's id reads as "not found", never as a hint.
+        if data["unit"] is not None:
+            data["unit"] = selectors.unit_list_for_zone(zone=zone).filter(pk=data["unit"]).first()
+            if data["unit"] is None:
+                raise serializers.ValidationError({"unit": ["所选单位不属于该创建对象。"]})
+        if data["user"] is not None:
+            data["user"] = selectors.zone_user_list(zone=zone).filter(pk=data["user"]).first()
+            if data["user"] is None:
+                raise serializers.ValidationError({"user": ["所选用户在该创建对象中没有角色。"]})
+        member = services.leading_group_member_create(zone=zone, **data)
+        return Response(MemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
+
+
+class TransitionListApi(APIView):
+    @extend_schema(responses=TransitionOutputSerializer(many=True), summary="创建状态变更记录")
+    def get(self, request, zone_id: int):
+        zone = zone_get_for_user(request.user, zone_id)
+        return Response(TransitionOutputSerializer(selectors.zone_transition_list(zone=zone), many=True).data)
+
+
+class TransitionCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to_status = serializers.ChoiceField(choices=ZoneStatus.choices)
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: TransitionOutputSerializer}, summary="变更创建状态(退回须填写理由)"
+    )
+    def post(self, request, zone_id: int):
+        zone = zone_get_for_user(request.user, zone_id, ZoneAction.TRANSITION_ZONE)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = services.zone_transition(zone=zone, user=request.user, **serializer.validated_data)
+        return Response(TransitionOutputSerializer(event).data, status=status.HTTP_201_CREATED)

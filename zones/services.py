@@ -1,0 +1,316 @@
+"""Writes on zones: settings, lifecycle, key parks, stages, units, leading group.
+
+The responsibility matrix has its own module (``zones.matrix``) and is re-exported
+here, so callers import every zone write from ``zones.services``. Every function
+validates and raises ``ValidationError`` with a Chinese message; nothing is
+written when it does. Access is checked before, by the caller, through
+``zones.access``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from . import lifecycle
+from .matrix import (  # noqa: F401 (re-exported: every zone write lives behind zones.services)
+    MatrixBuildResult,
+    indicator_responsibility_set,
+    responsibility_matrix_build,
+    unmatched_unit_name_resolve,
+)
+from .models import KeyPark, LeadingGroupMember, Stage, StageStep, Unit, Zone, ZoneTransition
+from .selectors import zone_lifecycle_actors
+from .templates_data import TEMPLATES, StageTemplate, template_dates
+
+# --- zone settings ------------------------------------------------------------------
+
+ZONE_EDITABLE_FIELDS = (
+    "name",
+    "tier",
+    "region_category",
+    "reference_year_1",
+    "reference_year_2",
+    "creation_start",
+    "creation_end",
+)
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%Y-%m-%d")
+
+
+def _period_check(*, start: date | None, end: date | None) -> None:
+    if start and end and end <= start:
+        raise ValidationError({"creation_end": "创建周期的结束日期必须晚于开始日期。"})
+
+
+@transaction.atomic
+def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
+    """Basic information and the creation period. Existing stages must stay inside the period."""
+    unknown = set(data) - set(ZONE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"不可修改的字段:{', '.join(sorted(unknown))}")
+    start = data.get("creation_start", zone.creation_start)
+    end = data.get("creation_end", zone.creation_end)
+    _period_check(start=start, end=end)
+    if zone.pk:
+        outside = [
+            s
+            for s in Stage.objects.filter(zone=zone).order_by("position", "start")
+            if (start and s.start < start) or (end and s.end > end)
+        ]
+        if outside:
+            names = "、".join(s.name for s in outside)
+            raise ValidationError({"creation_start": f"已有实施阶段超出新的创建周期:{names}。请先调整这些阶段。"})
+    if "name" in data and Zone.objects.exclude(pk=zone.pk).filter(name=data["name"]).exists():
+        raise ValidationError({"name": f"已有名为“{data['name']}”的创建对象。"})
+    for field, value in data.items():
+        setattr(zone, field, value)
+    zone.full_clean(exclude=["region", "system"])
+    zone.save()
+    return zone
+
+
+# --- lifecycle ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def zone_transition(*, zone: Zone, user, to_status: str, reason: str = "") -> ZoneTransition:
+    """Move ``zone`` one step forward, or back one step with a reason, and record the event.
+
+    Raises ``ValidationError`` for a skip or a missing reason, ``PermissionDenied``
+    for a step the user's roles do not allow (see ``zones.lifecycle``).
+    """
+    # Lock the row: two people clicking at once must not both move from the same status.
+    current = Zone.objects.select_for_update().only("status").get(pk=zone.pk).status
+    try:
+        move = lifecycle.transition_check(current, to_status, zone_lifecycle_actors(zone=zone, user=user), reason)
+    except lifecycle.TransitionForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except lifecycle.TransitionError as exc:
+        raise ValidationError(str(exc)) from exc
+    Zone.objects.filter(pk=zone.pk).update(status=move.target)
+    zone.status = move.target
+    return ZoneTransition.objects.create(
+        zone=zone,
+        from_status=move.source,
+        to_status=move.target,
+        is_back=move.is_back,
+        reason=reason.strip(),
+        by=user if getattr(user, "pk", None) else None,
+    )
+
+
+# --- key parks ----------------------------------------------------------------------
+
+
+def _park_name_check(*, zone: Zone, name: str, exclude_pk: int | None = None) -> None:
+    if KeyPark.objects.filter(zone=zone, name=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": f"已有名为“{name}”的重点园区。"})
+
+
+def key_park_create(*, zone: Zone, name: str, note: str = "") -> KeyPark:
+    _park_name_check(zone=zone, name=name)
+    return KeyPark.objects.create(zone=zone, name=name, note=note)
+
+
+def key_park_update(*, park: KeyPark, name: str, note: str = "") -> KeyPark:
+    _park_name_check(zone=park.zone, name=name, exclude_pk=park.pk)
+    park.name, park.note = name, note
+    park.save(update_fields=["name", "note"])
+    return park
+
+
+def key_park_delete(*, park: KeyPark) -> None:
+    park.delete()
+
+
+# --- stages -------------------------------------------------------------------------
+
+
+def _stage_dates_check(*, zone: Zone, name: str, start: date, end: date) -> None:
+    if end < start:
+        raise ValidationError({"end": f"阶段“{name}”的结束日期不能早于开始日期。"})
+    if zone.creation_start and start < zone.creation_start or zone.creation_end and end > zone.creation_end:
+        period = f"{_fmt(zone.creation_start) if zone.creation_start else '…'} 至 " + (
+            _fmt(zone.creation_end) if zone.creation_end else "…"
+        )
+        raise ValidationError({"start": f"阶段“{name}”({_fmt(start)} 至 {_fmt(end)})超出创建周期 {period}。"})
+
+
+def _next_position(queryset) -> int:
+    return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+def stage_create(*, zone: Zone, name: str, start: date, end: date, position: int | None = None) -> Stage:
+    _stage_dates_check(zone=zone, name=name, start=start, end=end)
+    if position is None:
+        position = _next_position(Stage.objects.filter(zone=zone))
+    return Stage.objects.create(zone=zone, name=name, start=start, end=end, position=position)
+
+
+def stage_update(*, stage: Stage, name: str, start: date, end: date, position: int | None = None) -> Stage:
+    _stage_dates_check(zone=stage.zone, name=name, start=start, end=end)
+    stage.name, stage.start, stage.end = name, start, end
+    if position is not None:
+        stage.position = position
+    stage.save()
+    return stage
+
+
+def stage_delete(*, stage: Stage) -> None:
+    stage.delete()
+
+
+def stage_step_create(*, stage: Stage, title: str, position: int | None = None) -> StageStep:
+    if position is None:
+        position = _next_position(StageStep.objects.filter(stage=stage))
+    return StageStep.objects.create(stage=stage, title=title, position=position)
+
+
+def stage_step_update(*, step: StageStep, title: str, position: int | None = None) -> StageStep:
+    step.title = title
+    if position is not None:
+        step.position = position
+    step.save()
+    return step
+
+
+def stage_step_delete(*, step: StageStep) -> None:
+    step.delete()
+
+
+@transaction.atomic
+def stages_create_from_template(
+    *, zone: Zone, template: StageTemplate | str, start: date | None = None
+) -> list[Stage]:
+    """The template's stages and steps, shifted so the first stage begins on ``start``.
+
+    ``start`` defaults to the zone's creation start. Refused when the zone already
+    has stages (tasks may point at them) or when a shifted stage leaves the period.
+    """
+    if isinstance(template, str):
+        if template not in TEMPLATES:
+            raise ValidationError({"template": f"未知的阶段模板“{template}”。"})
+        template = TEMPLATES[template]
+    start = start or zone.creation_start
+    if start is None:
+        raise ValidationError({"start": "请先设置创建周期,或填写第一个阶段的开始日期。"})
+    if Stage.objects.filter(zone=zone).exists():
+        raise ValidationError("该创建对象已有实施阶段;如需按模板重建,请先删除现有阶段。")
+    stages = []
+    for position, (spec, first, last) in enumerate(template_dates(template, start), start=1):
+        _stage_dates_check(zone=zone, name=spec.name, start=first, end=last)
+        stages.append(Stage(zone=zone, name=spec.name, start=first, end=last, position=position))
+    stages = Stage.objects.bulk_create(stages)
+    StageStep.objects.bulk_create(
+        StageStep(stage=stage, title=title, position=i)
+        for stage, spec in zip(stages, template.stages)
+        for i, title in enumerate(spec.steps, start=1)
+    )
+    return stages
+
+
+# --- units --------------------------------------------------------------------------
+
+_ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
+
+
+def unit_aliases_clean(aliases: Iterable[str] | str) -> list[str]:
+    """A list of distinct, stripped aliases (a string is split on , , 、 ; and new lines)."""
+    if isinstance(aliases, str):
+        aliases = _ALIAS_SEPARATORS.split(aliases)
+    cleaned: list[str] = []
+    for alias in aliases:
+        alias = alias.strip()
+        if alias and alias not in cleaned:
+            cleaned.append(alias)
+    return cleaned
+
+
+def _unit_check(*, zone: Zone, name: str, exclude_pk: int | None = None) -> None:
+    if Unit.objects.filter(zone=zone, name=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": f"该创建对象已有名为“{name}”的单位。"})
+
+
+def unit_create(
+    *,
+    zone: Zone,
+    name: str,
+    short_name: str = "",
+    kind: str = Unit.Kind.DEPARTMENT,
+    aliases: Iterable[str] | str = (),
+    position: int | None = None,
+) -> Unit:
+    _unit_check(zone=zone, name=name)
+    if position is None:
+        position = _next_position(Unit.objects.filter(zone=zone))
+    unit = Unit(
+        zone=zone, name=name, short_name=short_name, kind=kind, aliases=unit_aliases_clean(aliases), position=position
+    )
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+def unit_update(
+    *,
+    unit: Unit,
+    name: str,
+    short_name: str = "",
+    kind: str = Unit.Kind.DEPARTMENT,
+    aliases: Iterable[str] | str = (),
+    position: int | None = None,
+) -> Unit:
+    _unit_check(zone=unit.zone, name=name, exclude_pk=unit.pk)
+    unit.name, unit.short_name, unit.kind, unit.aliases = name, short_name, kind, unit_aliases_clean(aliases)
+    if position is not None:
+        unit.position = position
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+# --- leading group ------------------------------------------------------------------
+
+
+def _member_check(*, zone: Zone, unit: Unit | None, user) -> None:
+    if unit is not None and unit.zone_id != zone.pk:
+        raise ValidationError({"unit": "所选单位不属于该创建对象。"})
+    if user is not None and not user.memberships.filter(zone=zone).exists():
+        raise ValidationError({"user": "所选用户在该创建对象中没有角色。"})
+
+
+def leading_group_member_create(
+    *, zone: Zone, role: str, title: str, unit: Unit | None = None, user=None, position: int | None = None
+) -> LeadingGroupMember:
+    _member_check(zone=zone, unit=unit, user=user)
+    if position is None:
+        position = _next_position(LeadingGroupMember.objects.filter(zone=zone))
+    member = LeadingGroupMember(zone=zone, role=role, title=title, unit=unit, user=user, position=position)
+    member.full_clean()
+    member.save()
+    return member
+
+
+def leading_group_member_update(
+    *, member: LeadingGroupMember, role: str, title: str, unit: Unit | None = None, user=None, position: int | None = None
+) -> LeadingGroupMember:
+    _member_check(zone=member.zone, unit=unit, user=user)
+    member.role, member.title, member.unit, member.user = role, title, unit, user
+    if position is not None:
+        member.position = position
+    member.full_clean()
+    member.save()
+    return member
+
+
+def leading_group_member_delete(*, member: LeadingGroupMember) -> None:
+    member.delete()

@@ -65,8 +65,15 @@ class FileCheckError(ValueError):
 
 
 def megabytes(size: int) -> str:
-    """``104857600`` → ``"100"``, ``1536`` → ``"0.00"`` (for messages)."""
+    """``104857600`` → ``"100"``, ``1572864`` → ``"1.50"`` (for messages that say "MB")."""
     return f"{size / (1024 * 1024):.0f}" if size % (1024 * 1024) == 0 else f"{size / (1024 * 1024):.2f}"
+
+
+def human_size(size: int) -> str:
+    """``104857600`` → ``"100 MB"``, ``2048`` → ``"2 KB"``."""
+    if size >= 1024 * 1024:
+        return f"{megabytes(size)} MB"
+    return f"{size / 1024:.0f} KB" if size % 1024 == 0 else f"{size / 1024:.1f} KB"
 
 
 # --- zip central directory -------------------------------------------------------------------
@@ -174,7 +181,7 @@ def check_zip_container(
     if directory.truncated:
         raise FileCheckError(f"压缩包内的条目超过 {max_entries} 个,已拒绝。")
     if directory.unpacked_bytes > max_unpacked_bytes:
-        raise FileCheckError(f"文件解压后超过 {megabytes(max_unpacked_bytes)} MB(疑似压缩炸弹),已拒绝。")
+        raise FileCheckError(f"文件解压后超过 {human_size(max_unpacked_bytes)}(疑似压缩炸弹),已拒绝。")
 
 
 # --- content detection -----------------------------------------------------------------------

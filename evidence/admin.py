@@ -1,8 +1,10 @@
 from django.contrib import admin
 
+from zones.access import ZoneAction
 from zones.admin_mixins import ZoneScopedAdmin
 
 from .models import DataValue, OperatorEntry, OutcomeEntry
+from .models_files import Evidence, EvidenceEvent, EvidenceFile
 
 
 @admin.register(DataValue)
@@ -28,3 +30,65 @@ class OperatorEntryAdmin(ZoneScopedAdmin):
 class OutcomeEntryAdmin(ZoneScopedAdmin):
     list_display = ("zone", "title", "kind", "issued_on")
     list_filter = ("kind",)
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    """Shown inside an evidence the user may already see; files and events change only through the flow."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceFileInline(_ReadOnlyInline):
+    model = EvidenceFile
+    fields = (
+        "version",
+        "original_name",
+        "size",
+        "content_type",
+        "sha256",
+        "duplicate_of",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+
+class EvidenceEventInline(_ReadOnlyInline):
+    model = EvidenceEvent
+    fields = ("from_status", "to_status", "reason", "by", "at")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ZoneScopedAdmin):
+    """Read-only: uploads, versions and reviews go through the evidence pages (events, file checks)."""
+
+    zone_action = ZoneAction.REVIEW_EVIDENCE
+    list_display = ("title", "zone", "indicator", "unit", "status", "created_at", "reviewed_at")
+    list_filter = ("status",)
+    search_fields = ("title", "indicator__code", "unit__name")
+    list_select_related = ("zone", "indicator", "unit")
+    inlines = [EvidenceFileInline, EvidenceEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -116,6 +115,7 @@ def _upload_output(evidence: Evidence, file: EvidenceFile) -> dict:
 
 
 class EvidenceUploadApi(_LimitedUploadApi):
+    @extend_schema_serializer(component_name="EvidenceUploadInput")
     class InputSerializer(serializers.Serializer):
         indicator = serializers.IntegerField(help_text="三级指标 id(须为本单位负责的指标)")
         scoring_item = serializers.IntegerField(required=False, allow_null=True, help_text="评分细则 id")
@@ -131,9 +131,13 @@ class EvidenceUploadApi(_LimitedUploadApi):
     )
     def post(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.SUBMIT_EVIDENCE)
-        indicator = Indicator.objects.filter(
-            pk=request.data.get("indicator") or 0, system_id=zone.system_id, level=3
-        ).first()
+        # The indicator first: whether the user's unit answers for it is a 403, before any other error.
+        indicator_id = str(request.data.get("indicator", ""))
+        indicator = (
+            Indicator.objects.filter(pk=int(indicator_id), system_id=zone.system_id, level=3).first()
+            if indicator_id.isdigit()
+            else None
+        )
         if indicator is None:
             return _error("请选择本创建对象指标体系中的三级指标。", 400)
         unit = selectors.evidence_upload_unit(user=request.user, zone=zone, indicator=indicator)
@@ -164,6 +168,7 @@ class EvidenceUploadApi(_LimitedUploadApi):
 
 
 class EvidenceVersionApi(_LimitedUploadApi):
+    @extend_schema_serializer(component_name="EvidenceVersionInput")
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True)
 
@@ -196,11 +201,14 @@ class EvidenceSubmitApi(APIView):
 
 
 class EvidenceReviewApi(APIView):
+    @extend_schema_serializer(component_name="EvidenceReviewInput")
     class InputSerializer(serializers.Serializer):
         decision = serializers.ChoiceField(choices=[("accept", "采纳"), ("return", "退回")])
         reason = serializers.CharField(required=False, allow_blank=True, max_length=services.MAX_REASON_LENGTH)
 
-    @extend_schema(summary="审核佐证材料(采纳,或填写原因退回)", request=InputSerializer, responses=EvidenceOutputSerializer)
+    @extend_schema(
+        summary="审核佐证材料(采纳,或填写原因退回)", request=InputSerializer, responses=EvidenceOutputSerializer
+    )
     def post(self, request, zone_id: int, evidence_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.REVIEW_EVIDENCE)
         evidence = selectors.evidence_get(user=request.user, zone=zone, evidence_id=evidence_id)
@@ -223,14 +231,3 @@ class EvidenceFileDownloadApi(APIView):
         zone = zone_get_for_user(request.user, zone_id)
         file = selectors.evidence_file_get(user=request.user, zone=zone, file_id=file_id)
         return evidence_file_serve(request, file, inline=False)
-
-
-__all__ = [
-    "EvidenceFileDownloadApi",
-    "EvidenceListApi",
-    "EvidenceReviewApi",
-    "EvidenceSubmitApi",
-    "EvidenceUploadApi",
-    "EvidenceVersionApi",
-    "ValidationError",
-]

@@ -79,19 +79,9 @@ class Cell:
 
     @property
     def title(self) -> str:
-        parts = [f"{STATE_LABELS[s]} {n}" for s, n in ((ACCEPTED, 0), (SUBMITTED, 0), (RETURNED, 0), (DRAFT, 0)) if n]
-        del parts
-        counts = self.counts
-        return ",".join(
-            f"{label} {counts[status]}"
-            for status, label in (
-                (EvidenceStatus.ACCEPTED, "已采纳"),
-                (EvidenceStatus.SUBMITTED, "待审核"),
-                (EvidenceStatus.RETURNED, "退回"),
-                (EvidenceStatus.DRAFT, "草稿"),
-            )
-            if counts.get(status)
-        ) or "尚无佐证材料"
+        """ "已采纳 2,待审核 1" for the cell's tooltip."""
+        shown = [(status, STATE_LABELS[status]) for status in (ACCEPTED, SUBMITTED, RETURNED, DRAFT)]
+        return ",".join(f"{label} {self.counts[s]}" for s, label in shown if self.counts.get(s)) or "尚无佐证材料"
 
 
 @dataclass
@@ -140,33 +130,34 @@ def _figure_missing(needs: ZoneDataNeeds, facts: ZoneFacts, item: ScoringItem, l
     return missing
 
 
-def zone_completeness(
-    *, zone: Zone, user, unit_id: int | None = None, dimension: str | None = None
-) -> Completeness:
+def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension: str | None = None) -> Completeness:
     """The matrix as ``user`` may see it: every unit for the office and provincial reviewers, a liaison's own."""
     needs = zone_data_needs(zone=zone)  # 2 queries
     indicators = list(Indicator.objects.filter(system_id=zone.system_id).order_by("position"))
     items_by_indicator: dict[int, list[ScoringItem]] = defaultdict(list)
     for item in ScoringItem.objects.filter(indicator__system_id=zone.system_id).order_by("position", "id"):
         items_by_indicator[item.indicator_id].append(item)
-    all_units = [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
-    units = [u for u in all_units if unit_id is None or u.pk == unit_id]
-    unit_ids = {u.pk for u in units}
-
+    visible = [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
     responsible: dict[tuple[int, int], bool] = {}  # (indicator, unit) → lead
     for ind_id, u_id, lead in IndicatorResponsibility.objects.filter(
-        zone=zone, removed=False, unit_id__in=unit_ids
+        zone=zone, removed=False, unit_id__in=[u.pk for u in visible]
     ).values_list("indicator_id", "unit_id", "is_lead"):
         responsible[(ind_id, u_id)] = lead
-    counts: dict[tuple[int, int | None, int], dict[str, int]] = defaultdict(dict)
-    for row in (
-        Evidence.objects.filter(zone=zone, unit_id__in=unit_ids)
-        .values("indicator_id", "scoring_item_id", "unit_id", "status")
+    # (indicator, sub-criterion or None, unit) → status → count; the item's own cells sum its sub-criteria.
+    counts: dict[tuple[int, int | None, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for ind_id, sub_id, u_id, status, n in (
+        Evidence.objects.filter(zone=zone, unit_id__in=[u.pk for u in visible])
+        .values_list("indicator_id", "scoring_item_id", "unit_id", "status")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        key = (row["indicator_id"], row["scoring_item_id"], row["unit_id"])
-        counts[key][row["status"]] = counts[key].get(row["status"], 0) + row["n"]
+        if sub_id is not None:
+            counts[(ind_id, sub_id, u_id)][status] += n
+        counts[(ind_id, None, u_id)][status] += n
+    # The columns: the units that answer for something or hold evidence anyway.
+    answering = {u_id for _, u_id in responsible} | {u_id for _, _, u_id in counts}
+    all_units = [u for u in visible if u.pk in answering]
+    units = [u for u in all_units if unit_id is None or u.pk == unit_id]
 
     values, published = {}, {}
     for key, year, value, growth in DataValue.objects.filter(zone=zone).values_list(
@@ -222,16 +213,8 @@ def zone_completeness(
 def _cells(ind, sub_id, units, responsible, counts) -> list[Cell]:
     cells = []
     for unit in units:
-        if sub_id is None:  # the item: every sub-criterion's evidence and the item's own
-            merged: dict[str, int] = defaultdict(int)
-            for (ind_id, _, u_id), by_status in counts.items():
-                if ind_id == ind.id and u_id == unit.pk:
-                    for status, n in by_status.items():
-                        merged[status] += n
-            cell_counts = dict(merged)
-        else:
-            cell_counts = counts.get((ind.id, sub_id, unit.pk), {})
         key = (ind.id, unit.pk)
+        cell_counts = dict(counts.get((ind.id, sub_id, unit.pk), {}))
         cells.append(Cell(unit, key in responsible, responsible.get(key, False), cell_counts))
     return cells
 
@@ -251,9 +234,7 @@ def _item_row(ind, subs, units, responsible, counts, needs, facts, list_sizes) -
     row.state = _state(merged)
     responsible_cells = [c for c in cells if c.responsible]
     row.ready = (
-        not missing
-        and row.state == ACCEPTED
-        and all(c.counts.get(EvidenceStatus.ACCEPTED) for c in responsible_cells)
+        not missing and row.state == ACCEPTED and all(c.counts.get(EvidenceStatus.ACCEPTED) for c in responsible_cells)
     )
     return row
 

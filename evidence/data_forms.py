@@ -132,13 +132,14 @@ class FigureForm(forms.Form):
 class OperatorForm(forms.Form):
     name = forms.CharField(label=_("经营者名称"), max_length=200, required=False)
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
-    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+    # A select, but checked by the service, so a stale or forged year gets the service's message.
+    year = forms.CharField(label=_("年度"), required=False, widget=forms.Select)
     annual_sales = forms.CharField(label=_("年度电子商务销售额(万元)"), required=False)
 
     def __init__(self, *args, zone: Zone, evidence: list[Evidence], **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone
-        self.fields["year"].choices = [("", "—")] + [(y, str(y)) for y in zone.reference_years]
+        self.fields["year"].widget.choices = [("", "—")] + [(str(y), str(y)) for y in zone.reference_years]
 
 
 class OutcomeForm(forms.Form):

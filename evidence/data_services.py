@@ -207,7 +207,7 @@ def _number_error(number: Decimal, *, name: str, rate: bool, limit: Decimal, neg
     if rate and number > 100:
         return f"{name}为比率,不能超过100%"
     if abs(number) >= limit:
-        return f"{name}数值过大"
+        return f"{name}过大"
     return None
 
 

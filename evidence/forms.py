@@ -69,6 +69,6 @@ class EvidenceFilterForm(forms.Form):
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = choices["units"]
-        self.fields["dimension"].queryset = choices["dimensions"]
-        self.fields["indicator"].queryset = choices["indicators"]
+        for name in ("unit", "dimension", "indicator"):
+            self.fields[name].queryset = choices[f"{name}s"]
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

@@ -39,7 +39,7 @@ from common.files import (
     detect_type,
     display_name,
     extension,
-    megabytes,
+    human_size,
 )
 from indicators.models import Indicator, ScoringItem
 from zones.models import Unit, Zone
@@ -64,7 +64,7 @@ def evidence_max_unpacked_bytes() -> int:
 
 
 def too_large_message(name: str) -> str:
-    return f"文件“{name}”超过 {megabytes(evidence_max_upload_bytes())} MB 的上传上限,已拒绝。"
+    return f"文件“{name}”超过 {human_size(evidence_max_upload_bytes())} 的上传上限,已拒绝。"
 
 
 # --- receiving a file -------------------------------------------------------------------------
@@ -227,7 +227,9 @@ def evidence_create(
         received.discard()
         raise
     _upload_finish(received, undo=lambda: Evidence.objects.filter(pk=evidence.pk).delete())
-    logger.info("evidence %s created by %s: %s (%s bytes)", evidence.pk, user, received.stored_name, received.size)
+    logger.info(
+        "evidence %s created by user %s: %s (%s bytes)", evidence.pk, user.pk, received.stored_name, received.size
+    )
     return evidence
 
 
@@ -247,7 +249,7 @@ def evidence_file_add(*, evidence: Evidence, user, file: UploadedFile) -> Eviden
         received.discard()
         raise
     _upload_finish(received, undo=lambda: EvidenceFile.objects.filter(pk=row.pk).delete())
-    logger.info("evidence %s version %s added by %s: %s", evidence.pk, version, user, received.stored_name)
+    logger.info("evidence %s version %s added by user %s: %s", evidence.pk, version, user.pk, received.stored_name)
     return row
 
 

@@ -40,6 +40,21 @@ def _messages_of(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _page(request: HttpRequest, zone, **context) -> dict:
+    """What every evidence page shows: the tabs the user may use, the upload limits."""
+    limit = services.evidence_max_upload_bytes()
+    return {
+        "zone": zone,
+        "nav_can_upload": zone_can(request.user, zone, ZoneAction.SUBMIT_EVIDENCE),
+        "nav_can_review": zone_can(request.user, zone, ZoneAction.REVIEW_EVIDENCE),
+        "accept": services.ACCEPT_ATTR,
+        "allowed_labels": services.ALLOWED_LABELS,
+        "max_bytes": limit,
+        "max_size": services.human_size(limit),
+        **context,
+    }
+
+
 # --- pages ----------------------------------------------------------------------------------------
 
 
@@ -58,15 +73,16 @@ def evidence_list(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id)
     status = request.GET.get("status") if request.GET.get("status") in EvidenceStatus.values else None
     can_review = zone_can(request.user, zone, ZoneAction.REVIEW_EVIDENCE)
-    context = {
-        "zone": zone,
-        "rows": selectors.evidence_list(user=request.user, zone=zone, status=status),
-        "status": status,
-        "statuses": EvidenceStatus.choices,
-        "can_upload": zone_can(request.user, zone, ZoneAction.SUBMIT_EVIDENCE),
-        "can_review": can_review,
-        "submitted_count": selectors.evidence_count_submitted(user=request.user, zone=zone) if can_review else 0,
-    }
+    context = _page(
+        request,
+        zone,
+        rows=selectors.evidence_list(user=request.user, zone=zone, status=status),
+        status=status,
+        statuses=EvidenceStatus.choices,
+        can_upload=zone_can(request.user, zone, ZoneAction.SUBMIT_EVIDENCE),
+        can_review=can_review,
+        submitted_count=selectors.evidence_count_submitted(user=request.user, zone=zone) if can_review else 0,
+    )
     return render(request, "evidence/list.html", context)
 
 
@@ -84,7 +100,7 @@ def review_queue(request: HttpRequest, zone_id: int) -> HttpResponse:
         indicator_id=getattr(filters.get("indicator"), "pk", None),
         dimension_id=getattr(filters.get("dimension"), "pk", None),
     )
-    return render(request, "evidence/queue.html", {"zone": zone, "form": form, "rows": rows})
+    return render(request, "evidence/queue.html", _page(request, zone, form=form, rows=rows))
 
 
 @login_required
@@ -97,17 +113,7 @@ def upload_page(request: HttpRequest, zone_id: int) -> HttpResponse:
     except ValueError:
         indicator_id = None
     target = selectors.evidence_upload_target(user=request.user, zone=zone, indicator_id=indicator_id)
-    form = EvidenceUploadForm(zone=zone, initial={"indicator": target.indicator if target else None})
-    context = {
-        "zone": zone,
-        "cells": cells,
-        "target": target,
-        "form": form,
-        "accept": services.ACCEPT_ATTR,
-        "allowed_labels": services.ALLOWED_LABELS,
-        "max_mb": services.megabytes(services.evidence_max_upload_bytes()),
-    }
-    return render(request, "evidence/upload.html", context)
+    return render(request, "evidence/upload.html", _page(request, zone, cells=cells, target=target))
 
 
 @login_required
@@ -118,20 +124,17 @@ def evidence_detail(request: HttpRequest, zone_id: int, evidence_id: int) -> Htt
     files = list(evidence.files.all())
     editable = evidence.status in (EvidenceStatus.DRAFT, EvidenceStatus.RETURNED)
     may_upload = editable and selectors.evidence_may_upload(user=request.user, evidence=evidence)
-    context = {
-        "zone": zone,
-        "evidence": evidence,
-        "files": files,
-        "latest": files[0] if files else None,
-        "events": list(evidence.events.all()),
-        "can_upload": may_upload,
-        "can_submit": may_upload,
-        "can_review": evidence.status == EvidenceStatus.SUBMITTED
+    context = _page(
+        request,
+        zone,
+        evidence=evidence,
+        files=files,
+        latest=files[0] if files else None,
+        events=list(evidence.events.all()),
+        can_upload=may_upload,
+        can_review=evidence.status == EvidenceStatus.SUBMITTED
         and zone_can(request.user, zone, ZoneAction.REVIEW_EVIDENCE),
-        "return_form": EvidenceReturnForm(),
-        "accept": services.ACCEPT_ATTR,
-        "max_mb": services.megabytes(services.evidence_max_upload_bytes()),
-    }
+    )
     return render(request, "evidence/detail.html", context)
 
 
@@ -218,9 +221,7 @@ def _form_error(form) -> str:
 def _file_json(evidence: Evidence, file: EvidenceFile, status: int = 201) -> JsonResponse:
     warning = ""
     if file.duplicate_of_id:
-        warning = _("注意:该文件与本指标下已上传的“%(name)s”内容完全相同。") % {
-            "name": file.duplicate_of.original_name
-        }
+        warning = _("注意:该文件与本指标下已上传的“%(name)s”内容完全相同。") % {"name": file.duplicate_of.original_name}
     return JsonResponse(
         {
             "ok": True,

@@ -42,6 +42,13 @@ class TaskAdmin(ZoneScopedAdmin):
             kwargs["queryset"] = Stage.objects.filter(zone__in=self._zones(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "indicators":  # level 3 of the systems the user's zones use
+            from indicators.models import Indicator
+
+            kwargs["queryset"] = Indicator.objects.filter(level=3, system__zones__in=self._zones(request)).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

@@ -20,12 +20,20 @@ from .selectors import (
 )
 from .services import assignment_confirm, assignment_report_progress, assignment_send_back, task_create
 
+STATUS_HELP = "; ".join(f"{value} - {label}" for value, label in Assignment.Status.choices)
+
+
+def _status_field(**kwargs) -> serializers.CharField:
+    """A plain string in the schema: an enum named "Status" would collide with other apps' (drf-spectacular
+    W001); ``ENUM_NAME_OVERRIDES`` in settings could give it a proper enum component."""
+    return serializers.CharField(read_only=True, help_text=STATUS_HELP, **kwargs)
+
 
 class AssignmentUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="unit.id")
     name = serializers.CharField(source="unit.name")
     is_lead = serializers.BooleanField()
-    status = serializers.CharField(source="display_status")
+    status = _status_field(source="display_status")
     progress = serializers.IntegerField()
 
 
@@ -73,7 +81,8 @@ class ReportOutputSerializer(serializers.ModelSerializer):
 
 class AssignmentOutputSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
-    display_status = serializers.CharField()
+    status = _status_field()
+    display_status = _status_field()
     is_overdue = serializers.BooleanField()
     confirmed_by = serializers.StringRelatedField()
 
@@ -110,6 +119,9 @@ class TaskListApi(APIView):
 
 class TaskCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TaskCreateInput"  # nested names would collide across apps in the schema
+
         number = serializers.CharField(required=False, allow_blank=True, default="")
         title = serializers.CharField()
         description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -143,6 +155,7 @@ class TaskAssignmentListApi(APIView):
 
         class Meta(AssignmentOutputSerializer.Meta):
             fields = (*AssignmentOutputSerializer.Meta.fields, "last_report")
+            ref_name = "TaskAssignmentOutput"
 
         @extend_schema_field(ReportOutputSerializer(allow_null=True))
         def get_last_report(self, assignment: Assignment) -> dict | None:
@@ -160,6 +173,9 @@ class AssignmentReportApi(APIView):
     parser_classes = (JSONParser, MultiPartParser, FormParser)
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AssignmentProgressInput"  # nested names would collide across apps in the schema
+
         percent = serializers.IntegerField()
         text = serializers.CharField(allow_blank=True)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -184,6 +200,9 @@ class AssignmentConfirmApi(APIView):
 
 class AssignmentSendBackApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AssignmentSendBackInput"  # nested names would collide across apps in the schema
+
         reason = serializers.CharField(allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses=AssignmentOutputSerializer, summary="退回责任单位")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -59,13 +59,13 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _deadlines(zone: Zone) -> tuple[date, date]:
-    """(mid-stage, end of stage) of 组织实施, or 2024's dates from 001 when the zone has no stages."""
+def _stage_dates(zone: Zone) -> tuple[date, date, date]:
+    """(start, mid-stage, end) of 组织实施, or 2024's dates from 001 when the zone has no stages."""
     stage = zone.stages.filter(name=IMPLEMENTATION_STAGE).first()
     start, end = (stage.start, stage.end) if stage else (date(2024, 3, 1), date(2024, 12, 31))
     month = start.month + 3
     mid = _month_end(date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1))
-    return min(mid, end), end
+    return start, min(mid, end), end
 
 
 def _users(zone: Zone) -> tuple[object | None, dict[int, object]]:
@@ -85,7 +85,7 @@ def demo_tasks_load(*, zone: Zone) -> int:
     indicators = dict(zone.system.indicators.filter(level=3).values_list("code", "pk"))
     existing = set(zone.tasks.values_list("number", flat=True))
     office, liaisons = _users(zone)
-    mid, end = _deadlines(zone)
+    start, mid, end = _stage_dates(zone)
 
     created: list[Task] = []
     for number, category, title, description, units_text, codes, priority in MAIN_TASKS:
@@ -112,12 +112,13 @@ def demo_tasks_load(*, zone: Zone) -> int:
             )
         )
     if created:
-        _history(zone, created, office, liaisons)
+        _history(created, office, liaisons, start=start)
     return len(created)
 
 
-def _history(zone: Zone, tasks: list[Task], office, liaisons: dict[int, object]) -> None:
-    start = timezone.now() - timedelta(days=60)
+def _history(tasks: list[Task], office, liaisons: dict[int, object], *, start: date) -> None:
+    """Reports and decisions dated from the start of 组织实施, as if the work had happened then."""
+    start = timezone.make_aware(datetime.combine(start, time(9, 0)))
     AssignmentEvent.objects.filter(assignment__task__in=tasks, kind=AssignmentEvent.Kind.CREATED).update(at=start)
     by_number = {t.number: t for t in tasks}
     for number, short_name, reports, decision, reason in HISTORY:

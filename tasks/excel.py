@@ -124,6 +124,7 @@ class TaskRow:
     indicator_codes: list[str] = field(default_factory=list)
     deadline: date | None = None
     category: str = ""
+    errors: list[str] = field(default_factory=list)  # row-level problems, with the row number
 
 
 def _header_index(grid: list[tuple]) -> int | None:
@@ -145,7 +146,11 @@ def _header_error(grid: list[tuple], index: int | None) -> str | None:
 
 
 def workbook_to_task_rows(source: str | os.PathLike | IO[bytes], *, max_unpacked_bytes: int) -> list[TaskRow]:
-    """Every task row of the workbook; ExcelImportError lists every problem found."""
+    """Every task row of the workbook, each with the problems seen in it (``TaskRow.errors``).
+
+    What makes the whole file unusable (not an .xlsx, too large, wrong header, no
+    task) raises ExcelImportError.
+    """
     check_xlsx_package(source, max_unpacked_bytes=max_unpacked_bytes)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
@@ -161,48 +166,45 @@ def workbook_to_task_rows(source: str | os.PathLike | IO[bytes], *, max_unpacked
     if problem:
         raise ExcelImportError([problem])
 
-    errors: list[str] = []
     rows: list[TaskRow] = []
     category = ""
-    for offset, line in enumerate(grid[header + 1 :], start=header + 2):
-        cells = [_text(v) for v in (list(line) + [None] * len(IMPORT_HEADERS))[: len(IMPORT_HEADERS)]]
-        raw = (list(line) + [None] * len(IMPORT_HEADERS))[: len(IMPORT_HEADERS)]
+    width = len(IMPORT_HEADERS)
+    for number_of_row, line in enumerate(grid[header + 1 :], start=header + 2):
+        raw = (list(line) + [None] * width)[:width]
+        cells = [_text(v) for v in raw]
         if not any(cells):
             continue
         number, title, description, leads, units, indicators, _deadline = cells
         if not number and title and not any(cells[2:]):
             category = title
             continue
-        where = f"第 {offset} 行"
         if len(rows) >= MAX_ROWS:
-            errors.append(f"任务超过 {MAX_ROWS} 项,请分批导入")
-            break
-        item = TaskRow(offset, number, title, description, leads, units, category=category)
+            raise ExcelImportError([f"任务超过 {MAX_ROWS} 项,请分批导入"])
+        item = TaskRow(number_of_row, number, title, description, leads, units, category=category)
+        where = f"第 {number_of_row} 行"
         if not number:
-            errors.append(f"{where}:序号不能为空")
+            item.errors.append(f"{where}:序号不能为空")
         if not title:
-            errors.append(f"{where}:任务名称不能为空")
+            item.errors.append(f"{where}:任务名称不能为空")
         elif len(title) > 200:
-            errors.append(f"{where}:任务名称不能超过 200 个字")
+            item.errors.append(f"{where}:任务名称不能超过 200 个字")
         if not leads and not units:
-            errors.append(f"{where}:牵头单位和责任单位不能都为空")
+            item.errors.append(f"{where}:牵头单位和责任单位不能都为空")
         try:
             item.indicator_codes = parse_indicator_codes(indicators)
         except ValueError as exc:
-            errors.append(f"{where}:{exc}")
+            item.errors.append(f"{where}:{exc}")
         try:
             item.deadline = parse_deadline(raw[6])
         except ValueError as exc:
-            errors.append(f"{where}:{exc}")
+            item.errors.append(f"{where}:{exc}")
         rows.append(item)
     numbers = Counter(r.number for r in rows if r.number)
     for r in rows:
         if numbers.get(r.number, 0) > 1:
-            errors.append(f"第 {r.row} 行:序号“{r.number}”重复")
-    if not rows and not errors:
-        errors.append("表中没有任务")
-    if errors:
-        raise ExcelImportError(errors)
+            r.errors.append(f"第 {r.row} 行:序号“{r.number}”重复")
+    if not rows:
+        raise ExcelImportError(["表中没有任务"])
     return rows
 
 
@@ -325,7 +327,7 @@ def ledger_to_workbook(ledger: list[Any], *, title: str) -> Workbook:
 
     totals = workbook.create_sheet(SUMMARY_SHEET)
     _header(totals, 1, SUMMARY_HEADERS)
-    units = sorted(summary.values(), key=lambda s: (s["unit"].kind == "county_government", s["unit"].pk))
+    units = sorted(summary.values(), key=lambda s: (s["unit"].position, s["unit"].pk))
     for r, stats in enumerate(units, start=2):
         status = stats["status"]
         values = [

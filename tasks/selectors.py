@@ -105,7 +105,10 @@ def liaison_units_for(*, user) -> list[Unit]:
 
 
 def _assignments_prefetch() -> Prefetch:
-    return Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("-is_lead", "unit_id"))
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.select_related("unit").order_by("-is_lead", "unit__position", "unit_id"),
+    )
 
 
 def task_list_for_zone(
@@ -215,7 +218,11 @@ def indicators_for_units(*, units: list[Unit], assignments: list[Assignment]) ->
     matrix = getattr(zone_models, "IndicatorResponsibility", None)
     by_unit = {unit.pk: UnitIndicators(unit=unit) for unit in units}
     if matrix is not None and units:
-        rows = matrix.objects.filter(unit__in=units).select_related("indicator").order_by("indicator__position")
+        rows = (
+            matrix.objects.filter(unit__in=units, removed=False)
+            .select_related("indicator")
+            .order_by("indicator__position")
+        )
         for row in rows:
             entry = by_unit[row.unit_id]
             entry.from_matrix = True
@@ -250,18 +257,30 @@ def task_assignments_with_history(*, task: Task) -> list[Assignment]:
                 to_attr="event_list",
             ),
         )
-        .order_by("-is_lead", "unit__kind", "unit_id")
+        .order_by("-is_lead", "unit__position", "unit_id")
     )
 
 
 def task_events(*, assignments: list[Assignment]) -> list[AssignmentEvent]:
-    """The whole history of a task, newest first (from the prefetched events)."""
+    """The whole history of a task, newest first (from the prefetched events).
+
+    The 分派任务 events of units assigned together (same person, same second) are
+    shown as one entry; its ``units`` lists them.
+    """
     events: list[AssignmentEvent] = []
+    created: dict[tuple, AssignmentEvent] = {}
     for a in assignments:
         reports = {r.pk: r for r in a.report_list}
         for event in a.event_list:
             event.assignment = a  # fill the caches from what is loaded: no query per event
             event.report = reports.get(event.report_id)
+            event.units = [a.unit]
+            if event.kind == AssignmentEvent.Kind.CREATED:
+                key = (event.by_id, event.at.replace(microsecond=0))
+                if key in created:
+                    created[key].units.append(a.unit)
+                    continue
+                created[key] = event
             events.append(event)
     return sorted(events, key=lambda e: (e.at, e.pk), reverse=True)
 
@@ -291,7 +310,7 @@ def task_ledger(*, zone: Zone) -> list[LedgerTask]:
             "assignments",
             queryset=Assignment.objects.select_related("unit", "confirmed_by")
             .prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.all(), to_attr="report_list"))
-            .order_by("-is_lead", "unit__kind", "unit_id"),
+            .order_by("-is_lead", "unit__position", "unit_id"),
         ),
         Prefetch("indicators", queryset=Indicator.objects.order_by("position")),
     )

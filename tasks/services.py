@@ -213,7 +213,7 @@ def task_update(
             check()
         except ValidationError as exc:
             errors += exc.messages
-    current = {a.unit_id: a for a in task.assignments.select_for_update().select_related("unit")}
+    current = {a.unit_id: a for a in task.assignments.select_for_update(of=("self",)).select_related("unit")}
     wanted = {u.pk for u in units}
     removed = [a for unit_id, a in current.items() if unit_id not in wanted]
     reported = set(
@@ -255,7 +255,11 @@ def task_update(
 
 
 def _locked(assignment: Assignment) -> Assignment:
-    return Assignment.objects.select_for_update().select_related("task__zone", "unit__zone").get(pk=assignment.pk)
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("task__zone", "unit__zone")
+        .get(pk=assignment.pk)
+    )
 
 
 def _due_change(assignment: Assignment, *, due_date: date, reason: str, user) -> None:
@@ -452,6 +456,7 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
     counties_for_rest = False
     for row in rows:
         where = f"第 {row.row} 行"
+        errors += row.errors
         if row.number in existing:
             errors.append(f"{where}:序号“{row.number}”的任务已存在,未重复导入")
         lead = parse_unit_names(row.leads_text, counties=county_names)
@@ -468,7 +473,7 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
         if lead.all_members or rest.all_members:
             unit_ids += [u.pk for u in members]
         counties_for_rest = counties_for_rest or _mentions_rest(lead.notes + rest.notes)
-        if not unit_ids and not unmatched:
+        if not unit_ids and not unmatched and (row.leads_text or row.units_text):
             errors.append(f"{where}:未能识别任何责任单位")
         indicator_ids = []
         for code in row.indicator_codes:

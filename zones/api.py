@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,9 +12,31 @@ from .access import ZoneAction, zone_get_for_user
 from .lifecycle import ZoneStatus
 from .models import LeadingGroupMember, Unit, Zone, ZoneTransition
 
+# Components are named explicitly (extend_schema_serializer): every API of the project nests
+# classes called InputSerializer/OutputSerializer, whose default component names collide.
 
+
+# The statuses are given as a pattern, not an ``enum``: drf-spectacular hoists every enum into a
+# component named after the field (status / from_status / to_status), which collides with the
+# other apps' "status" enums. ENUM_NAME_OVERRIDES in settings would be the alternative.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^(" + "|".join(ZoneStatus.values) + ")$",
+        "description": " → ".join(f"{value}({label})" for value, label in ZoneStatus.choices),
+    }
+)
+class ZoneStatusField(serializers.ChoiceField):
+    """A lifecycle status (zone status, and from/to of its events)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ZoneStatus.choices, **kwargs)
+
+
+@extend_schema_serializer(component_name="Zone")
 class ZoneOutputSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.name")
+    status = ZoneStatusField(read_only=True)
     status_display = serializers.CharField(source="get_status_display")
 
     class Meta:
@@ -22,20 +44,25 @@ class ZoneOutputSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "region", "tier", "status", "status_display", "creation_start", "creation_end")
 
 
+@extend_schema_serializer(component_name="ZoneUnit")
 class UnitOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ("id", "name", "short_name", "kind", "aliases", "position")
 
 
+@extend_schema_serializer(component_name="LeadingGroupMember")
 class MemberOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = LeadingGroupMember
         fields = ("id", "role", "title", "unit", "user", "position")
 
 
+@extend_schema_serializer(component_name="ZoneTransition")
 class TransitionOutputSerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="by.username", default=None)
+    from_status = ZoneStatusField(read_only=True)
+    to_status = ZoneStatusField(read_only=True)
 
     class Meta:
         model = ZoneTransition
@@ -50,7 +77,9 @@ class ZoneListApi(APIView):
 
 
 class ZoneDetailApi(APIView):
+    @extend_schema_serializer(component_name="ZoneDetail")
     class OutputSerializer(ZoneOutputSerializer):
+        @extend_schema_serializer(component_name="ZoneStage")
         class StageSerializer(serializers.Serializer):
             id = serializers.IntegerField()
             name = serializers.CharField()
@@ -61,6 +90,7 @@ class ZoneDetailApi(APIView):
             def get_steps(self, stage) -> list[str]:
                 return [step.title for step in stage.steps.all()]
 
+        @extend_schema_serializer(component_name="ZoneKeyPark")
         class KeyParkSerializer(serializers.Serializer):
             name = serializers.CharField()
             note = serializers.CharField()
@@ -96,6 +126,7 @@ class UnitListApi(APIView):
 
 
 class UnitCreateApi(APIView):
+    @extend_schema_serializer(component_name="ZoneUnitCreateInput")
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
         short_name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -120,6 +151,7 @@ class LeadingGroupListApi(APIView):
 
 
 class LeadingGroupCreateApi(APIView):
+    @extend_schema_serializer(component_name="LeadingGroupMemberCreateInput")
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=LeadingGroupMember.Role.choices)
         title = serializers.CharField(max_length=100)
@@ -154,8 +186,9 @@ class TransitionListApi(APIView):
 
 
 class TransitionCreateApi(APIView):
+    @extend_schema_serializer(component_name="ZoneTransitionCreateInput")
     class InputSerializer(serializers.Serializer):
-        to_status = serializers.ChoiceField(choices=ZoneStatus.choices)
+        to_status = ZoneStatusField()
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(

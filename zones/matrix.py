@@ -54,9 +54,7 @@ def _applies_to_following_items(notes: tuple[str, ...]) -> bool:
 
 def _office_unit_id(zone: Zone) -> int | None:
     seat = (
-        LeadingGroupMember.objects.filter(
-            zone=zone, role=LeadingGroupMember.Role.OFFICE_DIRECTOR, unit__isnull=False
-        )
+        LeadingGroupMember.objects.filter(zone=zone, role=LeadingGroupMember.Role.OFFICE_DIRECTOR, unit__isnull=False)
         .order_by("position", "pk")
         .first()
     )
@@ -74,9 +72,7 @@ def _desired(zone: Zone) -> tuple[dict[tuple[int, int], bool], dict[tuple[int, s
     office_id = _office_unit_id(zone)
 
     indicators = list(indicator_list_level3(zone=zone))
-    parsed = {
-        i.pk: parse_unit_names(i.responsible_units, counties=counties or SANMING_COUNTIES) for i in indicators
-    }
+    parsed = {i.pk: parse_unit_names(i.responsible_units, counties=counties or SANMING_COUNTIES) for i in indicators}
     every_item_counties = any(p.all_counties and _applies_to_following_items(p.notes) for p in parsed.values())
 
     cells: dict[tuple[int, int], bool] = {}
@@ -147,7 +143,9 @@ def _cell_check(*, zone: Zone, indicator: Indicator, unit: Unit) -> None:
         raise ValidationError({"unit": "所选单位不属于该创建对象。"})
 
 
-def indicator_responsibility_set(*, zone: Zone, indicator: Indicator, unit: Unit, state: str) -> IndicatorResponsibility:
+def indicator_responsibility_set(
+    *, zone: Zone, indicator: Indicator, unit: Unit, state: str
+) -> IndicatorResponsibility:
     """Set one cell by hand: 牵头 (``lead``), 责任 (``responsible``) or empty (``none``).
 
     The row becomes ``manual``, so a rebuild leaves it alone; an emptied cell is kept

@@ -366,7 +366,9 @@ class IndicatorResponsibility(models.Model):
         verbose_name_plural = "指标责任分工"
         constraints = [
             models.UniqueConstraint(fields=["zone", "indicator", "unit"], name="responsibility_unique_cell"),
-            models.CheckConstraint(condition=Q(removed=False) | Q(is_lead=False), name="responsibility_removed_not_lead"),
+            models.CheckConstraint(
+                condition=Q(removed=False) | Q(is_lead=False), name="responsibility_removed_not_lead"
+            ),
             models.CheckConstraint(
                 condition=Q(removed=False) | Q(source="manual"), name="responsibility_removed_is_manual"
             ),

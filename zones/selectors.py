@@ -155,9 +155,8 @@ def responsibility_matrix(*, zone: Zone) -> Matrix:
     """Rows = the system's level-3 items grouped by dimension, columns = units (4 queries)."""
     units = list(unit_list_for_zone(zone=zone))
     rows_by_cell = {
-        (r.indicator_id, r.unit_id): r for r in IndicatorResponsibility.objects.filter(zone=zone).only(
-            "indicator_id", "unit_id", "is_lead", "removed"
-        )
+        (r.indicator_id, r.unit_id): r
+        for r in IndicatorResponsibility.objects.filter(zone=zone).only("indicator_id", "unit_id", "is_lead", "removed")
     }
     groups: dict[int, MatrixGroup] = {}
     for indicator in indicator_list_level3(zone=zone):

@@ -138,7 +138,9 @@ def key_park_delete(*, park: KeyPark) -> None:
 def _stage_dates_check(*, zone: Zone, name: str, start: date, end: date) -> None:
     if end < start:
         raise ValidationError({"end": f"阶段“{name}”的结束日期不能早于开始日期。"})
-    if zone.creation_start and start < zone.creation_start or zone.creation_end and end > zone.creation_end:
+    too_early = zone.creation_start is not None and start < zone.creation_start
+    too_late = zone.creation_end is not None and end > zone.creation_end
+    if too_early or too_late:
         period = f"{_fmt(zone.creation_start) if zone.creation_start else '…'} 至 " + (
             _fmt(zone.creation_end) if zone.creation_end else "…"
         )
@@ -188,9 +190,7 @@ def stage_step_delete(*, step: StageStep) -> None:
 
 
 @transaction.atomic
-def stages_create_from_template(
-    *, zone: Zone, template: StageTemplate | str, start: date | None = None
-) -> list[Stage]:
+def stages_create_from_template(*, zone: Zone, template: StageTemplate | str, start: date | None = None) -> list[Stage]:
     """The template's stages and steps, shifted so the first stage begins on ``start``.
 
     ``start`` defaults to the zone's creation start. Refused when the zone already
@@ -301,7 +301,13 @@ def leading_group_member_create(
 
 
 def leading_group_member_update(
-    *, member: LeadingGroupMember, role: str, title: str, unit: Unit | None = None, user=None, position: int | None = None
+    *,
+    member: LeadingGroupMember,
+    role: str,
+    title: str,
+    unit: Unit | None = None,
+    user=None,
+    position: int | None = None,
 ) -> LeadingGroupMember:
     _member_check(zone=member.zone, unit=unit, user=user)
     member.role, member.title, member.unit, member.user = role, title, unit, user

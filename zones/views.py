@@ -99,12 +99,14 @@ def _lifecycle_context(request: HttpRequest, zone: Zone) -> dict[str, Any]:
 def overview(request: HttpRequest, zone_id: int) -> HttpResponse:
     """The zone at a glance, for every role that can see it."""
     zone = zone_get_for_user(request.user, zone_id)
+    members = list(selectors.leading_group_member_list(zone=zone))
     context = {
         "zone": zone,
         "can_manage": zone_can(request.user, zone, MANAGE),
         "parks": selectors.key_park_list(zone=zone),
         "stages": selectors.stage_list_for_zone(zone=zone),
-        "members": selectors.leading_group_member_list(zone=zone),
+        "members": members,
+        "liaison_count": sum(1 for m in members if m.role == LeadingGroupMember.Role.LIAISON),
         "units": selectors.unit_list_for_zone(zone=zone),
         **_lifecycle_context(request, zone),
     }
@@ -119,7 +121,10 @@ def transition(request: HttpRequest, zone_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             event = services.zone_transition(
-                zone=zone, user=request.user, to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"]
+                zone=zone,
+                user=request.user,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             for message in error.messages:

@@ -69,7 +69,9 @@ def matrix_build(request: HttpRequest, zone_id: int) -> HttpResponse:
         % {"created": result.created, "updated": result.updated, "deleted": result.deleted},
     )
     if result.unmatched:
-        messages.warning(request, _("有 %(count)s 处单位名称未能识别,请逐一指定对应单位。") % {"count": result.unmatched})
+        messages.warning(
+            request, _("有 %(count)s 处单位名称未能识别,请逐一指定对应单位。") % {"count": result.unmatched}
+        )
     return redirect("zones:matrix", zone_id=zone.pk)
 
 

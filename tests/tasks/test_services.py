@@ -100,7 +100,9 @@ def test_stage_defaults_from_the_deadline_and_must_be_the_zones(zone_a, zone_b, 
 
 def test_update_adds_units_moves_due_dates_and_keeps_a_units_own_due_date(task_xy, zone_a, unit_x, unit_y, office_a):
     own = date(2030, 6, 30)
-    assignment_change_due_date(assignment=task_xy.assignments.get(unit=unit_y), due_date=own, reason="提前", user=office_a)
+    assignment_change_due_date(
+        assignment=task_xy.assignments.get(unit=unit_y), due_date=own, reason="提前", user=office_a
+    )
     unit_z = zone_a.units.create(name="甲市财政局", short_name="财政局")
     new_deadline = date(2031, 3, 31)
     task_update(
@@ -301,7 +303,9 @@ def test_a_stored_overdue_clears_when_the_due_date_moves_ahead(assignment_x, off
 
 def test_a_report_attachment_is_stored_under_a_server_name(assignment_x, liaison_x, media_root):
     pdf = SimpleUploadedFile("../../进展 材料.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
-    report = assignment_report_progress(assignment=assignment_x, user=liaison_x, percent=30, text="附材料", attachment=pdf)
+    report = assignment_report_progress(
+        assignment=assignment_x, user=liaison_x, percent=30, text="附材料", attachment=pdf
+    )
     assert report.attachment_type == "pdf" and report.attachment_size == len(b"%PDF-1.7\n...")
     assert "进展" not in report.attachment.name and report.attachment.name.startswith("tasks/reports/")
     assert (media_root / report.attachment.name).read_bytes().startswith(b"%PDF-")

@@ -36,4 +36,3 @@ def zone_a_stages(zone_a_period):
 @pytest.fixture
 def county_unit(zone_a):
     return UnitFactory(zone=zone_a, name="甲县人民政府", short_name="甲县", kind=Unit.Kind.COUNTY_GOVERNMENT)
-

@@ -66,9 +66,7 @@ def test_province_moves_on_from_provincial_review_and_sends_back_anywhere():
 def test_skip_message_names_the_current_status_and_the_allowed_targets():
     with pytest.raises(lifecycle.TransitionError) as exc:
         lifecycle.transition_check(S.CREATING, S.CITY_REVIEW, {lifecycle.OFFICE})
-    assert str(exc.value) == (
-        "当前状态为“创建中”,不能变更为“市级考评”:只能前进或退回一步,可变更为 “自评”。"
-    )
+    assert str(exc.value) == ("当前状态为“创建中”,不能变更为“市级考评”:只能前进或退回一步,可变更为 “自评”。")
 
 
 # --- the service and its events ------------------------------------------------------
@@ -154,9 +152,9 @@ def test_a_skip_on_the_page_shows_the_message(client, zone_a, office_a):
 def test_send_back_without_reason_on_the_page_is_refused(client, zone_a, reviewer_fujian):
     set_status(zone_a, S.NATIONAL_REVIEW)
     client.force_login(reviewer_fujian)
-    page = client.get(client.post(reverse("zones:transition", args=[zone_a.pk]), {"to_status": S.PROVINCIAL_REVIEW})[
-        "Location"
-    ]).content.decode()
+    page = client.get(
+        client.post(reverse("zones:transition", args=[zone_a.pk]), {"to_status": S.PROVINCIAL_REVIEW})["Location"]
+    ).content.decode()
     assert "退回到“省级评估”必须填写理由。" in page
     assert not ZoneTransition.objects.exists()
 

@@ -138,7 +138,9 @@ def test_rebuild_keeps_manual_edits(small_zone):
     statistics = Unit.objects.get(zone=small_zone, short_name="统计局")
     indicator_responsibility_set(zone=small_zone, indicator=item(small_zone, "2"), unit=commerce, state="none")
     indicator_responsibility_set(zone=small_zone, indicator=item(small_zone, "2"), unit=statistics, state="lead")
-    indicator_responsibility_set(zone=small_zone, indicator=item(small_zone, "11"), unit=statistics, state="responsible")
+    indicator_responsibility_set(
+        zone=small_zone, indicator=item(small_zone, "11"), unit=statistics, state="responsible"
+    )
     expected = {"2": cells(small_zone, "2"), "11": cells(small_zone, "11")}
     assert expected["2"] == {"统计局": "lead", "甲县": "responsible"}
 

@@ -138,7 +138,7 @@ def test_other_roles_of_the_zone_get_403_on_office_pages_and_change_nothing(clie
         for method in methods:
             response = call(client, name, ids, method, world)
             assert response.status_code == 403, (name, method, response.status_code)
-    for name, ids, methods in READ_PAGES:
+    for name, ids, _methods in READ_PAGES:
         assert call(client, name, ids, "get", world).status_code == 200, name
     assert snapshot() == before
 

@@ -23,7 +23,9 @@ SANMING_DATES = [
 
 
 def test_template_dates_follow_001_when_starting_in_january_2024():
-    dates = [(spec.name, str(s), str(e), list(spec.steps)) for spec, s, e in template_dates(SANMING_2024, D("2024-01-01"))]
+    dates = [
+        (spec.name, str(s), str(e), list(spec.steps)) for spec, s, e in template_dates(SANMING_2024, D("2024-01-01"))
+    ]
     assert dates == SANMING_DATES
 
 

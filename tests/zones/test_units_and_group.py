@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_aliases_are_split_stripped_and_deduplicated():
-    assert unit_aliases_clean("市场监管局、 市市场监管局,市场监管局;工商局\n") == ["市场监管局", "市市场监管局", "工商局"]
+    assert unit_aliases_clean("市场监管局、 市市场监管局,市场监管局;工商局\n") == [
+        "市场监管局",
+        "市市场监管局",
+        "工商局",
+    ]
     assert unit_aliases_clean([" a ", "", "a", "b"]) == ["a", "b"]
 
 
@@ -109,14 +113,20 @@ def test_api_creates_units_and_seats(client, zone_a, zone_b, office_a):
 
     seat_url = reverse("api-zone-leading-group-create", args=[zone_a.pk])
     seat = client.post(
-        seat_url, {"role": "member", "title": "市邮政管理局副局长", "unit": created.json()["id"]}, content_type="application/json"
+        seat_url,
+        {"role": "member", "title": "市邮政管理局副局长", "unit": created.json()["id"]},
+        content_type="application/json",
     )
     assert seat.status_code == 201
     foreign = UnitFactory(zone=zone_b, name="乙市商务局")
-    refused = client.post(seat_url, {"role": "member", "title": "x", "unit": foreign.pk}, content_type="application/json")
+    refused = client.post(
+        seat_url, {"role": "member", "title": "x", "unit": foreign.pk}, content_type="application/json"
+    )
     assert refused.status_code == 400
     stranger = UserFactory(username="stranger")
-    refused = client.post(seat_url, {"role": "member", "title": "x", "user": stranger.pk}, content_type="application/json")
+    refused = client.post(
+        seat_url, {"role": "member", "title": "x", "user": stranger.pk}, content_type="application/json"
+    )
     assert refused.status_code == 400
     listing = client.get(reverse("api-zone-leading-group-list", args=[zone_a.pk])).json()
     assert [s["title"] for s in listing] == ["市邮政管理局副局长"]

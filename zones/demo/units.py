@@ -1,4 +1,8 @@
-"""三明市's member units (附件1 of the 三明市 plan) — units and titles only, never names."""
+"""三明市's units and leading group (001, the 三明市 plan) — units and titles only, never names.
+
+UNITS are 附件1's member units plus 市交通运输局, which the main tasks name but which holds no
+seat in the leading group (so it is not a 领导小组成员单位 for the responsibility matrix).
+"""
 
 # (full name, short name, kind)
 UNITS: tuple[tuple[str, str, str], ...] = (

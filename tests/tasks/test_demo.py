@@ -1,0 +1,56 @@
+"""The demo's tasks: 001's 22 main tasks in 三明市, with some progress and history; idempotent."""
+
+from datetime import date
+
+import pytest
+
+from tasks.demo import demo_tasks_load
+from tasks.models import Assignment, AssignmentEvent, ProgressReport, Task
+from zones.demo.loader import demo_load
+from zones.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+Kind = AssignmentEvent.Kind
+
+
+def test_the_demo_loads_the_22_main_tasks_once(standard):
+    zone = demo_load()
+    assert demo_tasks_load(zone=zone) == 22
+    counts = (Task.objects.count(), Assignment.objects.count(), AssignmentEvent.objects.count())
+    assert demo_tasks_load(zone=zone) == 0
+    assert (Task.objects.count(), Assignment.objects.count(), AssignmentEvent.objects.count()) == counts
+
+    tasks = {t.number: t for t in Task.objects.filter(zone=zone)}
+    assert sorted(tasks, key=int) == [str(n) for n in range(1, 23)]
+    first = tasks["1"]
+    assert first.title == "加大政策扶持力度" and first.description.startswith("出台促进和规范网络市场发展的政策")
+    assert first.category == "促进网络经济高效发展"
+    counties = set(zone.units.filter(kind=Unit.Kind.COUNTY_GOVERNMENT).values_list("pk", flat=True))
+    for task in tasks.values():
+        units = set(task.assignments.values_list("unit_id", flat=True))
+        assert counties <= units, task.number
+        # Within 组织实施 (2024-03 – 2024-12), as 001 has it.
+        assert date(2024, 3, 1) <= task.deadline <= date(2024, 12, 31)
+        assert task.stage is not None and task.stage.name == "组织实施"
+    assert set(tasks["2"].assignments.exclude(unit_id__in=counties).values_list("unit__short_name", flat=True)) == {
+        "发改委",
+        "工信局",
+        "商务局",
+    }
+    assert tasks["2"].assignments.get(is_lead=True).unit.short_name == "发改委"
+    assert list(tasks["9"].indicators.values_list("code", flat=True)) == ["11", "19"]
+
+    # Some history: the 商务局 liaison's reports, a confirmation, a send-back, a pending one.
+    commerce = first.assignments.get(unit__short_name="商务局")
+    assert commerce.progress == 70 and commerce.reports.first().by.username == "liaison"
+    assert first.assignments.get(unit__short_name="发改委").is_confirmed
+    assert first.assignments.get(unit__short_name="财政局").is_pending_confirmation
+    sent_back = tasks["8"].assignments.get(unit__short_name="市场监管局")
+    assert list(sent_back.events.order_by("at", "id").values_list("kind", flat=True)) == [
+        Kind.CREATED,
+        Kind.SUBMITTED,
+        Kind.SENT_BACK,
+        Kind.PROGRESS,
+    ]
+    assert all("演示数据" in r.text for r in ProgressReport.objects.all())

@@ -135,7 +135,7 @@ def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension
     needs = zone_data_needs(zone=zone)  # 2 queries
     indicators = list(Indicator.objects.filter(system_id=zone.system_id).order_by("position"))
     items_by_indicator: dict[int, list[ScoringItem]] = defaultdict(list)
-    for item in ScoringItem.objects.filter(indicator__system_id=zone.system_id).order_by("position", "id"):
+    for item in needs.scoring_items:
         items_by_indicator[item.indicator_id].append(item)
     visible = [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
     responsible: dict[tuple[int, int], bool] = {}  # (indicator, unit) → lead

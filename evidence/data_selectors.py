@@ -74,6 +74,7 @@ class ZoneDataNeeds:
     list_indicators: dict[str, set[int]]  # "operators"/"outcomes" → indicator ids of the items reading them
     item_figures: dict[int, list[tuple[Mapping[str, Any], int]]]  # scoring item id → (figure, year) it reads
     item_lists: dict[int, str]  # scoring item id → list it counts
+    scoring_items: list[ScoringItem]  # the system's, in order, with their indicator
 
     def all_years(self) -> list[int]:
         return sorted({year for need in self.metrics.values() for year in need.years})
@@ -188,6 +189,7 @@ def zone_data_needs(*, zone: Zone) -> ZoneDataNeeds:
         list_indicators=list_indicators,
         item_figures=item_figures,
         item_lists=item_lists,
+        scoring_items=items,
     )
 
 

@@ -223,7 +223,8 @@ def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
         except ValidationError as exc:
             errors = exc.messages
     else:
-        errors = [f"{form.fields[name].label}:{e}" for name, field_errors in form.errors.items() for e in field_errors]
+        labels = {name: field.label for name, field in form.fields.items()}
+        errors = [f"{labels.get(name, '')}:{e}".lstrip(":") for name, items in form.errors.items() for e in items]
     if request.headers.get("HX-Request"):
         card = assignment_list_for_units(unit_ids=[assignment.unit_id], assignment_id=assignment.pk)[0]
         context = {

@@ -791,3 +791,76 @@ def _list_queryset(spec: ListSpec, zone: Zone):
     if spec.has_evidence:
         rows = rows.select_related("evidence_link")
     return rows.order_by("pk")
+
+
+# The admin -------------------------------------------------------------------
+
+
+def _admin_state(obj: models.Model) -> tuple[str, dict[str, Any]]:
+    """(target, field values) of a figure or list entry as it is stored now."""
+    model = type(obj)
+    stored = model.objects.filter(pk=obj.pk).first() if obj.pk else None
+    if isinstance(obj, DataValue):
+        return DataChange.Target.VALUE, _figure_state(stored) if stored else {}
+    spec = OPERATORS if isinstance(obj, OperatorEntry) else OUTCOMES
+    return spec.target, spec.state(stored)
+
+
+def _admin_changes(*, obj: models.Model, user, action: str, before: dict, after: dict) -> list[DataChange]:
+    if isinstance(obj, DataValue):
+        label, target = f"{obj.metric.name} {obj.year}年", DataChange.Target.VALUE
+        extra = {"metric": obj.metric, "year": obj.year}
+        names = ["value", "published_growth", "source"]
+    else:
+        spec = OPERATORS if isinstance(obj, OperatorEntry) else OUTCOMES
+        label, target, extra, names = spec.describe(after or before), spec.target, {}, list(spec.fields)
+    rows = []
+    for name in names:
+        old, new = before.get(name), after.get(name)
+        if old == new or (old in (None, "") and new in (None, "")):
+            continue
+        rows.append(
+            DataChange(
+                zone_id=obj.zone_id,
+                target=target,
+                action=action,
+                object_id=obj.pk,
+                label=label[:300],
+                field=name,
+                old_value=_entry_value_text(name, old, {}),
+                new_value=_entry_value_text(name, new, {}),
+                changed_by=user,
+                via=Via.ADMIN,
+                **extra,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def data_admin_save(*, obj: models.Model, user) -> None:
+    """Save a DataValue, OperatorEntry or OutcomeEntry edited in the admin, with history and rescoring.
+
+    For ``evidence/admin.py``: ``save_model`` calls this instead of ``obj.save()``.
+    """
+    _, before = _admin_state(obj)
+    action = Action.UPDATED if before else Action.CREATED
+    if isinstance(obj, DataValue):
+        obj.updated_by = user
+    obj.save()
+    _, after = _admin_state(obj)
+    changes = _admin_changes(obj=obj, user=user, action=action, before=before, after=after)
+    DataChange.objects.bulk_create(changes)
+    if changes:
+        zone_rescore_on_commit(obj.zone, user)
+
+
+@transaction.atomic
+def data_admin_delete(*, obj: models.Model, user) -> None:
+    """Delete one in the admin (``delete_model``; ``delete_queryset`` calls it per row)."""
+    _, before = _admin_state(obj)
+    changes = _admin_changes(obj=obj, user=user, action=Action.DELETED, before=before, after={})
+    zone = obj.zone
+    obj.delete()
+    DataChange.objects.bulk_create(changes)
+    zone_rescore_on_commit(zone, user)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.models import IndicatorSystem
 from indicators.services import score_snapshot_request
+from tasks.demo import demo_tasks_load
 from zones.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
 
 
@@ -12,8 +13,10 @@ class Command(BaseCommand):
         if not IndicatorSystem.objects.filter(code="CN-2024").exists():
             raise CommandError("请先运行 python manage.py load_standard 载入全国指标体系。")
         zone = demo_load()
+        demo_tasks_load(zone=zone)
+        tasks = zone.tasks.count()
         score_snapshot_request(zone=zone)
-        self.stdout.write(self.style.SUCCESS(f"已载入演示创建对象“{zone.name}”(ID {zone.pk})。"))
+        self.stdout.write(self.style.SUCCESS(f"已载入演示创建对象“{zone.name}”(ID {zone.pk}),工作任务 {tasks} 项。"))
         self.stdout.write(f"演示账号(仅供本机使用,密码均为 {DEMO_PASSWORD}):")
         for username, display, _role, _unit in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<10} {display}")

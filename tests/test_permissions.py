@@ -260,7 +260,7 @@ def test_a_liaison_does_not_reach_another_units_objects(client, world, unit_y):
     ).user
     before = fingerprint()
     failures: list[str] = []
-    for name, route in url_patterns():
+    for _name, route in url_patterns():
         if not set(kwargs_of(route)) & UNIT_SCOPED_KWARGS:
             continue
         check(client, liaison_y, fill(route, world), failures, "liaison of unit Y")

@@ -4,5 +4,6 @@ urlpatterns = [
     path("indicators/", include("indicators.api_urls")),
     path("zones/", include("zones.api_urls")),
     path("tasks/", include("tasks.api_urls")),
+    path("data/", include("evidence.data_api_urls")),
     path("evidence/", include("evidence.api_urls")),
 ]

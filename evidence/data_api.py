@@ -6,7 +6,7 @@ project's one JSON shape (config/api.py).
 
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,7 @@ from .data_services import UNSET, FigureRow, Via, data_values_save
 from .models import DataChange, DataValue
 
 
+@extend_schema_serializer(component_name="DataValue")
 class DataValueOutputSerializer(serializers.Serializer):
     metric = serializers.CharField(source="metric.key")
     metric_name = serializers.CharField(source="metric.name")
@@ -43,23 +44,25 @@ class DataValueListApi(APIView):
         return Response(DataValueOutputSerializer(rows, many=True).data)
 
 
+@extend_schema_serializer(component_name="DataValueUpsertItem")
+class DataValueUpsertItemSerializer(serializers.Serializer):
+    metric = serializers.CharField(help_text="统计指标键,见 list_metrics")
+    year = serializers.IntegerField()
+    # Numbers travel as strings or numbers; the service parses and checks them (Chinese messages).
+    value = serializers.JSONField(required=False, allow_null=True, help_text="数值;null 表示清空")
+    published_growth = serializers.JSONField(required=False, allow_null=True, help_text="官方公布增速(%);null 表示清空")
+    source = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    evidence = serializers.IntegerField(required=False, allow_null=True, help_text="本创建对象的佐证材料编号")
+
+
 class DataValueUpsertApi(APIView):
     """Create, change or (both numbers null) clear figures; fields left out keep what is stored."""
 
-    class FigureSerializer(serializers.Serializer):
-        metric = serializers.CharField(help_text="统计指标键,见 list_metrics")
-        year = serializers.IntegerField()
-        # Numbers travel as strings or numbers; the service parses and checks them (Chinese messages).
-        value = serializers.JSONField(required=False, allow_null=True, help_text="数值;null 表示清空")
-        published_growth = serializers.JSONField(
-            required=False, allow_null=True, help_text="官方公布增速(%);null 表示清空"
-        )
-        source = serializers.CharField(required=False, allow_blank=True, max_length=200)
-        evidence = serializers.IntegerField(required=False, allow_null=True, help_text="本创建对象的佐证材料编号")
-
+    @extend_schema_serializer(component_name="DataValueUpsertInput")
     class InputSerializer(serializers.Serializer):
-        values = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=1000)
+        values = serializers.ListField(child=DataValueUpsertItemSerializer(), allow_empty=False, max_length=1000)
 
+    @extend_schema_serializer(component_name="DataValueUpsertOutput")
     class OutputSerializer(serializers.Serializer):
         changes = serializers.IntegerField(help_text="修改的字段数")
         values = DataValueOutputSerializer(many=True)
@@ -72,11 +75,7 @@ class DataValueUpsertApi(APIView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         rows = []
-        for i, raw in enumerate(payload.validated_data["values"], 1):
-            item = self.FigureSerializer(data=raw)
-            if not item.is_valid():
-                raise serializers.ValidationError({f"values[{i}]": item.errors})
-            data = item.validated_data
+        for i, data in enumerate(payload.validated_data["values"], 1):
             rows.append(
                 FigureRow(
                     metric=data["metric"],
@@ -109,6 +108,7 @@ def _number_in(value):
 
 
 class DataChangeListApi(APIView):
+    @extend_schema_serializer(component_name="DataChange")
     class OutputSerializer(serializers.ModelSerializer):
         metric = serializers.CharField(source="metric.key", default=None)
         changed_by = serializers.CharField(source="changed_by.username", default=None)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zones.models import Zone
 
 from .data_selectors import MetricNeed, ZoneDataNeeds
-from .data_services import FigureRow, ListSpec, figures_clean, plain
+from .data_services import UNSET, FigureRow, ListSpec, figures_clean, plain
 from .models import DataValue, Evidence, OutcomeEntry
 
 NO_EVIDENCE = ("", "—")
@@ -65,6 +65,9 @@ class FigureForm(forms.Form):
             for year in need.years:
                 stored = values.get((key, year))
                 link = getattr(stored, "evidence_link", None) if stored else None
+                year_choices = choices
+                if link is not None and str(link.evidence_id) not in {value for value, _ in choices}:
+                    year_choices = [*choices, (str(link.evidence_id), link.evidence.title)]  # linked by someone else
                 names = {
                     "value": f"value-{key}-{year}",
                     "source": f"source-{key}-{year}",
@@ -82,11 +85,11 @@ class FigureForm(forms.Form):
                 self.fields[names["source"]] = forms.CharField(
                     required=False, initial=stored.source if stored else "", label=_("来源")
                 )
-                if len(choices) > 1:
+                if len(year_choices) > 1:
                     names["evidence"] = f"evidence-{key}-{year}"
                     self.fields[names["evidence"]] = forms.ChoiceField(
                         required=False,
-                        choices=choices,
+                        choices=year_choices,
                         initial=str(link.evidence_id) if link else "",
                         label=_("佐证材料"),
                     )
@@ -111,7 +114,7 @@ class FigureForm(forms.Form):
             for attr, field_name in names.items():
                 setattr(row, attr, data.get(field_name, ""))
             if "evidence" not in names:
-                row.evidence = None
+                row.evidence = UNSET  # no choice offered: keep what is linked
             rows.append(row)
         return rows
 

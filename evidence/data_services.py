@@ -46,9 +46,15 @@ UNSET: Any = _Unset()  # a field the caller did not send: keep what is stored
 
 
 def zone_rescore_on_commit(zone: Zone, user) -> None:
+    """Ask for a new score once the data are committed.
+
+    Robust: the data are saved whatever happens to the score (a failed computation is
+    stored on its snapshot and shown on the score page; jobs run in-process without a broker)."""
     from indicators.services import score_snapshot_request
 
-    transaction.on_commit(lambda: score_snapshot_request(zone=zone, user=user, countdown=RESCORE_COUNTDOWN))
+    transaction.on_commit(
+        lambda: score_snapshot_request(zone=zone, user=user, countdown=RESCORE_COUNTDOWN), robust=True
+    )
 
 
 # Parsing ---------------------------------------------------------------------
@@ -264,7 +270,8 @@ def figures_clean(
                     )
                     if problem:
                         error("value", problem)
-                    value = value.quantize(FOUR_PLACES, ROUND_HALF_UP)
+                    else:
+                        value = value.quantize(FOUR_PLACES, ROUND_HALF_UP)
         growth = row.published_growth
         if growth is not UNSET:
             try:
@@ -282,7 +289,8 @@ def figures_clean(
                     )
                     if problem:
                         error("published_growth", problem)
-                    growth = growth.quantize(FOUR_PLACES, ROUND_HALF_UP)
+                    else:
+                        growth = growth.quantize(FOUR_PLACES, ROUND_HALF_UP)
         source = row.source
         if source is not UNSET:
             source = str(source or "").strip()
@@ -481,7 +489,8 @@ def _clean_operator(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
             problem = _number_error(sales, name="年度电子商务销售额", rate=False, limit=SALES_LIMIT, negative_ok=False)
             if problem:
                 errors.append(problem)
-            sales = sales.quantize(TWO_PLACES, ROUND_HALF_UP)
+            else:
+                sales = sales.quantize(TWO_PLACES, ROUND_HALF_UP)
     data["annual_sales"] = sales
     return data, errors
 

@@ -27,9 +27,6 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50_000)
 
-    page.on("requestfinished", lambda r: print("FINISHED", r.method, r.url))
-    page.on("requestfailed", lambda r: print("FAILED", r.method, r.url, r.failure))
-    page.on("request", lambda r: print("REQ", r.method, r.url))
     # The liaison uploads two files for item 12: a progress bar each, both reaching 100%.
     login("liaison_web", PASSWORD)
     page.get_by_role("link", name="佐证材料").click()

@@ -138,6 +138,9 @@ def test_an_unchanged_form_changes_nothing(client, office_a, zone_a, unit_x, dat
         ("value-online_retail_sales-2024", "abc", "“网上零售额”2024年数值“abc”不是有效的数字"),
         ("value-online_retail_sales-2024", "-1", "“网上零售额”2024年数值不能为负数"),
         ("value-online_retail_sales-2024", "1e20", "“网上零售额”2024年数值过大"),
+        ("value-online_retail_sales-2024", "1e40", "“网上零售额”2024年数值过大"),
+        ("value-online_retail_sales-2024", "NaN", "“网上零售额”2024年数值“NaN”不是有效的数字"),
+        ("growth-online_retail_sales-2024", "1e9", "“网上零售额”2024年官方公布增速过大"),
         ("growth-online_retail_sales-2024", "七", "“网上零售额”2024年官方公布增速“七”不是有效的数字"),
         ("source-online_retail_sales-2024", "来" * 201, "“网上零售额”2024年来源不能超过200个字"),
     ],
@@ -281,3 +284,60 @@ def test_after_the_job_the_score_page_shows_the_new_total(
     assert snapshot.total >= 4
     page = client.get(reverse("zones:scores", args=[zone_a.pk])).content.decode()
     assert f'id="score-total">{snapshot.result["total"]}<' in page
+
+
+@pytest.mark.parametrize("persona", ["office_a", "liaison_x"])
+def test_every_data_page_opens(request, client, zone_a, unit_x, data_matrix, persona):
+    client.force_login(request.getfixturevalue(persona))
+    client.post(unit_url(zone_a, unit_x), figure_post(RETAIL))
+    for url in (
+        reverse("data:home"),
+        reverse("data:completeness-home"),
+        reverse("data:zone", args=[zone_a.pk]),
+        unit_url(zone_a, unit_x),
+        reverse("data:entries", args=[zone_a.pk, "operators"]),
+        reverse("data:excel", args=[zone_a.pk]),
+        reverse("data:history", args=[zone_a.pk]) + "?metric=online_retail_sales&page=1",
+        reverse("data:completeness", args=[zone_a.pk]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+    page = client.get(reverse("data:zone", args=[zone_a.pk])).content.decode()
+    assert "商务局" in page and "3 / 6" in page  # 3 of unit X's 6 figures are in
+    history = client.get(reverse("data:history", args=[zone_a.pk])).content.decode()
+    assert "网上零售额 2024年" in history and "381.2" in history
+
+
+def test_a_figure_links_evidence_of_the_zone_and_keeps_it(
+    client, office_a, liaison_x, zone_a, unit_x, unit_y, data_matrix
+):
+    from evidence.models import DataEvidenceLink, Evidence
+
+    own = Evidence.objects.create(zone=zone_a, indicator=data_matrix["1"], unit=unit_x, title="统计公报")
+    other = Evidence.objects.create(zone=zone_a, indicator=data_matrix["1"], unit=unit_y, title="统计局数据")
+    client.force_login(office_a)
+    field = "evidence-online_retail_sales-2024"
+    client.post(unit_url(zone_a, unit_x), figure_post(RETAIL, **{field: str(other.pk)}))
+    assert DataEvidenceLink.objects.get().evidence == other
+    assert DataChange.objects.get(field="evidence").new_value == f"统计局数据(#{other.pk})"
+
+    client.force_login(liaison_x)  # offered their unit's evidence, and what is already linked
+    form = client.get(unit_url(zone_a, unit_x)).context["form"]
+    assert {v for v, _ in form.fields[field].choices} == {"", str(own.pk), str(other.pk)}
+    assert {v for v, _ in form.fields["evidence-online_retail_sales-2023"].choices} == {"", str(own.pk)}
+    client.post(unit_url(zone_a, unit_x), figure_post(RETAIL, **{field: str(other.pk)}))
+    assert DataEvidenceLink.objects.get().evidence == other
+    client.post(unit_url(zone_a, unit_x), figure_post(RETAIL, **{field: str(own.pk)}))
+    assert DataEvidenceLink.objects.get().evidence == own
+    page = client.get(unit_url(zone_a, unit_x)).content.decode()
+    assert "统计公报" in page
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the job runs in-process after the data are committed
+def test_the_data_are_saved_even_when_the_score_computation_fails(client, office_a, zone_a, unit_x, data_matrix):
+    client.force_login(office_a)
+    with mock.patch("indicators.selectors.zone_score", side_effect=RuntimeError("boom")):
+        response = client.post(unit_url(zone_a, unit_x), figure_post(RETAIL))
+    assert response.status_code == 302
+    assert len(values_of(zone_a)) == 3
+    assert ScoreSnapshot.objects.get(zone=zone_a).status == "failed"

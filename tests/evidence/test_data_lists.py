@@ -58,6 +58,7 @@ def test_the_office_adds_edits_and_removes_an_operator_with_history(client, offi
         ("name", "", "请填写经营者名称"),
         ("year", "2022", "年度“2022”应为参考年度(2023、2024)之一"),
         ("annual_sales", "-1", "年度电子商务销售额不能为负数"),
+        ("annual_sales", "1e40", "年度电子商务销售额过大"),
         ("annual_sales", "两亿", "年度电子商务销售额“两亿”不是有效的数字"),
     ],
 )

@@ -36,7 +36,8 @@ class Evidence(models.Model):
         on_delete=models.PROTECT,
         related_name="evidence",
     )
-    unit = models.ForeignKey("zones.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="evidence")
+    # RESTRICT: a unit with evidence cannot be deleted on its own, but deleting the zone removes both.
+    unit = models.ForeignKey("zones.Unit", verbose_name="责任单位", on_delete=models.RESTRICT, related_name="evidence")
     title = models.CharField("材料名称", max_length=200)
     description = models.TextField("说明", blank=True)
     effective_date = models.DateField("材料所属日期", null=True, blank=True, help_text="材料所反映情况的日期。")

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='indicators.indicator', verbose_name='三级指标')),
                 ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
                 ('scoring_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='indicators.scoringitem', verbose_name='评分细则')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='zones.unit', verbose_name='责任单位')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='evidence', to='zones.unit', verbose_name='责任单位')),
                 ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='zones.zone', verbose_name='创建对象')),
             ],
             options={

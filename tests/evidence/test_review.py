@@ -168,3 +168,12 @@ def test_a_liaison_of_another_unit_can_neither_see_nor_submit(client, liaison_y,
 def test_the_office_cannot_submit_for_a_unit(client, office_a, zone_a, evidence_x):
     client.force_login(office_a)
     assert client.post(submit_url(zone_a, evidence_x)).status_code == 403
+
+
+def test_a_unit_with_evidence_cannot_be_deleted_but_its_zone_can(zone_a, unit_x, evidence_x):
+    from django.db.models import RestrictedError
+
+    with pytest.raises(RestrictedError):
+        unit_x.delete()
+    zone_a.delete()
+    assert not Evidence.objects.exists()

@@ -329,11 +329,25 @@ def evidence_return(*, evidence: Evidence, user, reason: str) -> Evidence:
 
 
 def evidence_returned_notify(evidence: Evidence) -> None:
-    """Hook: tell the unit its evidence came back. Only logs for now (supervision wires notifications)."""
-    logger.info(
-        "evidence %s (%s) returned to unit %s: %s",
-        evidence.pk,
-        evidence.title,
-        evidence.unit_id,
-        evidence.return_reason,
-    )
+    """Tell the liaisons of the evidence's unit that it came back, with the reason (once per return)."""
+    from django.urls import reverse
+
+    from notifications.models import Notification
+    from notifications.services import notification_create
+    from zones.models import Membership
+
+    liaisons = Membership.objects.filter(
+        role=Membership.Role.LIAISON, zone_id=evidence.zone_id, unit_id=evidence.unit_id, user__is_active=True
+    ).select_related("user")
+    url = reverse("evidence:detail", args=[evidence.zone_id, evidence.pk])
+    returned_at = evidence.reviewed_at.isoformat() if evidence.reviewed_at else ""
+    for membership in liaisons:
+        notification_create(
+            recipient=membership.user,
+            kind=Notification.Kind.EVIDENCE_RETURNED,
+            title=f"佐证材料被退回:{evidence.title}",
+            body=f"退回原因:{evidence.return_reason}",
+            url=url,
+            dedupe_key=f"evidence:{evidence.pk}:returned:{returned_at}",
+        )
+    logger.info("evidence %s returned to unit %s", evidence.pk, evidence.unit_id)

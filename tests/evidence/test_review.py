@@ -1,7 +1,5 @@
 """The status flow 草稿 → 已提交 → 已采纳 / 退回 → (new version) → 已提交, every step an event row."""
 
-import logging
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -26,7 +24,7 @@ def submit_url(zone, evidence, action="submit"):
 
 
 def test_the_whole_flow_with_events(
-    client, liaison_x, office_a, zone_a, evidence_x, django_capture_on_commit_callbacks, caplog
+    client, liaison_x, office_a, zone_a, evidence_x, django_capture_on_commit_callbacks
 ):
     client.force_login(liaison_x)
     assert client.post(submit_url(zone_a, evidence_x)).status_code == 302
@@ -34,13 +32,13 @@ def test_the_whole_flow_with_events(
     assert evidence_x.status == "submitted"
 
     client.force_login(office_a)
-    with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.INFO, "evidence.services"):
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(submit_url(zone_a, evidence_x, "return"), {"reason": "缺少盖章页"})
     assert response.status_code == 302
     evidence_x.refresh_from_db()
     assert evidence_x.status == "returned" and evidence_x.return_reason == "缺少盖章页"
     assert evidence_x.reviewed_by == office_a and evidence_x.reviewed_at is not None
-    assert any("returned to unit" in r.getMessage() and "缺少盖章页" in r.getMessage() for r in caplog.records)
+    assert liaison_x.notifications.get().body == "退回原因:缺少盖章页"  # under the liaison's bell
 
     # The liaison sees the reason, cannot resubmit the same file, uploads version 2 and resubmits.
     client.force_login(liaison_x)
@@ -177,3 +175,21 @@ def test_a_unit_with_evidence_cannot_be_deleted_but_its_zone_can(zone_a, unit_x,
         unit_x.delete()
     zone_a.delete()
     assert not Evidence.objects.exists()
+
+
+def test_a_return_notifies_the_units_liaisons_once(
+    liaison_x, liaison_y, office_a, evidence_x, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    evidence_submit(evidence=evidence_x, user=liaison_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_return(evidence=evidence_x, user=office_a, reason="缺少盖章页")
+    mine = Notification.objects.get(recipient=liaison_x)
+    assert mine.kind == "evidence_returned" and "缺少盖章页" in mine.body and evidence_x.title in mine.title
+    assert not Notification.objects.filter(recipient=liaison_y).exists()  # another unit's liaison
+    evidence_x.refresh_from_db()
+    from evidence.services import evidence_returned_notify
+
+    evidence_returned_notify(evidence_x)  # a repeated hook for the same return adds nothing
+    assert Notification.objects.filter(recipient=liaison_x).count() == 1

@@ -3,31 +3,42 @@ from django.contrib import admin
 from zones.access import ZoneAction
 from zones.admin_mixins import ZoneScopedAdmin
 
+from .data_services import data_admin_delete, data_admin_save
 from .models import DataValue, OperatorEntry, OutcomeEntry
 from .models_files import Evidence, EvidenceEvent, EvidenceFile
 
 
+class DataHistoryAdmin(ZoneScopedAdmin):
+    """Figures and list entries edited in the admin keep their history and trigger rescoring, like the forms."""
+
+    def save_model(self, request, obj, form, change):
+        data_admin_save(obj=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        data_admin_delete(obj=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            data_admin_delete(obj=obj, user=request.user)
+
+
 @admin.register(DataValue)
-class DataValueAdmin(ZoneScopedAdmin):
+class DataValueAdmin(DataHistoryAdmin):
     list_display = ("zone", "metric", "year", "value", "published_growth", "source", "updated_by", "updated_at")
     list_filter = ("year", "metric")
     search_fields = ("metric__name", "metric__key")
     readonly_fields = ("updated_by", "updated_at")
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(OperatorEntry)
-class OperatorEntryAdmin(ZoneScopedAdmin):
+class OperatorEntryAdmin(DataHistoryAdmin):
     list_display = ("zone", "name", "credit_code", "year", "annual_sales")
     list_filter = ("year",)
     search_fields = ("name", "credit_code")
 
 
 @admin.register(OutcomeEntry)
-class OutcomeEntryAdmin(ZoneScopedAdmin):
+class OutcomeEntryAdmin(DataHistoryAdmin):
     list_display = ("zone", "title", "kind", "issued_on")
     list_filter = ("kind",)
 

@@ -75,3 +75,14 @@ def test_an_automatic_sub_criterion_cannot_be_judged_by_hand(zone_a):
     with pytest.raises(ValidationError, match="自动计算"):
         judgement_set(zone=zone_a, scoring_item=ScoringItem.objects.get(code="17.1"), points=Decimal(1))
     assert not Judgement.objects.exists()
+
+
+def test_an_admin_edit_is_kept_in_the_history(client, office_a, value_a):
+    from evidence.models_data import DataChange
+
+    client.force_login(office_a)
+    url = reverse("admin:evidence_datavalue_change", args=[value_a.pk])
+    client.post(url, {"zone": value_a.zone_id, "metric": value_a.metric_id, "year": 2024, "value": "11", "source": "x"})
+    change = DataChange.objects.filter(zone=value_a.zone).latest("pk")
+    assert change.changed_by == office_a and change.via == "admin"
+    assert "10" in change.old_value and "11" in change.new_value

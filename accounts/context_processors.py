@@ -17,6 +17,22 @@ class NavLinks:
         self._user = user
 
     @cached_property
+    def evidence(self) -> bool:
+        return user_can_on_some_zone(self._user, ZoneAction.VIEW)
+
+    @cached_property
+    def tasks(self) -> bool:
+        return user_can_on_some_zone(self._user, ZoneAction.VIEW_TASKS)
+
+    @cached_property
+    def submit_data(self) -> bool:
+        return user_can_on_some_zone(self._user, ZoneAction.SUBMIT_DATA)
+
+    @cached_property
+    def completeness(self) -> bool:
+        return user_can_on_some_zone(self._user, ZoneAction.VIEW_COMPLETENESS)
+
+    @cached_property
     def manage_users(self) -> bool:
         return user_can_on_some_zone(self._user, ZoneAction.MANAGE_USERS)
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zones.models import Zone
 
+from .data_common import UNSET, plain
+from .data_lists import ListSpec
 from .data_selectors import MetricNeed, ZoneDataNeeds
-from .data_services import UNSET, FigureRow, ListSpec, figures_clean, plain
+from .data_services import FigureRow, figures_clean
 from .models import DataValue, Evidence, OutcomeEntry
 
 NO_EVIDENCE = ("", "—")

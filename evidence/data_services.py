@@ -10,136 +10,37 @@ a new score, and requests arriving while one is queued join it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 
 from zones.models import Zone
 
-from .credit_code import credit_code_error, normalize
+from .data_common import (
+    FOUR_PLACES,
+    GROWTH_LIMIT,
+    UNSET,
+    VALUE_LIMIT,
+    Action,
+    Via,
+    _evidence_text,
+    _evidence_titles,
+    _number_error,
+    _Unset,
+    _years_text,
+    parse_id,
+    parse_number,
+    parse_year,
+    plain,
+    zone_rescore_on_commit,
+)
+from .data_lists import OPERATORS, OUTCOMES, _entry_value_text
 from .data_selectors import ZoneDataNeeds, zone_data_needs, zone_data_values
-from .models import DataChange, DataEvidenceLink, DataValue, Evidence, OperatorEntry, OutcomeEntry
-
-# Seconds a score job waits, so that saves in quick succession share one computation.
-RESCORE_COUNTDOWN = 5
-
-Via = DataChange.Via
-Action = DataChange.Action
-
-
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNSET: Any = _Unset()  # a field the caller did not send: keep what is stored
-
-
-def zone_rescore_on_commit(zone: Zone, user) -> None:
-    """Ask for a new score once the data are committed.
-
-    Robust: the data are saved whatever happens to the score (a failed computation is
-    stored on its snapshot and shown on the score page; jobs run in-process without a broker)."""
-    from indicators.services import score_snapshot_request
-
-    transaction.on_commit(
-        lambda: score_snapshot_request(zone=zone, user=user, countdown=RESCORE_COUNTDOWN), robust=True
-    )
-
-
-# Parsing ---------------------------------------------------------------------
-
-
-def parse_number(raw: Any) -> Decimal | None:
-    """A Decimal, or None for a blank; ValueError when it is not a number.
-
-    Accepts what people type or spreadsheets hold: 1234.5, "1,234.5", " 12 ", "95%".
-    """
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    if isinstance(raw, (int, float, Decimal)):
-        text = str(raw)
-    else:
-        text = re.sub(r"[\s,,]", "", str(raw))
-        if text.endswith(("%", "%")):
-            text = text[:-1]
-        if text == "":
-            return None
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValueError(raw) from None
-    if not number.is_finite():
-        raise ValueError(raw)
-    return number
-
-
-def parse_year(raw: Any) -> int | None:
-    number = parse_number(raw)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
-        raise ValueError(raw)
-    return int(number)
-
-
-def parse_date(raw: Any) -> date | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", str(raw).strip())
-    if not match:
-        raise ValueError(raw)
-    return date(*(int(part) for part in match.groups()))
-
-
-def parse_id(raw: Any) -> int | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        raise ValueError(raw) from None
-
-
-def plain(value: Any) -> str:
-    """How a stored value reads in the history: 381.2000 → "381.2", None → ""."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _years_text(years: Iterable[int]) -> str:
-    return "、".join(str(y) for y in years)
-
-
-VALUE_LIMIT = Decimal(10) ** 14  # DataValue.value: 18 digits, 4 decimals
-GROWTH_LIMIT = Decimal(10) ** 5  # DataValue.published_growth: 9 digits, 4 decimals
-SALES_LIMIT = Decimal(10) ** 14  # OperatorEntry.annual_sales: 16 digits, 2 decimals
-FOUR_PLACES = Decimal("0.0001")
-TWO_PLACES = Decimal("0.01")
-
+from .models import DataChange, DataEvidenceLink, DataValue, OperatorEntry
 
 # Figures ---------------------------------------------------------------------
 
@@ -182,21 +83,6 @@ class CleanedFigures:
     evidence_titles: dict[int, str] = field(default_factory=dict)
 
 
-def _evidence_titles(zone: Zone, raw_ids: Iterable[Any]) -> dict[int, str]:
-    """Titles of the given ids that are evidence of ``zone`` (1 query, none when no id)."""
-    ids = set()
-    for raw in raw_ids:
-        try:
-            ident = parse_id(raw)
-        except ValueError:
-            continue
-        if ident is not None:
-            ids.add(ident)
-    if not ids:
-        return {}
-    return dict(Evidence.objects.filter(zone=zone, pk__in=ids).values_list("pk", "title"))
-
-
 def _resolve_metric(needs: ZoneDataNeeds, raw: Any) -> str | None:
     text = str(raw or "").strip()
     if text in needs.metrics:
@@ -204,16 +90,6 @@ def _resolve_metric(needs: ZoneDataNeeds, raw: Any) -> str | None:
     for key, need in needs.metrics.items():
         if need.metric.name == text:
             return key
-    return None
-
-
-def _number_error(number: Decimal, *, name: str, rate: bool, limit: Decimal, negative_ok: bool) -> str | None:
-    if not negative_ok and number < 0:
-        return f"{name}不能为负数"
-    if rate and number > 100:
-        return f"{name}为比率,不能超过100%"
-    if abs(number) >= limit:
-        return f"{name}过大"
     return None
 
 
@@ -327,10 +203,6 @@ def _figure_state(row: DataValue | None) -> dict[str, Any]:
     }
 
 
-def _evidence_text(ident: int | None, titles: Mapping[int, str]) -> str:
-    return "" if ident is None else f"{titles.get(ident, '')}(#{ident})"
-
-
 def figures_apply(
     *,
     zone: Zone,
@@ -437,369 +309,6 @@ def data_values_save(
     if changes:
         zone_rescore_on_commit(zone, user)
     return changes
-
-
-# List inputs (item 4's operators, item 34's outcomes) --------------------------
-
-
-@dataclass
-class EntryContext:
-    zone: Zone
-    years: tuple[int, int]
-    evidence_titles: dict[int, str]
-
-
-def _text_field(raw: dict, name: str, label: str, errors: list[str], max_length: int = 200) -> str:
-    text = str(raw.get(name) or "").strip()
-    if not text:
-        errors.append(f"请填写{label}")
-    elif len(text) > max_length:
-        errors.append(f"{label}不能超过{max_length}个字")
-    return text
-
-
-def _clean_operator(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
-    errors: list[str] = []
-    data: dict[str, Any] = {"name": _text_field(raw, "name", "经营者名称", errors)}
-    code = normalize(raw.get("credit_code"))
-    if not code:
-        errors.append("请填写统一社会信用代码")
-    else:
-        problem = credit_code_error(code)
-        if problem:
-            errors.append(problem)
-    data["credit_code"] = code
-    try:
-        year = parse_year(raw.get("year"))
-    except ValueError:
-        year = None
-    if year not in ctx.years:
-        shown = plain(raw.get("year"))
-        errors.append(f"年度“{shown}”应为参考年度({_years_text(ctx.years)})之一" if shown else "请填写年度")
-    data["year"] = year
-    try:
-        sales = parse_number(raw.get("annual_sales"))
-    except ValueError:
-        errors.append(f"年度电子商务销售额“{raw.get('annual_sales')}”不是有效的数字")
-        sales = None
-    else:
-        if sales is None:
-            errors.append("请填写年度电子商务销售额(万元)")
-        else:
-            problem = _number_error(sales, name="年度电子商务销售额", rate=False, limit=SALES_LIMIT, negative_ok=False)
-            if problem:
-                errors.append(problem)
-            else:
-                sales = sales.quantize(TWO_PLACES, ROUND_HALF_UP)
-    data["annual_sales"] = sales
-    return data, errors
-
-
-# A sheet may say 规范性文件 or normative.
-OUTCOME_KINDS = {text: value for value, label in OutcomeEntry.Kind.choices for text in (value, label)}
-
-
-def _clean_outcome(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
-    errors: list[str] = []
-    data: dict[str, Any] = {"title": _text_field(raw, "title", "成果名称", errors)}
-    kind = str(raw.get("kind") or "").strip()
-    data["kind"] = OUTCOME_KINDS.get(kind)
-    if data["kind"] is None:
-        errors.append(f"类型“{kind}”应为 法规、规章、规范性文件 或 标准" if kind else "请选择类型")
-    try:
-        issued = parse_date(raw.get("issued_on"))
-    except ValueError:
-        errors.append(f"发布日期“{raw.get('issued_on')}”不是有效日期(格式如 2024-06-01)")
-        issued = None
-    else:
-        if issued is None:
-            errors.append("请填写发布日期")
-        elif issued > timezone.localdate():
-            errors.append("发布日期不能晚于今天")
-    data["issued_on"] = issued
-    try:
-        evidence = parse_id(raw.get("evidence"))
-    except ValueError:
-        evidence = -1
-    if evidence is not None and evidence not in ctx.evidence_titles:
-        errors.append("佐证材料不存在或不属于本创建对象")
-    data["evidence"] = evidence
-    return data, errors
-
-
-@dataclass(frozen=True)
-class ListSpec:
-    name: str  # "operators" | "outcomes"
-    title: str
-    target: str
-    model: type[models.Model]
-    fields: tuple[str, ...]  # model fields, in display order
-    clean: Callable[[dict, EntryContext], tuple[dict, list[str]]]
-    describe: Callable[[dict], str]
-    unique: tuple[str, ...] = ()  # fields unique per zone (a natural key), if any
-    has_evidence: bool = False
-
-    def natural_key(self, data: Mapping[str, Any]) -> tuple | None:
-        return tuple(data[name] for name in self.unique) if self.unique else None
-
-    def state(self, obj: models.Model | None) -> dict[str, Any]:
-        if obj is None:
-            return {}
-        data = {name: getattr(obj, name) for name in self.fields}
-        if self.has_evidence:
-            link = getattr(obj, "evidence_link", None)
-            data["evidence"] = link.evidence_id if link else None
-        return data
-
-
-OPERATORS = ListSpec(
-    name="operators",
-    title="规模以上网络交易经营者",
-    target=DataChange.Target.OPERATOR,
-    model=OperatorEntry,
-    fields=("name", "credit_code", "year", "annual_sales"),
-    clean=_clean_operator,
-    describe=lambda d: f"{d['name']}({d['credit_code']},{d['year']}年)",
-    unique=("credit_code", "year"),
-)
-OUTCOMES = ListSpec(
-    name="outcomes",
-    title="制度化标准化成果",
-    target=DataChange.Target.OUTCOME,
-    model=OutcomeEntry,
-    fields=("title", "kind", "issued_on"),
-    clean=_clean_outcome,
-    describe=lambda d: f"{d['title']}({plain(d['issued_on'])})",
-    has_evidence=True,
-)
-LIST_SPECS = {spec.name: spec for spec in (OPERATORS, OUTCOMES)}
-KIND_LABELS = dict(OutcomeEntry.Kind.choices)
-
-
-def entry_context(*, zone: Zone, raws: Iterable[dict]) -> EntryContext:
-    return EntryContext(zone, zone.reference_years, _evidence_titles(zone, (r.get("evidence") for r in raws)))
-
-
-def _entry_value_text(name: str, value: Any, titles: Mapping[int, str]) -> str:
-    if name == "evidence":
-        return _evidence_text(value, titles)
-    if name == "kind":
-        return KIND_LABELS.get(value, plain(value))
-    return plain(value)
-
-
-def _entry_changes(
-    *, spec: ListSpec, zone: Zone, user, via: str, action: str, obj, before: dict, after: dict, titles: Mapping
-) -> list[DataChange]:
-    label = spec.describe(after or before)
-    names = list(spec.fields) + (["evidence"] if spec.has_evidence else [])
-    rows = []
-    for name in names:
-        old, new = before.get(name), after.get(name)
-        if old == new or (action != Action.UPDATED and (old if action == Action.DELETED else new) in (None, "")):
-            continue
-        rows.append(
-            DataChange(
-                zone=zone,
-                target=spec.target,
-                action=action,
-                object_id=obj.pk,
-                label=label[:300],
-                field=name,
-                old_value=_entry_value_text(name, old, titles),
-                new_value=_entry_value_text(name, new, titles),
-                changed_by=user,
-                via=via,
-            )
-        )
-    return rows
-
-
-def _duplicate_error(spec: ListSpec, zone: Zone, data: dict, exclude_pk: int | None) -> str | None:
-    if not spec.unique:
-        return None
-    rows = spec.model.objects.filter(zone=zone, **{name: data[name] for name in spec.unique})
-    if exclude_pk is not None:
-        rows = rows.exclude(pk=exclude_pk)
-    if rows.exists():
-        return f"统一社会信用代码为 {data['credit_code']} 的经营者在 {data['year']} 年已登记"
-    return None
-
-
-def _entry_write(spec: ListSpec, obj, data: dict) -> None:
-    for name in spec.fields:
-        setattr(obj, name, data[name])
-    obj.save()
-    if spec.has_evidence:
-        link = getattr(obj, "evidence_link", None)
-        if (link.evidence_id if link else None) != data["evidence"]:
-            DataEvidenceLink.objects.filter(outcome=obj).delete()
-            if data["evidence"] is not None:
-                DataEvidenceLink.objects.create(outcome=obj, evidence_id=data["evidence"])
-
-
-def _clean_or_raise(spec: ListSpec, zone: Zone, raw: dict, exclude_pk: int | None) -> tuple[dict, EntryContext]:
-    ctx = entry_context(zone=zone, raws=[raw])
-    data, errors = spec.clean(raw, ctx)
-    if not errors:
-        problem = _duplicate_error(spec, zone, data, exclude_pk)
-        if problem:
-            errors.append(problem)
-    if errors:
-        raise ValidationError(errors)
-    return data, ctx
-
-
-@transaction.atomic
-def entry_create(*, spec: ListSpec, zone: Zone, user, raw: dict, via: str) -> models.Model:
-    data, ctx = _clean_or_raise(spec, zone, raw, None)
-    obj = spec.model(zone=zone)
-    _entry_write(spec, obj, data)
-    DataChange.objects.bulk_create(
-        _entry_changes(
-            spec=spec,
-            zone=zone,
-            user=user,
-            via=via,
-            action=Action.CREATED,
-            obj=obj,
-            before={},
-            after=data,
-            titles=ctx.evidence_titles,
-        )
-    )
-    zone_rescore_on_commit(zone, user)
-    return obj
-
-
-@transaction.atomic
-def entry_update(*, spec: ListSpec, entry: models.Model, user, raw: dict, via: str) -> models.Model:
-    zone = entry.zone
-    data, ctx = _clean_or_raise(spec, zone, raw, entry.pk)
-    before = spec.state(entry)
-    titles = {**ctx.evidence_titles, **_evidence_titles(zone, [before.get("evidence")])}
-    changes = _entry_changes(
-        spec=spec,
-        zone=zone,
-        user=user,
-        via=via,
-        action=Action.UPDATED,
-        obj=entry,
-        before=before,
-        after=data,
-        titles=titles,
-    )
-    if changes:
-        _entry_write(spec, entry, data)
-        DataChange.objects.bulk_create(changes)
-        zone_rescore_on_commit(zone, user)
-    return entry
-
-
-@transaction.atomic
-def entry_delete(*, spec: ListSpec, entry: models.Model, user, via: str) -> None:
-    zone = entry.zone
-    before = spec.state(entry)
-    titles = _evidence_titles(zone, [before.get("evidence")])
-    changes = _entry_changes(
-        spec=spec,
-        zone=zone,
-        user=user,
-        via=via,
-        action=Action.DELETED,
-        obj=entry,
-        before=before,
-        after={},
-        titles=titles,
-    )
-    entry.delete()
-    DataChange.objects.bulk_create(changes)
-    zone_rescore_on_commit(zone, user)
-
-
-# Whole lists, as a spreadsheet sends them -----------------------------------
-
-
-@dataclass
-class CleanedEntries:
-    rows: list[tuple[int | None, dict]] = field(default_factory=list)  # (id from the sheet, data)
-    errors: list[str] = field(default_factory=list)
-
-
-def entries_clean(*, spec: ListSpec, raws: list[dict], ctx: EntryContext, existing_ids: set[int]) -> CleanedEntries:
-    """Every row of a whole list; ``raw["id"]`` (a hidden column) names the entry a row edits."""
-    out = CleanedEntries()
-    keys: dict[tuple, str] = {}
-    ids: dict[int, str] = {}
-    for raw in raws:
-        where = raw.get("where", "")
-        data, errors = spec.clean(raw, ctx)
-        try:
-            ident = parse_id(raw.get("id"))
-        except ValueError:
-            ident = None
-        if ident is not None and ident not in existing_ids:
-            ident = None  # a copied or stale row becomes a new entry
-        if ident is not None:
-            if ident in ids:
-                errors.append(f"与{ids[ident]}是同一条记录(隐藏的编号列重复),请删除其中一行")
-            ids.setdefault(ident, where.rstrip(":"))
-        if not errors and spec.unique:
-            key = spec.natural_key(data)
-            if key in keys:
-                errors.append(f"与{keys[key]}重复(同一经营者同一年度只能登记一次)")
-            keys.setdefault(key, where.rstrip(":"))
-        out.errors += [f"{where}{e}" for e in errors]
-        if not errors:
-            out.rows.append((ident, data))
-    return out
-
-
-def entries_replace_apply(
-    *, spec: ListSpec, zone: Zone, user, cleaned: CleanedEntries, titles: Mapping[int, str], via: str
-) -> list[DataChange]:
-    """Make the zone's list what the sheet says: edit matched rows, add new ones, remove the rest.
-
-    Returns the history rows, not yet saved."""
-    existing = {obj.pk: obj for obj in _list_queryset(spec, zone)}
-    by_key = {spec.natural_key(spec.state(o)): o for o in existing.values()} if spec.unique else {}
-    titles = dict(titles)
-    titles.update(_evidence_titles(zone, [spec.state(o).get("evidence") for o in existing.values()]))
-    matched: dict[int, dict] = {}
-    new_rows: list[dict] = []
-    for ident, data in cleaned.rows:
-        obj = existing.get(ident) if ident is not None else None
-        if obj is None and spec.unique:
-            obj = by_key.get(spec.natural_key(data))
-        if obj is not None and obj.pk not in matched:
-            matched[obj.pk] = data
-        else:
-            new_rows.append(data)
-    changes: list[DataChange] = []
-    common = {"spec": spec, "zone": zone, "user": user, "via": via, "titles": titles}
-    # Removals first, so that an entry re-added under its natural key does not collide.
-    for pk, obj in existing.items():
-        if pk not in matched:
-            changes += _entry_changes(action=Action.DELETED, obj=obj, before=spec.state(obj), after={}, **common)
-            obj.delete()
-    for pk, data in matched.items():
-        obj = existing[pk]
-        diff = _entry_changes(action=Action.UPDATED, obj=obj, before=spec.state(obj), after=data, **common)
-        if diff:
-            _entry_write(spec, obj, data)
-            changes += diff
-    for data in new_rows:
-        obj = spec.model(zone=zone)
-        _entry_write(spec, obj, data)
-        changes += _entry_changes(action=Action.CREATED, obj=obj, before={}, after=data, **common)
-    return changes
-
-
-def _list_queryset(spec: ListSpec, zone: Zone):
-    rows = spec.model.objects.filter(zone=zone)
-    if spec.has_evidence:
-        rows = rows.select_related("evidence_link")
-    return rows.order_by("pk")
 
 
 # The admin -------------------------------------------------------------------

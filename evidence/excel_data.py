@@ -36,20 +36,10 @@ from common.xlsx import (
 )
 from zones.models import Zone
 
+from .data_common import Via, zone_rescore_on_commit
+from .data_lists import LIST_SPECS, CleanedEntries, EntryContext, entries_clean, entries_replace_apply, entry_context
 from .data_selectors import ZoneDataNeeds, zone_data_needs, zone_data_values
-from .data_services import (
-    LIST_SPECS,
-    CleanedEntries,
-    EntryContext,
-    FigureRow,
-    Via,
-    entries_clean,
-    entries_replace_apply,
-    entry_context,
-    figures_apply,
-    figures_clean,
-    zone_rescore_on_commit,
-)
+from .data_services import FigureRow, figures_apply, figures_clean
 from .models import DataChange, DataValue, OperatorEntry, OutcomeEntry
 
 FIGURE_SHEET = "填报"

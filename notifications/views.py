@@ -21,6 +21,8 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id")
     notifications_mark_read(user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "notifications:list"
     return redirect(target)

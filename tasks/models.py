@@ -193,6 +193,7 @@ class AssignmentEvent(models.Model):
         SENT_BACK = "sent_back", "退回"
         REOPENED = "reopened", "重新打开"
         DUE_CHANGED = "due_changed", "调整完成时限"
+        OVERDUE = "overdue", "逾期"  # set by the supervision job (tasks/supervision_services.py)
 
     assignment = models.ForeignKey(Assignment, verbose_name="任务分工", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事件", max_length=20, choices=Kind.choices)

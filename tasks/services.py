@@ -384,14 +384,14 @@ def _confirm_apply(assignment: Assignment, *, user, at=None) -> None:
     )
 
 
-def _send_back_apply(assignment: Assignment, *, user, reason: str, at=None) -> None:
+def _send_back_apply(assignment: Assignment, *, user, reason: str, at=None) -> AssignmentEvent:
     kind = Kind.REOPENED if assignment.is_confirmed else Kind.SENT_BACK
     assignment.status = Status.IN_PROGRESS
     # The progress is kept: the unit reports again (100% re-submits) once it has fixed what was asked.
     assignment.confirmed_by = None
     assignment.confirmed_at = None
     assignment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
-    _event(
+    return _event(
         assignment,
         kind,
         user=user,
@@ -428,7 +428,11 @@ def assignment_send_back(*, assignment: Assignment, user, reason: str) -> Assign
         errors.append("只有已完成的任务分工可以退回。")
     if errors:
         raise ValidationError(errors)
-    _send_back_apply(assignment, user=user, reason=reason)
+    event = _send_back_apply(assignment, user=user, reason=reason)
+    # The unit's liaisons are told once the send-back is committed (one message per event).
+    from .jobs import notify_assignment_sent_back
+
+    transaction.on_commit(lambda: notify_assignment_sent_back.delay(event.pk))
     return assignment
 
 

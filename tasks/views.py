@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from collections import defaultdict
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +21,9 @@ from common.http import attachment_disposition
 from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit
 
+from .bulletin import bulletin_for_zone, bulletin_to_workbook
+from .dashboard import dashboard_for_zone
+from .excel_views import _xlsx_response
 from .forms import ProgressReportForm, SendBackForm, TaskForm
 from .selectors import (
     STATUS_FILTERS,
@@ -39,6 +45,8 @@ from .services import (
     task_create,
     task_update,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _int(value) -> int | None:
@@ -283,3 +291,89 @@ def report_attachment(request: HttpRequest, report_id: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ------------------------------------------------------------------ supervision
+
+
+@login_required
+@require_GET
+def dashboard_index(request: HttpRequest) -> HttpResponse:
+    """The nav's 驾驶舱: straight to the dashboard when the user follows one zone, else a chooser."""
+    zones = list(zones_where(request.user, ZoneAction.VIEW_ALL_TASKS).order_by("name"))
+    if len(zones) == 1:
+        return redirect("tasks:dashboard", zone_id=zones[0].pk)
+    return render(request, "tasks/dashboard_index.html", {"zones": zones})
+
+
+def _chart_data(units) -> dict:
+    """The completion-by-unit chart (static/js/dashboard.js), passed through json_script."""
+    series = (
+        ("completed", _("已完成"), "completed"),
+        ("in_progress", _("进行中"), "in_progress"),
+        ("not_started", _("未开始"), "not_started"),
+        ("overdue", _("逾期"), "overdue"),
+    )
+    return {
+        "units": [u.unit.short_name or u.unit.name for u in units],
+        "names": [u.unit.name for u in units],
+        "progress": [u.progress for u in units],
+        "progressLabel": _("平均进度"),
+        "series": [{"key": key, "name": name, "data": [getattr(u, attr) for u in units]} for key, name, attr in series],
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, zone_id: int) -> HttpResponse:
+    """驾驶舱 for the office (and provincial reviewers, read-only); a liaison goes to 我的任务, as on the task list."""
+    zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_TASKS)
+    if not zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS):
+        return redirect("tasks:mine")
+    data = dashboard_for_zone(zone=zone)
+    context = {
+        "zone": zone,
+        "dash": data,
+        "chart": _chart_data(data.units),
+        "chart_height": 90 + 28 * len(data.units),
+        "can_manage": zone_can(request.user, zone, ZoneAction.MANAGE_TASKS),
+    }
+    return render(request, "tasks/dashboard.html", context)
+
+
+def _bulletin_date(request: HttpRequest) -> tuple[date, str]:
+    """The ``date`` parameter (YYYY-MM-DD), today by default; an invalid one falls back to today with a message."""
+    today = timezone.localdate()
+    raw = (request.GET.get("date") or "").strip()
+    if not raw:
+        return today, ""
+    try:
+        chosen = date.fromisoformat(raw)
+    except ValueError:
+        chosen = None
+    if chosen is None or not 2000 <= chosen.year <= 2100:
+        return today, _("日期“%(value)s”无效,已显示今天的通报。") % {"value": raw[:20]}
+    return chosen, ""
+
+
+@login_required
+@require_GET
+def bulletin(request: HttpRequest, zone_id: int) -> HttpResponse:
+    """督办通报: overdue assignments by unit and the on-time ranking, for the office and provincial reviewers."""
+    zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_ALL_TASKS)
+    on, error = _bulletin_date(request)
+    context = {"zone": zone, "bulletin": bulletin_for_zone(zone=zone, on=on), "date_error": error}
+    return render(request, "tasks/bulletin.html", context)
+
+
+@login_required
+@require_GET
+def bulletin_export(request: HttpRequest, zone_id: int) -> HttpResponse:
+    """The same bulletin as an .xlsx (two sheets), named 督办通报-YYYY-MM-DD.xlsx."""
+    zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_ALL_TASKS)
+    on, _error = _bulletin_date(request)
+    workbook = bulletin_to_workbook(bulletin_for_zone(zone=zone, on=on))
+    logger.info("bulletin of zone %s for %s exported by user %s", zone.pk, on, request.user.pk)
+    return _xlsx_response(
+        workbook, filename=f"督办通报-{on:%Y-%m-%d}.xlsx", fallback=f"bulletin-{zone.pk}-{on:%Y%m%d}.xlsx"
+    )

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.env import BASE_DIR, env_int, env_list, env_str
 
@@ -147,6 +148,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (docker-compose "beat"); crontab times are in CELERY_TIMEZONE (Asia/Shanghai).
+# Supervision first (marks overdue assignments, creates the day's reminders), then the
+# e-mail digest: one message per person with everything not yet e-mailed.
+CELERY_BEAT_SCHEDULE = {
+    "supervise-assignments": {
+        "task": "tasks.jobs.supervise_assignments",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "send-notification-digests": {
+        "task": "notifications.jobs.send_notification_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

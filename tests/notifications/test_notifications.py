@@ -20,12 +20,18 @@ def test_the_same_reminder_is_never_created_twice():
     again = notification_create(recipient=user, title="任务到期前3天", dedupe_key="assignment:1:due-3")
     assert first is not None and again is None
     assert Notification.objects.count() == 1
-    assert notification_create(recipient=user, title="普通通知") and notification_create(recipient=user, title="普通通知")
+    assert notification_create(recipient=user, title="普通通知") and notification_create(
+        recipient=user, title="普通通知"
+    )
     assert Notification.objects.count() == 3  # no key → no deduplication
 
 
 def test_one_digest_per_person_and_nothing_sent_twice():
-    alice, bob, silent = UserFactory(email="alice@example.gov.cn"), UserFactory(email="bob@example.gov.cn"), UserFactory()
+    alice, bob, silent = (
+        UserFactory(email="alice@example.gov.cn"),
+        UserFactory(email="bob@example.gov.cn"),
+        UserFactory(),
+    )
     for i in range(3):
         notification_create(recipient=alice, title=f"提醒{i}")
     notification_create(recipient=bob, title="提醒")

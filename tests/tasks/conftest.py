@@ -80,3 +80,36 @@ def sanming(standard):
     for i, (name, short, kind) in enumerate(UNITS):
         Unit.objects.create(zone=zone, name=name, short_name=short, kind=kind, position=i)
     return zone
+
+
+# --------------------------------------------------------------- supervision
+
+
+def at_local(day, hour=10):
+    """An aware datetime on ``day`` at ``hour`` o'clock, Asia/Shanghai."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def report_on(assignment, *, user, percent, day, text="进展情况"):
+    """A progress report dated ``day`` (the services date reports "now"; history needs other days)."""
+    from tasks.services import _progress_apply
+
+    assignment.refresh_from_db()
+    return _progress_apply(assignment, percent=percent, text=text, reason="", user=user, at=at_local(day))
+
+
+@pytest.fixture
+def unit_z(zone_a):
+    """A unit of zone A with no task at all."""
+    return UnitFactory(zone=zone_a, name="甲市财政局", short_name="财政局", position=9)
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", is_staff=True, is_superuser=True)

@@ -1,0 +1,263 @@
+"""督办通报 (supervision bulletin): overdue assignments by unit and the units' on-time ranking, for a date.
+
+``bulletin_for_zone`` reads (3 queries, whatever the data size); ``bulletin_to_workbook``
+turns the result into the Excel export (pure conversion, no ORM).
+
+Definitions, as of the end of day T (the chosen date, local time):
+
+- an assignment's status on T is the ``to_status`` of its last event up to T (every
+  change leaves an event row); assignments created after T are left out;
+- it was *completed* on T when that status is 已完成; its completion date is the day of
+  its last 提交完成 event up to T (the unit's 100% report; the office's confirmation is
+  a separate step and does not move it);
+- it is *overdue* on T when its due date is before T and it was not completed
+  (the due date is the current one: a due date changed later counts as it is now);
+- 应完成 (settled) = completed on time + completed late + overdue, i.e. every assignment
+  whose due date has passed, plus those due on T that are already done; an open
+  assignment due on T still has the day and is not counted yet;
+- 按时完成率 = completed on or before the due date / 应完成; units are ranked by it
+  (highest first), ties by fewer overdue, and equal pairs share a rank; a unit with
+  nothing settled yet has no rate and comes last;
+- progress and 最近进展 are those of the unit's last report up to T.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from common.xlsx import BORDER, HEADER_FILL, WRAP, WRAP_CENTER, put
+from zones.models import Unit, Zone
+
+from .models import Assignment, AssignmentEvent, ProgressReport
+
+Status = Assignment.Status
+Kind = AssignmentEvent.Kind
+
+
+@dataclass
+class OverdueRow:
+    assignment: Assignment  # with .task loaded
+    days_overdue: int
+    progress: int
+    last_report: ProgressReport | None
+
+
+@dataclass
+class UnitGroup:
+    unit: Unit
+    rows: list[OverdueRow] = field(default_factory=list)
+
+
+@dataclass
+class UnitRank:
+    unit: Unit
+    on_time: int = 0
+    late: int = 0  # completed after the due date
+    overdue: int = 0  # past the due date, not completed
+    rank: int | None = None
+
+    @property
+    def settled(self) -> int:
+        """应完成: on time + late + overdue."""
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.on_time, self.settled) if self.settled else None
+
+    @property
+    def rate_percent(self) -> float | None:
+        """The rate in % with one decimal, for display (the ranking uses the exact fraction)."""
+        return None if self.rate is None else round(float(self.rate * 100), 1)
+
+
+@dataclass
+class Bulletin:
+    zone: Zone
+    on: date
+    groups: list[UnitGroup]
+    ranking: list[UnitRank]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(len(g.rows) for g in self.groups)
+
+
+def _end_of(day: date) -> datetime:
+    """The first instant after ``day`` in the current (Asia/Shanghai) time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _rank(ranks: list[UnitRank]) -> list[UnitRank]:
+    """Highest rate first, then fewer overdue; equal (rate, overdue) share a rank; no rate last, unranked."""
+    rated = sorted(
+        (r for r in ranks if r.rate is not None),
+        key=lambda r: (-r.rate, r.overdue, r.unit.position, r.unit.pk),
+    )
+    previous = None
+    for index, entry in enumerate(rated, start=1):
+        key = (entry.rate, entry.overdue)
+        entry.rank = previous.rank if previous is not None and key == (previous.rate, previous.overdue) else index
+        previous = entry
+    unrated = [r for r in ranks if r.rate is None]
+    return rated + sorted(unrated, key=lambda r: (r.unit.position, r.unit.pk))
+
+
+def bulletin_for_zone(*, zone: Zone, on: date) -> Bulletin:
+    """The bulletin of ``zone`` as of the end of ``on`` (3 queries)."""
+    end = _end_of(on)
+    events = AssignmentEvent.objects.filter(assignment=OuterRef("pk"), at__lt=end).order_by("-at", "-id")
+    assignments = (
+        Assignment.objects.filter(task__zone=zone)
+        .annotate(
+            status_then=Subquery(events.values("to_status")[:1]),
+            completed_at=Subquery(events.filter(kind=Kind.SUBMITTED).values("at")[:1]),
+            last_report_id=Subquery(
+                ProgressReport.objects.filter(assignment=OuterRef("pk"), at__lt=end)
+                .order_by("-at", "-id")
+                .values("pk")[:1]
+            ),
+        )
+        .filter(status_then__isnull=False)
+        .select_related("task")
+        .order_by("due_date", "task__position", "task_id", "pk")
+    )
+    units = list(Unit.objects.filter(zone=zone).order_by("position", "pk"))
+    ranks = {unit.pk: UnitRank(unit=unit) for unit in units}
+    overdue: list[Assignment] = []
+    for assignment in assignments:
+        rank = ranks[assignment.unit_id]
+        if assignment.status_then == Status.COMPLETED:
+            done_on = timezone.localdate(assignment.completed_at) if assignment.completed_at else on
+            if done_on <= assignment.due_date:
+                rank.on_time += 1
+            else:
+                rank.late += 1
+        elif assignment.due_date < on:
+            rank.overdue += 1
+            overdue.append(assignment)
+    reports = ProgressReport.objects.in_bulk([a.last_report_id for a in overdue if a.last_report_id])
+    groups = {unit.pk: UnitGroup(unit=unit) for unit in units}
+    for assignment in overdue:
+        report = reports.get(assignment.last_report_id)
+        assignment.unit = ranks[assignment.unit_id].unit
+        groups[assignment.unit_id].rows.append(
+            OverdueRow(
+                assignment=assignment,
+                days_overdue=(on - assignment.due_date).days,
+                progress=report.percent if report else 0,
+                last_report=report,
+            )
+        )
+    return Bulletin(
+        zone=zone,
+        on=on,
+        groups=[g for g in groups.values() if g.rows],
+        ranking=_rank(list(ranks.values())),
+    )
+
+
+# ------------------------------------------------------------------------ Excel
+
+OVERDUE_SHEET = "逾期任务"
+RANKING_SHEET = "按时完成率排名"
+OVERDUE_HEADERS = ("责任单位", "序号", "任务", "完成时限", "逾期天数", "进度(%)", "最近进展", "填报时间")
+RANKING_HEADERS = ("排名", "责任单位", "应完成", "按时完成", "逾期完成", "逾期未完成", "按时完成率(%)")
+
+
+def _title(ws: Worksheet, text: str, columns: int) -> None:
+    put(ws, 1, 1, text).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+
+
+def _header(ws: Worksheet, row: int, headers: tuple[str, ...]) -> None:
+    for column, title in enumerate(headers, 1):
+        cell = put(ws, row, column, title)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = WRAP_CENTER
+
+
+def _row(ws: Worksheet, row: int, values: list[Any], *, wrap: set[int]) -> None:
+    for column, value in enumerate(values, 1):
+        cell = put(ws, row, column, value)
+        cell.border = BORDER
+        cell.alignment = WRAP if column in wrap else WRAP_CENTER
+        if isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+
+
+def _widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def _local(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
+    """Two sheets: the overdue assignments grouped by unit (unit cells merged), and the ranking.
+
+    Every text cell goes through ``common.xlsx.put``: nothing a user typed can become a formula.
+    """
+    heading = f"{bulletin.zone.name}督办通报(截至 {bulletin.on:%Y-%m-%d})"
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = OVERDUE_SHEET
+    _title(ws, heading, len(OVERDUE_HEADERS))
+    _header(ws, 2, OVERDUE_HEADERS)
+    row = 3
+    for group in bulletin.groups:
+        first = row
+        for line in group.rows:
+            a, report = line.assignment, line.last_report
+            values = [
+                group.unit.name,
+                a.task.number,
+                a.task.title,
+                a.due_date,
+                line.days_overdue,
+                line.progress,
+                report.text if report else "",
+                _local(report.at) if report else "",
+            ]
+            _row(ws, row, values, wrap={1, 3, 7})
+            row += 1
+        if row - 1 > first:
+            ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
+    if not bulletin.groups:
+        put(ws, row, 1, "无逾期任务。")
+    _widths(ws, (24, 6, 32, 12, 9, 9, 44, 16))
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+
+    ranking = workbook.create_sheet(RANKING_SHEET)
+    _title(ranking, heading, len(RANKING_HEADERS))
+    _header(ranking, 2, RANKING_HEADERS)
+    for row, entry in enumerate(bulletin.ranking, start=3):
+        values = [
+            entry.rank if entry.rank is not None else "—",
+            entry.unit.name,
+            entry.settled,
+            entry.on_time,
+            entry.late,
+            entry.overdue,
+            entry.rate_percent if entry.rate_percent is not None else "—",
+        ]
+        _row(ranking, row, values, wrap={2})
+    _widths(ranking, (6, 30, 8, 10, 10, 11, 14))
+    ranking.freeze_panes = "A3"
+    return workbook

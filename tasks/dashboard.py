@@ -1,0 +1,230 @@
+"""The office's dashboard (驾驶舱) of a zone: reads only, a fixed number of queries.
+
+Everything that grows with the data is counted in the database (one GROUP BY unit,
+one aggregate over the zone's assignments); lists are cut at ``limit`` rows with
+their full count shown. ``stage_timeline`` is plain Python over the stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from indicators.models import ScoreSnapshot
+from indicators.selectors import score_snapshot_latest_done
+from zones.models import Stage, Unit, Zone
+
+from .models import Assignment
+from .selectors import PENDING, assignment_status_q
+
+Status = Assignment.Status
+
+UPCOMING_DAYS = 14
+LIST_LIMIT = 20
+
+
+# -------------------------------------------------------------------- timeline
+
+
+@dataclass
+class StageBar:
+    stage: Stage
+    left: str  # % of the timeline, as text for a style attribute ("12.50")
+    width: str
+    state: str  # "past", "current" or "future"
+
+
+@dataclass
+class Timeline:
+    start: date | None
+    end: date | None
+    bars: list[StageBar]
+    today: date
+    today_left: str | None  # None when today is outside the timeline
+
+
+def _pct(value: float) -> str:
+    return f"{max(0.0, min(100.0, value)):.2f}"
+
+
+def stage_timeline(*, stages: list[Stage], today: date, start: date | None = None, end: date | None = None) -> Timeline:
+    """The stages as bars on one axis from the earliest start to the latest end (days inclusive).
+
+    ``start``/``end`` (the zone's creation period) widen the axis when given.
+    """
+    starts = [s.start for s in stages] + ([start] if start else [])
+    ends = [s.end for s in stages] + ([end] if end else [])
+    if not starts or not ends:
+        return Timeline(start=None, end=None, bars=[], today=today, today_left=None)
+    first, last = min(starts), max(ends)
+    span = (last - first).days + 1
+    bars = []
+    for stage in stages:
+        state = "past" if stage.end < today else "future" if stage.start > today else "current"
+        bars.append(
+            StageBar(
+                stage=stage,
+                left=_pct((stage.start - first).days / span * 100),
+                width=_pct(((stage.end - stage.start).days + 1) / span * 100),
+                state=state,
+            )
+        )
+    today_left = _pct(((today - first).days + 0.5) / span * 100) if first <= today <= last else None
+    return Timeline(start=first, end=last, bars=bars, today=today, today_left=today_left)
+
+
+# ------------------------------------------------------------------ by unit
+
+
+@dataclass
+class UnitProgress:
+    unit: Unit
+    total: int
+    completed: int
+    in_progress: int
+    not_started: int
+    overdue: int
+    progress: int  # mean of the unit's assignments' progress, rounded
+
+
+def unit_progress_list(*, zone: Zone, today: date) -> list[UnitProgress]:
+    """Each unit with assignments: counts by displayed status and mean progress (1 query, GROUP BY unit)."""
+
+    def count(status: str) -> Count:
+        return Count("assignments", filter=assignment_status_q(status, today=today, prefix="assignments__"))
+
+    units = (
+        Unit.objects.filter(zone=zone)
+        .annotate(
+            a_total=Count("assignments"),
+            a_completed=count(Status.COMPLETED),
+            a_in_progress=count(Status.IN_PROGRESS),
+            a_not_started=count(Status.NOT_STARTED),
+            a_overdue=count(Status.OVERDUE),
+            a_progress=Avg("assignments__progress"),
+        )
+        .filter(a_total__gt=0)
+        .order_by("position", "pk")
+    )
+    return [
+        UnitProgress(
+            unit=u,
+            total=u.a_total,
+            completed=u.a_completed,
+            in_progress=u.a_in_progress,
+            not_started=u.a_not_started,
+            overdue=u.a_overdue,
+            progress=round(u.a_progress or 0),
+        )
+        for u in units
+    ]
+
+
+# ------------------------------------------------------------------- counts
+
+
+@dataclass
+class DashboardCounts:
+    tasks: int
+    assignments: int
+    units: int  # units with at least one assignment
+    completed: int
+    pending: int  # completed, awaiting the office's confirmation
+    in_progress: int
+    not_started: int
+    overdue: int
+    upcoming: int  # open, due in the next UPCOMING_DAYS days
+
+    @property
+    def completion_percent(self) -> int:
+        return round(self.completed * 100 / self.assignments) if self.assignments else 0
+
+
+def _open_q(today: date) -> Q:
+    """Not completed and not overdue (displayed status 未开始 or 进行中)."""
+    return assignment_status_q(Status.NOT_STARTED, today=today) | assignment_status_q(Status.IN_PROGRESS, today=today)
+
+
+def _upcoming_q(today: date) -> Q:
+    return _open_q(today) & Q(due_date__gte=today, due_date__lte=today + timedelta(days=UPCOMING_DAYS))
+
+
+def dashboard_counts(*, zone: Zone, today: date, units: list[UnitProgress]) -> DashboardCounts:
+    """Zone totals: from the per-unit counts, plus one aggregate for tasks, pending and upcoming."""
+    extra = Assignment.objects.filter(task__zone=zone).aggregate(
+        tasks=Count("task", distinct=True),
+        pending=Count("pk", filter=assignment_status_q(PENDING, today=today)),
+        upcoming=Count("pk", filter=_upcoming_q(today)),
+    )
+    return DashboardCounts(
+        tasks=extra["tasks"],
+        assignments=sum(u.total for u in units),
+        units=len(units),
+        completed=sum(u.completed for u in units),
+        pending=extra["pending"],
+        in_progress=sum(u.in_progress for u in units),
+        not_started=sum(u.not_started for u in units),
+        overdue=sum(u.overdue for u in units),
+        upcoming=extra["upcoming"],
+    )
+
+
+# --------------------------------------------------------------------- lists
+
+
+def _assignments(zone: Zone) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(task__zone=zone).select_related("task", "unit")
+
+
+def overdue_assignment_list(*, zone: Zone, today: date, limit: int = LIST_LIMIT) -> list[Assignment]:
+    """The longest overdue first (1 query)."""
+    rows = _assignments(zone).filter(assignment_status_q(Status.OVERDUE, today=today))
+    rows = list(rows.order_by("due_date", "task__position", "task_id", "unit__position", "unit_id")[:limit])
+    for a in rows:
+        a.days_overdue = max((today - a.due_date).days, 0)
+    return rows
+
+
+def upcoming_assignment_list(*, zone: Zone, today: date, limit: int = LIST_LIMIT) -> list[Assignment]:
+    """Open assignments due in the next UPCOMING_DAYS days, soonest first (1 query)."""
+    rows = _assignments(zone).filter(_upcoming_q(today))
+    rows = list(rows.order_by("due_date", "task__position", "task_id", "unit__position", "unit_id")[:limit])
+    for a in rows:
+        a.days_left = (a.due_date - today).days
+    return rows
+
+
+# ----------------------------------------------------------------- dashboard
+
+
+@dataclass
+class Dashboard:
+    zone: Zone
+    today: date
+    timeline: Timeline
+    units: list[UnitProgress]
+    counts: DashboardCounts
+    overdue: list[Assignment]
+    upcoming: list[Assignment]
+    snapshot: ScoreSnapshot | None
+    upcoming_days: int = UPCOMING_DAYS
+
+
+def dashboard_for_zone(*, zone: Zone, today: date | None = None, limit: int = LIST_LIMIT) -> Dashboard:
+    """Everything the dashboard shows (6 queries, whatever the number of units, tasks and assignments)."""
+    today = today or timezone.localdate()
+    stages = list(Stage.objects.filter(zone=zone).order_by("position", "start", "pk"))
+    units = unit_progress_list(zone=zone, today=today)
+    return Dashboard(
+        zone=zone,
+        today=today,
+        timeline=stage_timeline(stages=stages, today=today, start=zone.creation_start, end=zone.creation_end),
+        units=units,
+        counts=dashboard_counts(zone=zone, today=today, units=units),
+        overdue=overdue_assignment_list(zone=zone, today=today, limit=limit),
+        upcoming=upcoming_assignment_list(zone=zone, today=today, limit=limit),
+        snapshot=score_snapshot_latest_done(zone=zone),
+    )

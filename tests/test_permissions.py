@@ -40,6 +40,7 @@ USER_SCOPED = {
     "api-zone-list",
     "tasks:index",
     "tasks:mine",
+    "tasks:dashboard-index",
     "accounts:index",
     "accounts:grants",
     "accounts:login-events",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -117,6 +118,38 @@ def _assign(task: Task, unit: Unit, *, is_lead: bool, user) -> Assignment:
 # ----------------------------------------------------------------------- tasks
 
 
+@dataclass
+class _TaskInputs:
+    stage: Stage | None
+    units: list[Unit]
+    lead_ids: list[int]
+    indicators: list[Indicator]
+    errors: list[str]
+
+
+def _task_inputs(
+    *, zone: Zone, title: str, deadline, priority: str, stage, unit_ids, lead_unit_ids, indicator_ids
+) -> _TaskInputs:
+    """Check a task's fields, units and indicators together, collecting every message."""
+    errors = _check_fields(title=title, deadline=deadline, priority=priority)
+    try:
+        stage = _stage_of(zone=zone, stage=stage, deadline=deadline)
+    except ValidationError as exc:
+        errors += exc.messages
+    lead_ids, other_ids, ind_ids = _ids(lead_unit_ids), _ids(unit_ids), _ids(indicator_ids)
+    units: list[Unit] = []
+    indicators: list[Indicator] = []
+    for check in (
+        lambda: units.extend(_units_of_zone(zone=zone, unit_ids=other_ids, lead_unit_ids=lead_ids)),
+        lambda: indicators.extend(_indicators_of_zone(zone=zone, indicator_ids=ind_ids)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors += exc.messages
+    return _TaskInputs(stage, units, lead_ids, indicators, errors)
+
+
 @transaction.atomic
 def task_create(
     *,
@@ -137,22 +170,23 @@ def task_create(
 
     Without ``stage`` the task goes to the zone's stage whose dates hold its deadline.
     """
-    errors = _check_fields(title=title, deadline=deadline, priority=priority)
-    try:
-        stage = _stage_of(zone=zone, stage=stage, deadline=deadline)
-    except ValidationError as exc:
-        errors += exc.messages
-    lead_ids, other_ids, ind_ids = _ids(lead_unit_ids), _ids(unit_ids), _ids(indicator_ids)
-    units: list[Unit] = []
-    indicators: list[Indicator] = []
-    for check in (
-        lambda: units.extend(_units_of_zone(zone=zone, unit_ids=other_ids, lead_unit_ids=lead_ids)),
-        lambda: indicators.extend(_indicators_of_zone(zone=zone, indicator_ids=ind_ids)),
-    ):
-        try:
-            check()
-        except ValidationError as exc:
-            errors += exc.messages
+    inputs = _task_inputs(
+        zone=zone,
+        title=title,
+        deadline=deadline,
+        priority=priority,
+        stage=stage,
+        unit_ids=unit_ids,
+        lead_unit_ids=lead_unit_ids,
+        indicator_ids=indicator_ids,
+    )
+    stage, units, lead_ids, indicators, errors = (
+        inputs.stage,
+        inputs.units,
+        inputs.lead_ids,
+        inputs.indicators,
+        inputs.errors,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -197,22 +231,23 @@ def task_update(
     one (a unit given its own due date keeps it), each with a due_changed event.
     """
     zone = task.zone
-    errors = _check_fields(title=title, deadline=deadline, priority=priority)
-    try:
-        stage = _stage_of(zone=zone, stage=stage, deadline=deadline)
-    except ValidationError as exc:
-        errors += exc.messages
-    lead_ids, other_ids, ind_ids = _ids(lead_unit_ids), _ids(unit_ids), _ids(indicator_ids)
-    units: list[Unit] = []
-    indicators: list[Indicator] = []
-    for check in (
-        lambda: units.extend(_units_of_zone(zone=zone, unit_ids=other_ids, lead_unit_ids=lead_ids)),
-        lambda: indicators.extend(_indicators_of_zone(zone=zone, indicator_ids=ind_ids)),
-    ):
-        try:
-            check()
-        except ValidationError as exc:
-            errors += exc.messages
+    inputs = _task_inputs(
+        zone=zone,
+        title=title,
+        deadline=deadline,
+        priority=priority,
+        stage=stage,
+        unit_ids=unit_ids,
+        lead_unit_ids=lead_unit_ids,
+        indicator_ids=indicator_ids,
+    )
+    stage, units, lead_ids, indicators, errors = (
+        inputs.stage,
+        inputs.units,
+        inputs.lead_ids,
+        inputs.indicators,
+        inputs.errors,
+    )
     current = {a.unit_id: a for a in task.assignments.select_for_update(of=("self",)).select_related("unit")}
     wanted = {u.pk for u in units}
     removed = [a for unit_id, a in current.items() if unit_id not in wanted]

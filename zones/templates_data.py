@@ -53,7 +53,7 @@ def _month_index(year_month: str) -> int:
     return year * 12 + month - 1
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
@@ -70,7 +70,7 @@ def template_dates(template: StageTemplate, start: date) -> list[tuple[StageSpec
     base = _month_index(template.base)
     result = []
     for spec in template.stages:
-        first = _add_months(start, _month_index(spec.start) - base)
-        after_last = _add_months(start, _month_index(spec.end) - base + 1)
+        first = add_months(start, _month_index(spec.start) - base)
+        after_last = add_months(start, _month_index(spec.end) - base + 1)
         result.append((spec, first, date.fromordinal(after_last.toordinal() - 1)))
     return result

@@ -48,3 +48,15 @@ def test_demo_has_an_account_per_role_and_is_idempotent(standard):
     for username, *_ in DEMO_ACCOUNTS:
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
     assert Membership.objects.count() == len(DEMO_ACCOUNTS)
+
+
+def test_demo_has_evidence_in_every_status_with_readable_pdfs(standard):
+    from evidence.models import Evidence
+
+    zone = load(standard)
+    statuses = set(Evidence.objects.filter(zone=zone).values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "accepted", "returned"}
+    returned = Evidence.objects.get(zone=zone, status="returned")
+    assert returned.return_reason and "演示数据" in returned.title
+    first = Evidence.objects.filter(zone=zone).first().files.get()
+    assert first.content_type == "application/pdf" and first.size > 1000  # a rendered page, not a stub

@@ -8,14 +8,17 @@ every 2- and 3-character window of every text stored by every model.
 import hashlib
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
 from zones.lifecycle import ZoneStatus
 from zones.models import LeadingGroupMember, Stage, ZoneTransition
+from zones.templates_data import add_months
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +140,12 @@ def test_demo_leading_group_by_roles_and_titles(sanming):
 
 
 def test_demo_stages_status_and_transitions(sanming):
-    assert (str(sanming.creation_start), str(sanming.creation_end)) == ("2024-01-01", "2026-02-28")
+    # 001's 26 months (2024-01 – 2026-02), shifted so that today falls in 组织实施
+    today = timezone.localdate()
+    assert sanming.creation_start == add_months(today.replace(day=1), -6)
+    assert add_months(sanming.creation_start, 26) == sanming.creation_end + timedelta(days=1)
+    implementation = Stage.objects.get(zone=sanming, name="组织实施")
+    assert implementation.start <= today <= implementation.end
     assert [s.name for s in Stage.objects.filter(zone=sanming).order_by("position")] == [
         "启动部署",
         "组织实施",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from evidence.models import DataValue, OperatorEntry, OutcomeEntry
 from indicators.models import IndicatorSystem, Judgement, Metric, ScoringItem
@@ -23,8 +24,8 @@ from ..lifecycle import ZoneStatus
 from ..models import LeadingGroupMember, Membership, Region, Stage, Unit, Zone
 from ..regions import category_for_province
 from ..services import responsibility_matrix_build, stages_create_from_template, zone_transition
-from ..templates_data import DEFAULT_TEMPLATE
-from .units import COUNTIES, CREATION_PERIOD, LEADING_GROUP, LIAISONS, UNITS
+from ..templates_data import DEFAULT_TEMPLATE, TEMPLATES, add_months, template_dates
+from .units import COUNTIES, LEADING_GROUP, LIAISONS, UNITS
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "indicators" / "examples" / "zone-input.json"
 DEMO_PASSWORD = "Demo@2024!"
@@ -106,6 +107,17 @@ def _load_figures(zone: Zone, data: dict, user) -> None:
     )
 
 
+def demo_creation_period(*, today: date) -> tuple[date, date]:
+    """The demo runs now: its creation began on the 1st of the month six months ago.
+
+    001's own period is 2024-01 – 2026-02 (the same 26 months); shifted so that today
+    falls in 组织实施, the dashboard shows a creation in progress rather than two
+    years of overdue work.
+    """
+    start = add_months(today.replace(day=1), -6)
+    return start, template_dates(TEMPLATES[DEFAULT_TEMPLATE], start)[-1][2]
+
+
 @transaction.atomic
 def demo_load(*, system_code: str = "CN-2024") -> Zone:
     system = IndicatorSystem.objects.get(code=system_code)
@@ -170,7 +182,7 @@ def _load_organisation(zone: Zone, units: dict[str, Unit], office_user) -> None:
         )
         for position, (role, title, short) in enumerate(LEADING_GROUP + LIAISONS, start=1)
     )
-    start, end = (date.fromisoformat(day) for day in CREATION_PERIOD)
+    start, end = demo_creation_period(today=timezone.localdate())
     Zone.objects.filter(pk=zone.pk).update(creation_start=start, creation_end=end)
     zone.creation_start, zone.creation_end = start, end
     if not Stage.objects.filter(zone=zone).exists():

@@ -91,6 +91,3 @@ LEADING_GROUP: tuple[tuple[str, str, str | None], ...] = (
 LIAISONS: tuple[tuple[str, str, str | None], ...] = tuple(
     ("liaison", "对口业务科室负责人", unit) for role, _title, unit in LEADING_GROUP if role == "member"
 )
-
-# 001 四、实施步骤: the creation period the five stages span.
-CREATION_PERIOD = ("2024-01-01", "2026-02-28")

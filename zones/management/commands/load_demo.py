@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from evidence.demo import demo_evidence_load
 from indicators.models import IndicatorSystem
 from indicators.services import score_snapshot_request
 from tasks.demo import demo_tasks_load
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             raise CommandError("请先运行 python manage.py load_standard 载入全国指标体系。")
         zone = demo_load()
         demo_tasks_load(zone=zone)
+        demo_evidence_load(zone=zone)
         tasks = zone.tasks.count()
         score_snapshot_request(zone=zone)
         self.stdout.write(self.style.SUCCESS(f"已载入演示创建对象“{zone.name}”(ID {zone.pk}),工作任务 {tasks} 项。"))

@@ -1,6 +1,5 @@
 """The demo's tasks: 001's 22 main tasks in 三明市, with some progress and history; idempotent."""
 
-
 import pytest
 
 from tasks.demo import demo_tasks_load

@@ -108,3 +108,16 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
         "submitted",
         "accepted",
     ]
+
+    # The other file uploaded for item 12 is accepted too …
+    page.get_by_role("link", name="佐证材料").click()
+    page.get_by_role("link", name=re.compile("审核队列")).first.click()
+    page.locator(".evidence-row").first.get_by_role("link", name="审核").click()
+    page.get_by_role("button", name="采纳").click()
+    expect(page.locator(".alert-success")).to_contain_text("已采纳")
+
+    # … so in the completeness matrix item 12's cell for unit X has turned complete (已采纳).
+    page.get_by_role("link", name="完整性").click()
+    cell = page.locator(f'tr[data-code="12"] td[data-unit="{unit_x.pk}"]')
+    expect(cell).to_have_attribute("data-state", "accepted")
+    expect(cell).to_have_class(re.compile("cm-accepted"))

@@ -60,3 +60,16 @@ def test_demo_has_evidence_in_every_status_with_readable_pdfs(standard):
     assert returned.return_reason and "演示数据" in returned.title
     first = Evidence.objects.filter(zone=zone).first().files.get()
     assert first.content_type == "application/pdf" and first.size > 1000  # a rendered page, not a stub
+
+
+def test_the_demo_system_admin_configures_but_sees_no_business_data(standard, client):
+    from django.urls import reverse
+
+    load(standard)
+    client.login(username="sysadmin", password=DEMO_PASSWORD)
+    assert client.get(reverse("admin:indicators_indicatorsystem_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:evidence_datavalue_changelist")).status_code == 403
+    assert client.get(reverse("admin:zones_membership_changelist")).status_code == 403  # grants: security admin
+    zone = Zone.objects.get(name="三明市")
+    assert client.get(reverse("zones:scores", args=[zone.pk])).status_code == 404

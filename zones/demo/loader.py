@@ -14,7 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from evidence.models import DataValue, OperatorEntry, OutcomeEntry
@@ -118,6 +120,31 @@ def demo_creation_period(*, today: date) -> tuple[date, date]:
     return start, template_dates(TEMPLATES[DEFAULT_TEMPLATE], start)[-1][2]
 
 
+# 系统管理员 manages accounts and configuration, never roles (安全管理员) or business data.
+SYSTEM_ADMIN_MODELS = (
+    ("accounts", "user"),
+    ("zones", "region"),
+    ("zones", "zone"),
+    ("indicators", "indicatorsystem"),
+    ("indicators", "indicator"),
+    ("indicators", "scoringitem"),
+    ("indicators", "metric"),
+    ("indicators", "benchmark"),
+)
+
+
+def system_admin_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="系统管理员")
+    perms = Permission.objects.filter(
+        Q(
+            *[Q(content_type__app_label=app, content_type__model=model) for app, model in SYSTEM_ADMIN_MODELS],
+            _connector=Q.OR,
+        )
+    )
+    group.permissions.set(perms)
+    return group
+
+
 @transaction.atomic
 def demo_load(*, system_code: str = "CN-2024") -> Zone:
     system = IndicatorSystem.objects.get(code=system_code)
@@ -150,7 +177,7 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
         user.full_name = display
         # 系统管理员 manages accounts and configuration in the admin site.
         user.is_staff = role in (Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
-        user.is_superuser = role == Role.SYSTEM_ADMIN
+        user.is_superuser = False  # 三员分立: not even the system admin sees everything
         user.save()
         scope = {"zone": None, "unit": None, "province": None}
         if role in (Role.OFFICE, Role.EVALUATOR):
@@ -160,6 +187,8 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
         elif role == Role.PROVINCIAL_REVIEWER:
             scope["province"] = province
         Membership.objects.get_or_create(user=user, role=role, **scope)
+        if role == Role.SYSTEM_ADMIN:
+            user.groups.add(system_admin_group())
         if role == Role.OFFICE:
             office_user = user
     _load_figures(zone, data, office_user)

@@ -1,0 +1,37 @@
+"""Editing accounts in the admin cannot grant privileges (三员分立)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_account_editor_cannot_make_anyone_a_superuser(client):
+    editor = UserFactory(username="sysadmin_t", is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    client.force_login(editor)
+    url = reverse("admin:accounts_user_change", args=[editor.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "username": "sysadmin_t",
+        "full_name": "改名",
+        "phone": "",
+        "email": "",
+        "first_name": "",
+        "last_name": "",
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    client.post(url, data)
+    editor.refresh_from_db()
+    assert editor.full_name == "改名"  # the edit itself went through
+    assert not editor.is_superuser  # but not the privilege

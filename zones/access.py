@@ -189,3 +189,14 @@ def user_can_on_some_zone(user, action: ZoneAction) -> bool:
         return True
     roles = _ACTION_ROLES[action]
     return any(m.role in roles and (m.zone_id or m.province_id) for m in _memberships(user))
+
+
+def zone_lifecycle_actors(*, zone: Zone, user) -> set[str]:
+    """The lifecycle actors ``user`` counts as on ``zone`` (zones/lifecycle.py's rule table
+    says which moves each may make): their roles there, plus superuser."""
+    from .lifecycle import SUPERUSER
+
+    actors = set(zone_roles(user, zone))
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        actors.add(SUPERUSER)
+    return actors

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from indicators.models import Indicator
 
 from . import lifecycle
-from .access import zone_roles, zones_visible_to
+from .access import zone_lifecycle_actors, zones_visible_to
 from .models import (
     IndicatorResponsibility,
     KeyPark,
@@ -29,14 +29,6 @@ def zone_list_for_user(*, user) -> QuerySet[Zone]:
 
 
 # --- lifecycle ----------------------------------------------------------------------
-
-
-def zone_lifecycle_actors(*, zone: Zone, user) -> set[str]:
-    """The lifecycle actors ``user`` counts as on ``zone``: their roles there, plus superuser."""
-    actors = set(zone_roles(user, zone))
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        actors.add(lifecycle.SUPERUSER)
-    return actors
 
 
 def zone_lifecycle_moves(*, zone: Zone, user) -> list[lifecycle.Move]:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from . import lifecycle
+from .access import zone_lifecycle_actors
 from .matrix import (  # noqa: F401 (re-exported: every zone write lives behind zones.services)
     MatrixBuildResult,
     indicator_responsibility_set,
@@ -26,7 +27,6 @@ from .matrix import (  # noqa: F401 (re-exported: every zone write lives behind 
     unmatched_unit_name_resolve,
 )
 from .models import KeyPark, LeadingGroupMember, Stage, StageStep, Unit, Zone, ZoneTransition
-from .selectors import zone_lifecycle_actors
 from .templates_data import TEMPLATES, StageTemplate, template_dates
 
 # --- zone settings ------------------------------------------------------------------

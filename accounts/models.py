@@ -65,3 +65,41 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.username} · {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditEvent(models.Model):
+    """An account or role change (who did what to whom), kept for the audit admin (审计日志).
+
+    Written by accounts/services.py in the same transaction as the change, never edited.
+    """
+
+    class Action(models.TextChoices):
+        USER_CREATED = "user_created", "创建账号"
+        ROLE_GRANTED = "role_granted", "授予角色"
+        ROLE_REVOKED = "role_revoked", "撤销角色"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_username = models.CharField("操作人用户名", max_length=150)
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    target_username = models.CharField("对象用户名", max_length=150)
+    detail = models.CharField("内容", max_length=300, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The audit page: newest first (ORDER BY at DESC, paginated).
+            models.Index(fields=["-at"], name="auditevent_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} {self.get_action_display()} {self.target_username}"

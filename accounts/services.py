@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from zones.models import Membership, Region, Unit, Zone
 
-from .models import LoginEvent
+from .models import AuditEvent, LoginEvent
 
 User = get_user_model()
 Role = Membership.Role
@@ -105,6 +105,17 @@ def _role_label(role: str) -> str:
     return str(Role(role).label)
 
 
+def _scope_label(membership: Membership) -> str:
+    scope = membership.unit or membership.zone or membership.province
+    return f"{_role_label(membership.role)}({scope})" if scope else _role_label(membership.role)
+
+
+def audit_event_record(*, actor, action: str, target_username: str, detail: str = "") -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor, actor_username=actor.get_username(), action=action, target_username=target_username, detail=detail
+    )
+
+
 @transaction.atomic
 def membership_grant(
     *,
@@ -149,7 +160,14 @@ def membership_grant(
         )
     if Membership.objects.filter(user=user, role=role, zone=zone, unit=unit, province=province).exists():
         raise ValidationError(_("该用户已拥有此授权。"))
-    return Membership.objects.create(user=user, role=role, zone=zone, unit=unit, province=province)
+    membership = Membership.objects.create(user=user, role=role, zone=zone, unit=unit, province=province)
+    audit_event_record(
+        actor=granted_by,
+        action=AuditEvent.Action.ROLE_GRANTED,
+        target_username=user.get_username(),
+        detail=_scope_label(membership),
+    )
+    return membership
 
 
 def _grantee(*, username: str):
@@ -176,9 +194,16 @@ def membership_grant_by_username(
     return membership_grant(user=user, role=role, zone=zone, unit=unit, province=province, granted_by=granted_by)
 
 
+@transaction.atomic
 def membership_revoke(*, membership: Membership, revoked_by) -> None:
     if membership.user_id == revoked_by.pk:
         raise ValidationError(_("不能撤销自己的授权。"))
+    audit_event_record(
+        actor=revoked_by,
+        action=AuditEvent.Action.ROLE_REVOKED,
+        target_username=membership.user.get_username(),
+        detail=_scope_label(membership),
+    )
     membership.delete()
 
 
@@ -208,6 +233,9 @@ def zone_member_create(
     if role == Role.LIAISON and unit is None:
         raise ValidationError({"unit": [_("责任单位联络员须选择责任单位。")]})
     user = user_create(username=username, full_name=full_name, phone=phone, email=email, password=password)
+    audit_event_record(
+        actor=granted_by, action=AuditEvent.Action.USER_CREATED, target_username=user.get_username(), detail=full_name
+    )
     return membership_grant(user=user, role=role, zone=zone, unit=unit, granted_by=granted_by)
 
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("grants/", views.grants, name="grants"),
     path("grants/<int:membership_id>/revoke/", views.grant_revoke, name="grants-revoke"),
     path("login-events/", views.login_events, name="login-events"),
+    path("audit-events/", views.audit_events, name="audit-events"),
 ]

@@ -238,6 +238,16 @@ def login_events(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_events.html", context)
 
 
+@login_required
+@require_safe
+def audit_events(request: HttpRequest) -> HttpResponse:
+    """Account and role changes (审计日志): the audit admin's, like the login log."""
+    if not user_is_audit_admin(request.user):
+        raise PermissionDenied(_("仅审计管理员可以查看审计日志。"))
+    page = Paginator(selectors.audit_event_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_events.html", {"page": page, "query": _query_without_page(request)})
+
+
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)

@@ -44,6 +44,7 @@ USER_SCOPED = {
     "accounts:index",
     "accounts:grants",
     "accounts:login-events",
+    "accounts:audit-events",
     "notifications:list",
     "notifications:read",
     "indicators:system-list",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -118,8 +118,7 @@ def _assign(task: Task, unit: Unit, *, is_lead: bool, user) -> Assignment:
 # ----------------------------------------------------------------------- tasks
 
 
-@dataclass
-class _TaskInputs:
+class _TaskInputs(NamedTuple):
     stage: Stage | None
     units: list[Unit]
     lead_ids: list[int]
@@ -170,7 +169,7 @@ def task_create(
 
     Without ``stage`` the task goes to the zone's stage whose dates hold its deadline.
     """
-    inputs = _task_inputs(
+    stage, units, lead_ids, indicators, errors = _task_inputs(
         zone=zone,
         title=title,
         deadline=deadline,
@@ -179,13 +178,6 @@ def task_create(
         unit_ids=unit_ids,
         lead_unit_ids=lead_unit_ids,
         indicator_ids=indicator_ids,
-    )
-    stage, units, lead_ids, indicators, errors = (
-        inputs.stage,
-        inputs.units,
-        inputs.lead_ids,
-        inputs.indicators,
-        inputs.errors,
     )
     if errors:
         raise ValidationError(errors)
@@ -231,7 +223,7 @@ def task_update(
     one (a unit given its own due date keeps it), each with a due_changed event.
     """
     zone = task.zone
-    inputs = _task_inputs(
+    stage, units, lead_ids, indicators, errors = _task_inputs(
         zone=zone,
         title=title,
         deadline=deadline,
@@ -240,13 +232,6 @@ def task_update(
         unit_ids=unit_ids,
         lead_unit_ids=lead_unit_ids,
         indicator_ids=indicator_ids,
-    )
-    stage, units, lead_ids, indicators, errors = (
-        inputs.stage,
-        inputs.units,
-        inputs.lead_ids,
-        inputs.indicators,
-        inputs.errors,
     )
     current = {a.unit_id: a for a in task.assignments.select_for_update(of=("self",)).select_related("unit")}
     wanted = {u.pk for u in units}

@@ -1,7 +1,8 @@
 """The national indicator data file (indicators/standards/national-2024.json)
-checked against the text of 附件2 in the seed document.
+checked against the official text of 附件2 (评估指标体系及责任分工) of the 三明市 工作方案 (2024),
+kept verbatim in tests/fixtures/sanming_2024_annex2_table.txt (see tests/fixtures/README.md).
 
-The seed's table is flattened: one cell per line ending in " |", rows ended by
+The table is flattened: one cell per line ending in " |", rows ended by
 a line "||" or "|"; level-1/level-2 cells are repeated after page breaks.
 """
 
@@ -18,7 +19,7 @@ from indicators.scoring.params import metrics_used, validate_params
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_FILE = REPO / "indicators" / "standards" / "national-2024.json"
-SEED_FILE = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_eff2be00138ec3ad.txt"
+ANNEX2_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "sanming_2024_annex2_table.txt"
 
 LEVEL1 = [
     ("A", "促进发展", 20),
@@ -47,10 +48,10 @@ SUB_CRITERION = re.compile(r"(?:^|(?<=\s))(\d+)\.(.*?)\((\d+)分\)(?=\s|$)")
 
 # ---------------------------------------------------------------- seed parsing
 def _seed_cells() -> list[str]:
-    if not SEED_FILE.is_file():
-        pytest.fail(f"找不到种子文件 {SEED_FILE}:无法核对指标数据(该文件应位于 /work/shared/seeds/)")
-    lines = SEED_FILE.read_text(encoding="utf-8").splitlines()
-    assert "附件2" in lines, "种子文件中没有“附件2”"
+    if not ANNEX2_FILE.is_file():
+        pytest.fail(f"找不到附件2原文 {ANNEX2_FILE}:无法核对指标数据")
+    lines = ANNEX2_FILE.read_text(encoding="utf-8").splitlines()
+    assert "附件2" in lines, "附件2原文文件中没有“附件2”"
     start = lines.index("附件2")
     header = lines.index("责任单位 |", start)
     cells = []

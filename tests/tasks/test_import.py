@@ -18,7 +18,8 @@ from zones.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-SEED_FILE = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_eff2be00138ec3ad.txt"
+# 三明市's 工作方案 (2024), section 三、主要任务, verbatim (see tests/fixtures/README.md).
+TASKS_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "sanming_2024_main_tasks.txt"
 
 
 def xlsx(rows, *, headers=IMPORT_HEADERS) -> io.BytesIO:
@@ -196,11 +197,10 @@ def test_the_default_limit_is_100_mb(settings):
 
 
 def seed_tasks() -> list[dict]:
-    """001's 主要任务, straight from the seed text: one dict per task in the import layout."""
-    if not SEED_FILE.exists():
-        pytest.fail(f"找不到种子文件 {SEED_FILE}(该文件应位于 /work/shared/seeds/)")
-    lines = [line.strip() for line in SEED_FILE.read_text(encoding="utf-8").splitlines()]
-    body = lines[lines.index("三、主要任务") + 1 : lines.index("四、实施步骤")]
+    """001's 主要任务, straight from the official text: one dict per task in the import layout."""
+    if not TASKS_FILE.exists():
+        pytest.fail(f"找不到主要任务原文 {TASKS_FILE}")
+    body = [line.strip() for line in TASKS_FILE.read_text(encoding="utf-8").splitlines()]
     rows = []
     for line in filter(None, body):
         if re.match(r"^[((][一二三四五六七八九十]+[))]", line):

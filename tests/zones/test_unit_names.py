@@ -1,4 +1,8 @@
-"""zones.unit_names: responsible-unit text of the seed documents → unit names → demo units (pure, no DB)."""
+"""zones.unit_names: responsible-unit text of the published plans → unit names → demo units (pure, no DB).
+
+The official text comes from tests/fixtures/ (see tests/fixtures/README.md): 三明市's 22 main tasks
+and 附件1's member seats (unit and title only), and the 20 responsible-unit cells of 罗庄区's draft.
+"""
 
 import json
 import re
@@ -10,16 +14,21 @@ from zones.demo.units import UNITS
 from zones.unit_names import ParsedUnits, UnitRef, match_units, parse_unit_names
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STANDARD = ROOT / "indicators" / "standards" / "national-2024.json"
-PLAN_001 = SEEDS / "001_eff2be00138ec3ad.txt"
-PLAN_000 = SEEDS / "000_21523cc7b3e49bb8.txt"
+TASKS_001 = FIXTURES / "sanming_2024_main_tasks.txt"  # 001's 三、主要任务, verbatim
+LEADING_GROUP_001 = FIXTURES / "sanming_2024_leading_group.json"  # 001's 附件1, without the names
+CELLS_000 = FIXTURES / "luozhuang_2024_task_units.txt"  # 000's (牵头单位/责任单位:…) cells, one a line
 
 
 def _read(path: Path) -> str:
-    # Fail, don't skip: these tests exist to pin the parser to the real seed phrasing.
-    assert path.is_file(), f"seed file missing: {path}"
+    # Fail, don't skip: these tests exist to pin the parser to the real phrasing of the documents.
+    assert path.is_file(), f"fixture missing: {path}"
     return path.read_text(encoding="utf-8")
+
+
+def cells_000() -> list[str]:
+    return _read(CELLS_000).splitlines()
 
 
 def P(*units: str, leads: tuple[str, ...] = (), members=False, counties=False, notes=()) -> ParsedUnits:
@@ -155,13 +164,12 @@ def indicator_cells() -> dict[str, str]:
 
 def task_cells() -> dict[int, str]:
     """The wrapped 〔责任单位:…〕 / (责任单位:…) text of every task in 001's 三、主要任务."""
-    text = _read(PLAN_001)
-    section = text[text.index("三、主要任务") : text.index("四、实施步骤")]
+    section = _read(TASKS_001)
     found = re.findall(r"(?m)^(\d{1,2})\.[^\n]*?([〔(]责任单位:[^\n]*[〕)])\s*$", section)
     return {int(number): cell for number, cell in found}
 
 
-# --------------------------------------------------------------------------- parse: the seeds
+# --------------------------------------------------------------------------- parse: the documents
 
 
 def test_indicator_table_covers_all_41_cells():
@@ -212,12 +220,12 @@ def test_every_001_task_parses_exactly(number):
     ],
 )
 def test_000_phrasings(text, expected):
-    assert text in _read(PLAN_000)
+    assert text in cells_000()
     assert parse_unit_names(text) == expected
 
 
 def test_every_000_cell_parses_to_plain_district_units():
-    cells = re.findall(r"(?m)^\d{1,2}\.[^\n]*?(\((?:牵头单位|责任单位):[^\n]*\))\s*$", _read(PLAN_000))
+    cells = cells_000()
     assert len(cells) == 20
     for cell in cells:
         parsed = parse_unit_names(cell)
@@ -352,13 +360,13 @@ def test_every_seed_unit_matches_a_demo_unit():
 
 
 def test_member_units_of_the_leading_group_are_all_demo_units():
-    """附件1: every 成员 line's unit (its longest matching prefix, before the title) is a demo unit."""
-    text = _read(PLAN_001)
-    group = text[text.index("成 员:") : text.index("领导小组负责统筹推进")]
+    """附件1: every 成员 seat's unit (its longest matching prefix, before the title) is a demo unit."""
+    seats = json.loads(_read(LEADING_GROUP_001))["seats"]
+    members = [seat["unit_and_title"] for seat in seats if seat["role"] == "成员"]
+    assert len(members) == 33
     refs = demo_refs()
     found = set()
-    for line in group.splitlines():
-        unit_and_title = line.split()[-1]
+    for unit_and_title in members:
         prefixes = [unit_and_title[:k] for k in range(len(unit_and_title), 1, -1)]
         ids = next((m for m in (match_units([p], refs, city="三明市")[0] for p in prefixes) if m), {})
         assert ids, unit_and_title

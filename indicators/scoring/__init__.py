@@ -6,6 +6,7 @@ reuse the same function.
 """
 
 from .engine import rollup_errors, score
+from .reach import ReachChange, ReachHint, apply_hint, points_within_reach
 from .types import (
     IndicatorSpec,
     JudgementRecord,
@@ -17,17 +18,27 @@ from .types import (
     SystemSpec,
     ZoneFacts,
 )
+from .whatif import ItemDiff, NodeDiff, ScoreDiff, facts_with_changes, score_diff
 
 __all__ = [
     "IndicatorSpec",
+    "ItemDiff",
     "JudgementRecord",
     "MetricSpec",
+    "NodeDiff",
     "OperatorRecord",
     "OutcomeRecord",
+    "ReachChange",
+    "ReachHint",
+    "ScoreDiff",
     "ScoreResult",
     "ScoringItemSpec",
     "SystemSpec",
     "ZoneFacts",
+    "apply_hint",
+    "facts_with_changes",
+    "points_within_reach",
     "rollup_errors",
     "score",
+    "score_diff",
 ]

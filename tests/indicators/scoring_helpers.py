@@ -7,7 +7,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from indicators.scoring.engine import score_item, score_sub
+from indicators.scoring.engine import score, score_item, score_sub
+from indicators.scoring.facts_json import facts_from_json
+from indicators.scoring.reach import apply_hint
 from indicators.scoring.spec import system_spec_from_data
 from indicators.scoring.types import (
     JudgementRecord,
@@ -99,3 +101,45 @@ CODE_A, CODE_B, CODE_C, CODE_D = "91350400MA2Y0001XQ", "91350400MA2Y00028Q", "91
 
 def outcome(title: str, kind: str) -> OutcomeRecord:
     return OutcomeRecord(title, kind, None)
+
+
+# ---------------------------------------------------------------- demo zone, and the exact check of a reach hint
+DEMO_INPUT = REPO / "indicators" / "examples" / "zone-input.json"
+
+
+def demo_zone() -> ZoneFacts:
+    """The demo zone's facts (indicators/examples/zone-input.json)."""
+    return facts_from_json(json.loads(DEMO_INPUT.read_text(encoding="utf-8")))[1]
+
+
+def sub_points(result, item_code: str, sub_code: str) -> Decimal:
+    """A sub-criterion's points in a ScoreResult."""
+    scored = next(i for i in result.items if i.code == item_code)
+    return next(s.points for s in scored.subs if s.code == sub_code)
+
+
+def hint_problems(zone: ZoneFacts, hint, system=SPEC) -> list[str]:
+    """The exact check of a reach hint, re-scored with ``score()``; empty when the hint is exact.
+
+    Applying the hint's changes must raise its sub-criterion by exactly ``gain``,
+    and any one change made one step smaller must raise it by nothing.
+    """
+    if not hint.changes:
+        return [f"{hint.sub_code}: no numeric target (missing data), nothing to check"]
+
+    def points(**kwargs) -> Decimal:
+        return sub_points(score(system, apply_hint(system, zone, hint, **kwargs)), hint.item_code, hint.sub_code)
+
+    before = sub_points(score(system, zone), hint.item_code, hint.sub_code)
+    problems = []
+    if before != hint.current_points:
+        problems.append(f"{hint.sub_code}: scores {before} now, hint says {hint.current_points}")
+    earned = points() - before
+    if earned != hint.gain:
+        problems.append(f"{hint.sub_code}: the changes earn {earned}, hint says {hint.gain}")
+    for index, change in enumerate(hint.changes):
+        short = points(one_step_short=index)
+        if short > before:
+            smaller = change.target - change.step
+            problems.append(f"{hint.sub_code}: {change.metric} at {smaller} still earns {short - before}")
+    return problems

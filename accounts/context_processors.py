@@ -6,7 +6,13 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
-from zones.access import ZoneAction, user_can_on_some_zone, user_is_audit_admin, user_is_security_admin
+from zones.access import (
+    ZoneAction,
+    user_can_on_some_zone,
+    user_is_audit_admin,
+    user_is_evaluator,
+    user_is_security_admin,
+)
 
 
 class NavLinks:
@@ -31,6 +37,10 @@ class NavLinks:
     @cached_property
     def completeness(self) -> bool:
         return user_can_on_some_zone(self._user, ZoneAction.VIEW_COMPLETENESS)
+
+    @cached_property
+    def review(self) -> bool:
+        return user_is_evaluator(self._user)
 
     @cached_property
     def manage_users(self) -> bool:

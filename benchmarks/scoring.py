@@ -24,10 +24,11 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from assessments.models import Judgement
+    from assessments.selectors import zone_facts, zone_score
     from evidence.models import DataValue, OperatorEntry, OutcomeEntry
-    from indicators.models import Judgement
     from indicators.scoring import score
-    from indicators.selectors import _SPEC_CACHE, system_spec_for, zone_facts, zone_score
+    from indicators.selectors import _SPEC_CACHE, system_spec_for
     from zones.demo.loader import demo_load
     from zones.models import Zone
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("users/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("indicators/", include("indicators.urls")),
+    path("assessments/", include("assessments.urls")),
     path("data/", include("evidence.data_urls")),
     path("evidence/", include("evidence.urls")),
     path("api/", include("config.api_urls")),

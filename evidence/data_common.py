@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from common import hooks
 from zones.models import Zone
 
 from .models import DataChange, Evidence
@@ -37,10 +38,8 @@ def zone_rescore_on_commit(zone: Zone, user) -> None:
 
     Robust: the data are saved whatever happens to the score (a failed computation is
     stored on its snapshot and shown on the score page; jobs run in-process without a broker)."""
-    from indicators.services import score_snapshot_request
-
     transaction.on_commit(
-        lambda: score_snapshot_request(zone=zone, user=user, countdown=RESCORE_COUNTDOWN), robust=True
+        lambda: hooks.call("zone_rescore", zone=zone, user=user, countdown=RESCORE_COUNTDOWN), robust=True
     )
 
 

@@ -2,10 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from zones.access import ZoneAction
-from zones.admin_mixins import ZoneScopedAdmin
-
-from .models import Benchmark, Indicator, IndicatorSystem, Judgement, Metric, ScoreSnapshot, ScoringItem
+from .models import Benchmark, Indicator, IndicatorSystem, Metric, ScoringItem
 from .services import PUBLISHED_IS_FROZEN, indicator_system_publish, indicator_system_revise
 
 
@@ -104,39 +101,3 @@ class MetricAdmin(admin.ModelAdmin):
 class BenchmarkAdmin(admin.ModelAdmin):
     list_display = ("metric", "year", "region", "value", "source")
     list_filter = ("year", "region", "metric")
-
-
-@admin.register(Judgement)
-class JudgementAdmin(ZoneScopedAdmin):
-    zone_action = ZoneAction.JUDGE
-    list_display = ("zone", "scoring_item", "points", "options", "judged_by", "judged_at")
-    list_filter = ("scoring_item__rule_type",)
-    readonly_fields = ("judged_by", "judged_at")
-    autocomplete_fields = ()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "scoring_item":
-            kwargs["queryset"] = ScoringItem.objects.filter(
-                rule_type__in=["checklist", "expert", "any_one"]
-            ).select_related("indicator")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        obj.judged_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(ZoneScopedAdmin):
-    zone_action = ZoneAction.VIEW
-    list_display = ("zone", "status", "total", "max_total", "requested_at", "computed_at", "requested_by")
-    list_filter = ("status",)
-    readonly_fields = [f.name for f in ScoreSnapshot._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    has_delete_permission = has_change_permission

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.http import attachment_disposition
-from zones.access import indicator_systems_visible_to
 
+from .access import indicator_systems_visible_to
 from .excel import ExcelImportError, system_data_to_workbook, workbook_to_system_data
 from .models import IndicatorSystem
 from .selectors import indicator_system_to_data

@@ -1,4 +1,4 @@
-"""Writes for indicator systems, benchmarks, judgements and score snapshots."""
+"""Writes for indicator systems and benchmarks (the catalogue)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zones.models import Region
-
-from .models import Benchmark, Indicator, IndicatorSystem, Judgement, Metric, ScoreSnapshot, ScoringItem
+from .models import Benchmark, Indicator, IndicatorSystem, Metric, ScoringItem
 from .scoring.engine import rollup_errors
 from .scoring.params import metrics_used, validate_params
 from .scoring.spec import SpecError, system_spec_from_data
 
 NATURE_BY_LABEL = {label: value for value, label in Indicator.Nature.choices}
+PROVINCE = "province"  # zones.Region.Level.PROVINCE
+
+
+def _regions():
+    """zones.Region, reached through the FK that names it (indicators never imports zones)."""
+    return IndicatorSystem._meta.get_field("scope").related_model.objects
+
+
 PUBLISHED_IS_FROZEN = "已发布的指标体系不可修改;如需调整,请基于它创建新版本。"
 
 
@@ -81,7 +87,7 @@ def indicator_system_create_from_data(
         errors.append(f"指标体系编码“{data.get('code')}”已存在,请换一个编码或版本")
     scope = None
     if data.get("scope"):
-        scope = Region.objects.filter(level=Region.Level.PROVINCE, name=data["scope"]).first()
+        scope = _regions().filter(level=PROVINCE, name=data["scope"]).first()
         if scope is None:
             errors.append(f"适用省份“{data['scope']}”不存在")
     if errors:
@@ -176,7 +182,7 @@ def benchmarks_load(*, rows: list[dict[str, Any]]) -> int:
     for row in rows:
         region = None
         if row.get("scope") not in (None, "", "全国"):
-            region = Region.objects.get(level=Region.Level.PROVINCE, name=row["scope"])
+            region = _regions().get(level=PROVINCE, name=row["scope"])
         metric = Metric.objects.get(key=row["metric"])
         Benchmark.objects.update_or_create(
             region=region,
@@ -186,73 +192,3 @@ def benchmarks_load(*, rows: list[dict[str, Any]]) -> int:
         )
         count += 1
     return count
-
-
-def judgement_set(
-    *,
-    zone,
-    scoring_item: ScoringItem,
-    points: Decimal | None = None,
-    options: list[int] | None = None,
-    comment: str = "",
-    user=None,
-) -> Judgement:
-    """Record a person's judgement of a judged sub-criterion."""
-    if not scoring_item.is_judged:
-        raise ValidationError(f"评分项“{scoring_item.code}”由系统按数据自动计算,不能人工评分。")
-    if scoring_item.rule_type == "any_one":
-        count = len(scoring_item.params.get("options", []))
-        bad = [o for o in options or [] if not (isinstance(o, int) and 1 <= o <= count)]
-        if bad:
-            raise ValidationError(f"情形序号应在 1–{count} 之间。")
-        points = scoring_item.points if options else Decimal(0)
-    elif points is None or points < 0 or points > scoring_item.points:
-        raise ValidationError(f"得分应在 0 到 {scoring_item.points.normalize()} 分之间。")
-    judgement, _ = Judgement.objects.update_or_create(
-        zone=zone,
-        scoring_item=scoring_item,
-        defaults={"points": points, "options": sorted(set(options or [])), "comment": comment, "judged_by": user},
-    )
-    return judgement
-
-
-def score_snapshot_request(*, zone, user=None, countdown: int | None = None) -> ScoreSnapshot:
-    """Queue a score computation; requests while one is queued are coalesced.
-
-    ``countdown`` (seconds) holds the job back so that further requests in that
-    window join the queued snapshot (data entry sends one after every save)."""
-    from .jobs import compute_zone_score
-
-    queued = ScoreSnapshot.objects.filter(zone=zone, status=ScoreSnapshot.Status.QUEUED).first()
-    if queued is not None:
-        return queued
-    snapshot = ScoreSnapshot.objects.create(zone=zone, system_id=zone.system_id, requested_by=user)
-    transaction.on_commit(lambda: compute_zone_score.apply_async((snapshot.pk,), countdown=countdown))
-    return snapshot
-
-
-def score_snapshot_compute(*, snapshot_id: int) -> bool:
-    """Compute a queued snapshot. Idempotent: only the worker that claims it works."""
-    from .selectors import zone_score
-
-    claimed = ScoreSnapshot.objects.filter(pk=snapshot_id, status=ScoreSnapshot.Status.QUEUED).update(
-        status=ScoreSnapshot.Status.RUNNING
-    )
-    if not claimed:
-        return False
-    snapshot = ScoreSnapshot.objects.select_related("zone__system__scope").get(pk=snapshot_id)
-    try:
-        result = zone_score(zone=snapshot.zone)
-    except Exception as exc:  # stored for the page, then re-raised for the worker's log
-        snapshot.status = ScoreSnapshot.Status.FAILED
-        snapshot.error = f"{type(exc).__name__}: {exc}"
-        snapshot.computed_at = timezone.now()
-        snapshot.save(update_fields=["status", "error", "computed_at"])
-        raise
-    snapshot.status = ScoreSnapshot.Status.DONE
-    snapshot.total = result.total
-    snapshot.max_total = result.max
-    snapshot.result = result.to_dict()
-    snapshot.computed_at = timezone.now()
-    snapshot.save(update_fields=["status", "total", "max_total", "result", "computed_at"])
-    return True

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
-from indicators.models import ScoreSnapshot
-from indicators.selectors import score_snapshot_latest_done
+from common import hooks
 from zones.models import Stage, Unit, Zone
 
 from .models import Assignment
@@ -209,7 +209,7 @@ class Dashboard:
     counts: DashboardCounts
     overdue: list[Assignment]
     upcoming: list[Assignment]
-    snapshot: ScoreSnapshot | None
+    snapshot: Any  # the latest live score (assessments.ScoreSnapshot), through a hook
     upcoming_days: int = UPCOMING_DAYS
 
 
@@ -226,5 +226,5 @@ def dashboard_for_zone(*, zone: Zone, today: date | None = None, limit: int = LI
         counts=dashboard_counts(zone=zone, today=today, units=units),
         overdue=overdue_assignment_list(zone=zone, today=today, limit=limit),
         upcoming=upcoming_assignment_list(zone=zone, today=today, limit=limit),
-        snapshot=score_snapshot_latest_done(zone=zone),
+        snapshot=hooks.call("zone_latest_score", zone=zone),
     )

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from assessments.models import AssessmentRound, Doubt, EvaluatorAssignment
 from evidence.models import Evidence, EvidenceFile, OperatorEntry
 from indicators.models import Indicator, IndicatorSystem
 from indicators.services import indicator_system_revise
@@ -52,12 +53,15 @@ USER_SCOPED = {
     "data:home",
     "data:completeness-home",
     "evidence:home",
+    "assessments:review-home",
 }
 # Access that is the role's job, not a leak: the security admin grants and revokes
 # roles in every zone (三员分立: that is all it does).
 BY_DESIGN = {("security admin", "accounts:grants-revoke")}
 # URL arguments that name a kind of thing, not an object of a zone.
 NOT_OBJECTS = {"list_name"}
+# Round-scoped kwargs: the walker gives zone A's round and its objects.
+ROUND_KWARGS = {"round_id", "evaluator_assignment_id", "doubt_id", "indicator_id"}
 # Kwargs that point at an object which belongs to one unit of zone A (unit X).
 UNIT_SCOPED_KWARGS = {"unit_id", "assignment_id", "report_id", "evidence_id", "file_id", "task_id"}
 # Not ours to check (the admin has its own tests in tests/evidence/test_admin.py).
@@ -151,6 +155,19 @@ def world(zone_a, zone_b, unit_x, unit_y, office_a, liaison_x, settings, media_r
     )
     draft = indicator_system_revise(system=IndicatorSystem.objects.get(code="CN-2024"), code="CN-DRAFT", version="x")
     membership = Membership.objects.get(user=liaison_x)
+    round_a = AssessmentRound.objects.create(
+        zone=zone_a, kind="provincial", status="in_review", system=system, reference_year_1=2023, reference_year_2=2024
+    )
+    expert_a = MembershipFactory(
+        user=UserFactory(username="expert_fj"), role=Role.EVALUATOR, province=zone_a.region.province
+    ).user
+    duty = EvaluatorAssignment.objects.create(round=round_a, evaluator=expert_a, indicator=indicator)
+    doubt = Doubt.objects.create(
+        round=round_a,
+        scoring_item=Indicator.objects.get(system=system, code="17").scoring_items.first(),
+        reason="数据口径不一致",
+        raised_by=expert_a,
+    )
     a_objects = {
         "zone_id": zone_a.pk,
         "unit_id": unit_x.pk,
@@ -167,6 +184,10 @@ def world(zone_a, zone_b, unit_x, unit_y, office_a, liaison_x, settings, media_r
         "entry_id": entry.pk,
         "list_name": "operators",
         "system_id": draft.pk,
+        "round_id": round_a.pk,
+        "evaluator_assignment_id": duty.pk,
+        "doubt_id": doubt.pk,
+        "indicator_id": indicator.pk,
     }
     return a_objects
 
@@ -177,6 +198,21 @@ def outsiders(zone_b, reviewer_zhejiang, office_b):
         user=UserFactory(username="liaison_b"), role=Role.LIAISON, zone=zone_b, unit=unit_b
     ).user
     evaluator_b = MembershipFactory(user=UserFactory(username="evaluator_b"), role=Role.EVALUATOR, zone=zone_b).user
+    # an evaluator of another round: in 浙江省's pool, assigned to score zone B
+    round_b = AssessmentRound.objects.create(
+        zone=zone_b,
+        kind="provincial",
+        status="in_review",
+        system=zone_b.system,
+        reference_year_1=2023,
+        reference_year_2=2024,
+    )
+    round_evaluator = MembershipFactory(
+        user=UserFactory(username="expert_zj"), role=Role.EVALUATOR, province=zone_b.region.province
+    ).user
+    EvaluatorAssignment.objects.create(
+        round=round_b, evaluator=round_evaluator, indicator=zone_b.system.indicators.filter(level=3).first()
+    )
     security = MembershipFactory(user=UserFactory(username="sec", is_staff=True), role=Role.SECURITY_ADMIN).user
     audit = MembershipFactory(user=UserFactory(username="aud", is_staff=True), role=Role.AUDIT_ADMIN).user
     system = MembershipFactory(user=UserFactory(username="sys", is_staff=True), role=Role.SYSTEM_ADMIN).user
@@ -184,6 +220,7 @@ def outsiders(zone_b, reviewer_zhejiang, office_b):
         "office of another zone": (office_b, zone_b.pk),
         "liaison of another zone": (liaison_b, zone_b.pk),
         "evaluator of another zone": (evaluator_b, zone_b.pk),
+        "evaluator of another round": (round_evaluator, zone_b.pk),
         "reviewer of another province": (reviewer_zhejiang, zone_b.pk),
         "security admin": (security, None),
         "audit admin": (audit, None),
@@ -226,6 +263,7 @@ def test_every_pattern_is_known_to_the_walker():
         "entry_id",
         "list_name",
         "system_id",
+        *ROUND_KWARGS,
     }
     unknown = []
     for name, route in url_patterns():

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from common import hooks
+
 from .models import Membership, Zone
 
 Role = Membership.Role
@@ -35,11 +37,17 @@ class ZoneAction(StrEnum):
     SUBMIT_EVIDENCE = "submit_evidence"  # upload and submit evidence: liaisons, own unit's indicators (unit_can)
     REVIEW_EVIDENCE = "review_evidence"  # accept or return submitted evidence
     VIEW_ALL_EVIDENCE = "view_all_evidence"  # every unit's evidence; liaisons see only their units' (unit_ids_for)
+    VIEW_ROUNDS = "view_rounds"  # assessment rounds of the zone (evaluators: further limited in assessments.access)
+    MANAGE_SELF_ROUND = "manage_self_round"  # 自评: open, score, submit, reopen; resolve doubts; gaps → tasks
+    MANAGE_PROVINCIAL_ROUND = "manage_provincial_round"  # 省级评估: open, assign evaluators, submit, conclude
+    MANAGE_NATIONAL_ROUND = "manage_national_round"  # 总局评估: the same, for the national reviewers
 
 
 # Which roles may do what on a zone they can see.
 _ACTION_ROLES: dict[ZoneAction, frozenset[str]] = {
-    ZoneAction.VIEW: frozenset({Role.OFFICE, Role.LIAISON, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.VIEW: frozenset(
+        {Role.OFFICE, Role.LIAISON, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER, Role.NATIONAL_REVIEWER}
+    ),
     ZoneAction.RECOMPUTE_SCORES: frozenset({Role.OFFICE}),
     ZoneAction.EDIT_DATA: frozenset({Role.OFFICE}),
     ZoneAction.JUDGE: frozenset({Role.OFFICE, Role.EVALUATOR}),
@@ -53,8 +61,16 @@ _ACTION_ROLES: dict[ZoneAction, frozenset[str]] = {
     ZoneAction.SUBMIT_DATA: frozenset({Role.OFFICE, Role.LIAISON}),
     ZoneAction.SUBMIT_EVIDENCE: frozenset({Role.LIAISON}),
     ZoneAction.REVIEW_EVIDENCE: frozenset({Role.OFFICE}),
-    ZoneAction.VIEW_ALL_EVIDENCE: frozenset({Role.OFFICE, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER}),
-    ZoneAction.VIEW_COMPLETENESS: frozenset({Role.OFFICE, Role.LIAISON, Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.VIEW_ALL_EVIDENCE: frozenset(
+        {Role.OFFICE, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER, Role.NATIONAL_REVIEWER}
+    ),
+    ZoneAction.VIEW_COMPLETENESS: frozenset(
+        {Role.OFFICE, Role.LIAISON, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER, Role.NATIONAL_REVIEWER}
+    ),
+    ZoneAction.VIEW_ROUNDS: frozenset({Role.OFFICE, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER, Role.NATIONAL_REVIEWER}),
+    ZoneAction.MANAGE_SELF_ROUND: frozenset({Role.OFFICE}),
+    ZoneAction.MANAGE_PROVINCIAL_ROUND: frozenset({Role.PROVINCIAL_REVIEWER}),
+    ZoneAction.MANAGE_NATIONAL_ROUND: frozenset({Role.NATIONAL_REVIEWER}),
 }
 
 
@@ -75,13 +91,29 @@ def _memberships(user) -> list[Membership]:
     return cached
 
 
+def _extra_roles(user) -> dict[int, set[str]]:
+    """Roles on zones that come from above this app (an evaluator assigned in a round),
+    through the ``zone_extra_roles`` hook that assessments registers."""
+    cached = getattr(user, "_portal_extra_roles", None)
+    if cached is None:
+        # Only evaluators (a pool or zone membership) are ever assigned: nobody else pays a query.
+        evaluator = any(m.role == Role.EVALUATOR for m in _memberships(user))
+        cached = (hooks.call("zone_extra_roles", user=user, default=None) or {}) if evaluator else {}
+        user._portal_extra_roles = cached
+    return cached
+
+
+def _is_national(user) -> bool:
+    return any(m.role == Role.NATIONAL_REVIEWER for m in _memberships(user))
+
+
 def zones_visible_to(user) -> QuerySet[Zone]:
     if not user.is_authenticated or not user.is_active:
         return Zone.objects.none()
-    if user.is_superuser:
+    if user.is_superuser or _is_national(user):
         return Zone.objects.all()
     memberships = _memberships(user)
-    zone_ids = [m.zone_id for m in memberships if m.zone_id]
+    zone_ids = [m.zone_id for m in memberships if m.zone_id] + list(_extra_roles(user))
     province_ids = [m.province_id for m in memberships if m.role == Role.PROVINCIAL_REVIEWER]
     query = Q(pk__in=zone_ids)
     if province_ids:
@@ -97,6 +129,9 @@ def zone_roles(user, zone: Zone) -> set[str]:
     roles = {m.role for m in memberships if m.zone_id == zone.pk}
     if any(m.role == Role.PROVINCIAL_REVIEWER and m.province_id == zone.region.province.pk for m in memberships):
         roles.add(Role.PROVINCIAL_REVIEWER)
+    if any(m.role == Role.NATIONAL_REVIEWER for m in memberships):
+        roles.add(Role.NATIONAL_REVIEWER)
+    roles |= _extra_roles(user).get(zone.pk, set())
     return roles
 
 
@@ -123,7 +158,10 @@ def zones_where(user, action: ZoneAction) -> QuerySet[Zone]:
     if user.is_superuser:
         return Zone.objects.all()
     roles = _ACTION_ROLES[action]
+    if Role.NATIONAL_REVIEWER in roles and _is_national(user):
+        return Zone.objects.all()
     zone_ids = [m.zone_id for m in _memberships(user) if m.zone_id and m.role in roles]
+    zone_ids += [zone_id for zone_id, extra in _extra_roles(user).items() if extra & roles]
     query = Q(pk__in=zone_ids)
     if Role.PROVINCIAL_REVIEWER in roles:
         province_ids = [m.province_id for m in _memberships(user) if m.role == Role.PROVINCIAL_REVIEWER]
@@ -148,18 +186,6 @@ def unit_can(user, unit, action: ZoneAction) -> bool:
     if Role.OFFICE in roles or Role.PROVINCIAL_REVIEWER in roles:
         return True
     return Role.LIAISON in roles and unit.pk in unit_ids_for(user, zone)
-
-
-def indicator_systems_visible_to(user):
-    """Published indicator systems for every signed-in user; drafts only for staff who may view them."""
-    from indicators.models import IndicatorSystem
-
-    systems = IndicatorSystem.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return systems.none()
-    if user.is_staff and user.has_perm("indicators.view_indicatorsystem"):
-        return systems
-    return systems.filter(status=IndicatorSystem.Status.PUBLISHED)
 
 
 # System-level roles (三员分立). Superusers pass, as everywhere in this module.
@@ -188,7 +214,14 @@ def user_can_on_some_zone(user, action: ZoneAction) -> bool:
     if user.is_superuser:
         return True
     roles = _ACTION_ROLES[action]
-    return any(m.role in roles and (m.zone_id or m.province_id) for m in _memberships(user))
+    if Role.NATIONAL_REVIEWER in roles and _is_national(user):
+        return True
+    if any(extra & roles for extra in _extra_roles(user).values()):
+        return True
+    return any(
+        m.role in roles and (m.zone_id or (m.province_id and m.role == Role.PROVINCIAL_REVIEWER))
+        for m in _memberships(user)
+    )
 
 
 def zone_lifecycle_actors(*, zone: Zone, user) -> set[str]:
@@ -200,3 +233,10 @@ def zone_lifecycle_actors(*, zone: Zone, user) -> set[str]:
     if user.is_authenticated and user.is_active and user.is_superuser:
         actors.add(SUPERUSER)
     return actors
+
+
+def user_is_evaluator(user) -> bool:
+    """评审专家: in a province's pool, or assigned in some round (the review screen's link)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return any(m.role == Role.EVALUATOR for m in _memberships(user)) or bool(_extra_roles(user))

@@ -35,6 +35,7 @@ ORDER: tuple[str, ...] = tuple(ZoneStatus.values)
 # reports them); SUPERUSER stands for a Django superuser.
 OFFICE = "office"
 PROVINCIAL_REVIEWER = "provincial_reviewer"
+NATIONAL_REVIEWER = "national_reviewer"
 SUPERUSER = "superuser"
 
 S = ZoneStatus
@@ -49,11 +50,17 @@ _FORWARD_BY: dict[str, frozenset[str]] = {
     S.CITY_REVIEW: frozenset({OFFICE, SUPERUSER}),
     S.RECTIFICATION: frozenset({OFFICE, SUPERUSER}),
     S.PROVINCIAL_REVIEW: frozenset({PROVINCIAL_REVIEWER, SUPERUSER}),
-    S.NATIONAL_REVIEW: frozenset({PROVINCIAL_REVIEWER, SUPERUSER}),
+    S.NATIONAL_REVIEW: frozenset({PROVINCIAL_REVIEWER, NATIONAL_REVIEWER, SUPERUSER}),
     S.NAMED: frozenset({PROVINCIAL_REVIEWER, SUPERUSER}),
 }
 # Back one step (退回) FROM a status: a higher level sends a zone back, with a reason.
 _BACK_BY: dict[str, frozenset[str]] = {status: frozenset({PROVINCIAL_REVIEWER, SUPERUSER}) for status in ORDER[1:]}
+_BACK_BY[S.NATIONAL_REVIEW] = frozenset({PROVINCIAL_REVIEWER, NATIONAL_REVIEWER, SUPERUSER})
+# The one move of more than a step: a 总局评估 round that does not name the zone
+# sends it back to 整改 (with a reason), as its conclusion says.
+_JUMPS_BY: dict[tuple[str, str], frozenset[str]] = {
+    (S.NATIONAL_REVIEW, S.RECTIFICATION): frozenset({NATIONAL_REVIEWER, SUPERUSER}),
+}
 
 
 class TransitionError(Exception):
@@ -84,17 +91,20 @@ def label(status: str) -> str:
 
 
 def steps_from(status: str) -> list[Move]:
-    """The one-step moves from ``status``, whoever makes them (forward first)."""
+    """The moves from ``status``, whoever makes them (forward first, then back, then jumps back)."""
     index = ORDER.index(status)
     moves = []
     if index + 1 < len(ORDER):
         moves.append(Move(status, ORDER[index + 1], is_back=False))
     if index > 0:
         moves.append(Move(status, ORDER[index - 1], is_back=True))
+    moves += [Move(source, target, is_back=True) for source, target in _JUMPS_BY if source == status]
     return moves
 
 
 def _allowed(move: Move, actors: set[str]) -> bool:
+    if (move.source, move.target) in _JUMPS_BY:
+        return bool(_JUMPS_BY[(move.source, move.target)] & actors)
     table = _BACK_BY if move.is_back else _FORWARD_BY
     return bool(table.get(move.source, frozenset()) & actors)
 

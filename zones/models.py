@@ -169,6 +169,7 @@ class Membership(models.Model):
         LIAISON = "liaison", "责任单位联络员"
         EVALUATOR = "evaluator", "评审专家"
         PROVINCIAL_REVIEWER = "provincial_reviewer", "省级评审人员"
+        NATIONAL_REVIEWER = "national_reviewer", "总局评审人员"
         SYSTEM_ADMIN = "system_admin", "系统管理员"
         SECURITY_ADMIN = "security_admin", "安全管理员"
         AUDIT_ADMIN = "audit_admin", "审计管理员"
@@ -191,9 +192,15 @@ class Membership(models.Model):
                 condition=(
                     Q(role__in=["office", "evaluator"], zone__isnull=False, unit__isnull=True, province__isnull=True)
                     | Q(role="liaison", zone__isnull=False, unit__isnull=False, province__isnull=True)
-                    | Q(role="provincial_reviewer", zone__isnull=True, unit__isnull=True, province__isnull=False)
+                    # a province's pool of evaluators (they see a zone once assigned in one of its rounds)
                     | Q(
-                        role__in=["system_admin", "security_admin", "audit_admin"],
+                        role__in=["provincial_reviewer", "evaluator"],
+                        zone__isnull=True,
+                        unit__isnull=True,
+                        province__isnull=False,
+                    )
+                    | Q(
+                        role__in=["system_admin", "security_admin", "audit_admin", "national_reviewer"],
                         zone__isnull=True,
                         unit__isnull=True,
                         province__isnull=True,

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from indicators import views as indicator_views
-
 from . import views, views_matrix
 
 app_name = "zones"
@@ -33,7 +31,4 @@ urlpatterns = [
     path("<int:zone_id>/matrix/cell/", views_matrix.matrix_cell, name="matrix-cell"),
     path("<int:zone_id>/matrix/build/", views_matrix.matrix_build, name="matrix-build"),
     path("<int:zone_id>/matrix/unmatched/", views_matrix.matrix_unmatched, name="matrix-unmatched"),
-    path("<int:zone_id>/scores/", indicator_views.zone_scores, name="scores"),
-    path("<int:zone_id>/scores/recompute/", indicator_views.zone_scores_recompute, name="scores-recompute"),
-    path("<int:zone_id>/scores/status/", indicator_views.zone_scores_status, name="scores-status"),
 ]

@@ -29,7 +29,9 @@ INSTALLED_APPS = [
     "indicators",
     "tasks",
     "evidence",
+    "assessments",
     "reports",
+    "demo",
     "notifications",
 ]
 
@@ -172,6 +174,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "示范区创建管理平台 API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "RoundKindEnum": "assessments.models.AssessmentRound.Kind",
+        "UnitKindEnum": "zones.models.Unit.Kind",
+        "RoundAggregationEnum": "assessments.models.AssessmentRound.Aggregation",
+    },
 }
 
 # Upper bound for the unpacked size of an uploaded .xlsx (zip bomb guard).

@@ -6,12 +6,16 @@ from decimal import Decimal
 
 from .figures import plain
 from .params import validate_params
-from .rules import RULES, ZERO
+from .rules import JUDGED_RULES, RULES, ZERO
 from .types import IndicatorSpec, ItemResult, NodeResult, ScoreResult, SubResult, SystemSpec, ZoneFacts
 
 
 def score_sub(item, facts: ZoneFacts, metrics) -> SubResult:
     rule = RULES.get(item.rule_type)
+    reason = facts.disputed.get(item.code)
+    if reason is not None and item.rule_type not in JUDGED_RULES:
+        text = f"评审专家对该项数据存疑({reason}),存疑期间本轮计0分。"
+        return SubResult(item.code, item.label, item.rule_type, ZERO, item.points, text, ("数据存疑",))
     if rule is None or validate_params(item.rule_type, item.params):
         return SubResult(
             item.code, item.label, item.rule_type, ZERO, item.points, "评分规则配置有误,得0分。", ("评分规则",)

@@ -255,6 +255,9 @@ def any_one(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, Metri
     judgement = facts.judgements.get(item.code)
     if judgement is None:
         return _pending(item)
+    if not judgement.options and judgement.points is not None and judgement.points > 0:
+        # A round's aggregate over several evaluators is points, not options.
+        return judged(item, facts, metrics)
     options = item.params["options"]
     met = sorted({i for i in judgement.options if 1 <= i <= len(options)})
     tail = f"评审意见:{judgement.comment}" if judgement.comment else ""
@@ -263,6 +266,8 @@ def any_one(item: ScoringItemSpec, facts: ZoneFacts, metrics: Mapping[str, Metri
     listed = "、".join(f"第{i}项" for i in met)
     return _result(item, item.points, f"符合{listed}情形(符合一项即可),得{_points(item.points)}。{tail}")
 
+
+JUDGED_RULES = frozenset({"checklist", "expert", "any_one"})
 
 RULES: dict[str, Rule] = {
     "yearly_vs_benchmark": yearly_vs_benchmark,

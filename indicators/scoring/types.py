@@ -82,6 +82,9 @@ class ZoneFacts:
     benchmark_scope: str = "全国"
     lists: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     judgements: Mapping[str, JudgementRecord] = field(default_factory=dict)
+    # 存疑: scoring-item code → the evaluator's reason. A disputed quantitative
+    # sub-criterion scores 0 in the round until the doubt is withdrawn or resolved.
+    disputed: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def latest_year(self) -> int:

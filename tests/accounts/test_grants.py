@@ -124,7 +124,7 @@ def test_security_admin_sees_no_business_data(client, security_admin, zone_a):
     client.force_login(security_admin)
 
     assert zone_a.name not in client.get(reverse("home")).content.decode()
-    assert client.get(reverse("zones:scores", args=[zone_a.pk])).status_code == 404
+    assert client.get(reverse("assessments:scores", args=[zone_a.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["audit_admin", "office_a", "liaison_x", "reviewer_fujian", "outsider"])

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from assessments.models import Judgement
 from evidence.models import DataValue
-from indicators.models import Judgement, Metric, ScoringItem
+from indicators.models import Metric, ScoringItem
 
 pytestmark = pytest.mark.django_db
 
@@ -56,21 +57,22 @@ def test_non_staff_roles_are_kept_out_of_the_admin(client, request, persona, val
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_a_judgement_above_the_sub_criterion_points_is_refused(client, office_a, zone_a):
+def test_judgements_are_not_written_through_the_admin(client, office_a, zone_a):
+    """Scores go through the review screen's services (rules, locks, rescoring): the admin only lists them."""
     client.force_login(office_a)
     item = ScoringItem.objects.get(indicator__system=zone_a.system, code="12.1")
     response = client.post(
-        reverse("admin:indicators_judgement_add"),
-        {"zone": zone_a.pk, "scoring_item": item.pk, "points": "1.5", "options": "[]", "comment": ""},
+        reverse("admin:assessments_judgement_add"),
+        {"zone": zone_a.pk, "scoring_item": item.pk, "points": "1", "options": "[]", "comment": ""},
     )
-    assert response.status_code == 200 and "得分应在 0 到 1 分之间" in response.content.decode()
+    assert response.status_code == 403
     assert not Judgement.objects.exists()
 
 
 def test_an_automatic_sub_criterion_cannot_be_judged_by_hand(zone_a):
     from django.core.exceptions import ValidationError
 
-    from indicators.services import judgement_set
+    from assessments.services import judgement_set
 
     with pytest.raises(ValidationError, match="自动计算"):
         judgement_set(zone=zone_a, scoring_item=ScoringItem.objects.get(code="17.1"), points=Decimal(1))

@@ -147,7 +147,7 @@ def test_a_liaison_sees_their_units_column_only(client, liaison_x, zone_a, unit_
     [
         ("office_a", 200),
         ("reviewer_fujian", 200),
-        ("evaluator_a", 403),
+        ("evaluator_a", 200),  # an evaluator checks the evidence behind the figures
         ("office_b", 404),
         ("reviewer_zhejiang", 404),
         ("outsider", 404),

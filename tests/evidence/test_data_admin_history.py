@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from assessments.models import ScoreSnapshot
 from evidence.data_services import data_admin_delete, data_admin_save
 from evidence.models import DataChange, DataValue, OperatorEntry
-from indicators.models import Metric, ScoreSnapshot
+from indicators.models import Metric
 
 pytestmark = pytest.mark.django_db
 

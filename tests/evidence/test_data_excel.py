@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from assessments.models import ScoreSnapshot
 from evidence.excel_data import FIGURE_SHEET, LIST_SHEETS, NOTES_SHEET
 from evidence.models import DataChange, DataValue, OperatorEntry, OutcomeEntry
-from indicators.models import Metric, ScoreSnapshot
+from indicators.models import Metric
 from tests.evidence.test_data_fixtures import X_METRICS, data_liaison_y, data_matrix
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,7 @@ def test_round_trip_saves_values_and_lists_and_the_score_changes(
 ):
     client.force_login(office_a)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("zones:scores-recompute", args=[zone_a.pk]))
+        client.post(reverse("assessments:scores-recompute", args=[zone_a.pk]))
     before = ScoreSnapshot.objects.get(zone=zone_a).total
 
     wb = download(client, zone_a)

@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from assessments.models import ScoreSnapshot
 from evidence.models import DataChange, DataValue
-from indicators.models import ScoreSnapshot
 from tests.evidence.test_data_fixtures import X_METRICS, Y_METRICS, data_liaison_y, data_matrix, figure_post
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +241,7 @@ def test_several_changes_in_one_request_send_one_job_after_commit(
     client, office_a, zone_a, unit_x, data_matrix, django_capture_on_commit_callbacks
 ):
     client.force_login(office_a)
-    with mock.patch("indicators.jobs.compute_zone_score.apply_async") as send:
+    with mock.patch("assessments.jobs.compute_zone_score.apply_async") as send:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             client.post(unit_url(zone_a, unit_x), figure_post(RETAIL))
         assert send.call_count == 1
@@ -282,7 +282,7 @@ def test_after_the_job_the_score_page_shows_the_new_total(
     # Item 2: online retail grew faster than social retail in both years → 2 points;
     # item 6: 381.2 / 1020 = 37.4% beats the national share in both years → 2 points.
     assert snapshot.total >= 4
-    page = client.get(reverse("zones:scores", args=[zone_a.pk])).content.decode()
+    page = client.get(reverse("assessments:scores", args=[zone_a.pk])).content.decode()
     assert f'id="score-total">{snapshot.result["total"]}<' in page
 
 
@@ -336,7 +336,7 @@ def test_a_figure_links_evidence_of_the_zone_and_keeps_it(
 @pytest.mark.django_db(transaction=True)  # real commits: the job runs in-process after the data are committed
 def test_the_data_are_saved_even_when_the_score_computation_fails(client, office_a, zone_a, unit_x, data_matrix):
     client.force_login(office_a)
-    with mock.patch("indicators.selectors.zone_score", side_effect=RuntimeError("boom")):
+    with mock.patch("assessments.selectors.zone_score", side_effect=RuntimeError("boom")):
         response = client.post(unit_url(zone_a, unit_x), figure_post(RETAIL))
     assert response.status_code == 302
     assert len(values_of(zone_a)) == 3

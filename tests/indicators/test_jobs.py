@@ -4,10 +4,10 @@ from unittest import mock
 
 import pytest
 
+from assessments.jobs import compute_zone_score
+from assessments.models import ScoreSnapshot
+from assessments.services import score_snapshot_compute
 from config.celery import app as celery_app
-from indicators.jobs import compute_zone_score
-from indicators.models import ScoreSnapshot
-from indicators.services import score_snapshot_compute
 from tests.services import celery_worker, require_services, wait_for
 
 
@@ -23,7 +23,7 @@ def test_a_snapshot_is_computed_once(zone_a):
 @pytest.mark.django_db
 def test_a_failure_is_recorded_on_the_snapshot(zone_a):
     snapshot = ScoreSnapshot.objects.create(zone=zone_a, system=zone_a.system)
-    with mock.patch("indicators.selectors.zone_facts", side_effect=RuntimeError("磁盘故障")):
+    with mock.patch("assessments.selectors.zone_facts", side_effect=RuntimeError("磁盘故障")):
         with pytest.raises(RuntimeError):
             score_snapshot_compute(snapshot_id=snapshot.pk)
     snapshot.refresh_from_db()

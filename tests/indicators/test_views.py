@@ -3,20 +3,21 @@
 import pytest
 from django.urls import reverse
 
-from indicators.models import ScoreSnapshot, ScoringItem
-from indicators.services import judgement_set
+from assessments.models import ScoreSnapshot
+from assessments.services import judgement_set
+from indicators.models import ScoringItem
 
 pytestmark = pytest.mark.django_db
 
 
 def scores_url(zone):
-    return reverse("zones:scores", args=[zone.pk])
+    return reverse("assessments:scores", args=[zone.pk])
 
 
 def test_office_recomputes_and_sees_the_tree(client, zone_a, office_a, django_capture_on_commit_callbacks):
     client.force_login(office_a)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("zones:scores-recompute", args=[zone_a.pk]))
+        response = client.post(reverse("assessments:scores-recompute", args=[zone_a.pk]))
     assert response.status_code == 302
     assert len(callbacks) == 1
     snapshot = ScoreSnapshot.objects.get(zone=zone_a)
@@ -34,8 +35,8 @@ def test_office_recomputes_and_sees_the_tree(client, zone_a, office_a, django_ca
 def test_recompute_requests_are_coalesced_while_queued(client, zone_a, office_a, django_capture_on_commit_callbacks):
     client.force_login(office_a)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(reverse("zones:scores-recompute", args=[zone_a.pk]))
-        client.post(reverse("zones:scores-recompute", args=[zone_a.pk]))
+        client.post(reverse("assessments:scores-recompute", args=[zone_a.pk]))
+        client.post(reverse("assessments:scores-recompute", args=[zone_a.pk]))
     assert ScoreSnapshot.objects.filter(zone=zone_a).count() == 1
     assert len(callbacks) == 1
 
@@ -45,8 +46,8 @@ def test_pending_snapshot_shows_progress_and_polls(client, zone_a, office_a):
     client.force_login(office_a)
     page = client.get(scores_url(zone_a)).content.decode()
     assert "评分计算已排队" in page
-    assert reverse("zones:scores-status", args=[zone_a.pk]) in page
-    status = client.get(reverse("zones:scores-status", args=[zone_a.pk]))
+    assert reverse("assessments:scores-status", args=[zone_a.pk]) in page
+    status = client.get(reverse("assessments:scores-status", args=[zone_a.pk]))
     assert "HX-Refresh" not in status
 
 
@@ -54,7 +55,7 @@ def test_pending_snapshot_shows_progress_and_polls(client, zone_a, office_a):
 def test_other_roles_of_the_zone_read_but_cannot_recompute(client, request, zone_a, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(scores_url(zone_a)).status_code == 200
-    assert client.post(reverse("zones:scores-recompute", args=[zone_a.pk])).status_code == 403
+    assert client.post(reverse("assessments:scores-recompute", args=[zone_a.pk])).status_code == 403
     assert not ScoreSnapshot.objects.exists()
 
 
@@ -62,7 +63,7 @@ def test_other_roles_of_the_zone_read_but_cannot_recompute(client, request, zone
 def test_people_of_another_zone_or_province_get_404(client, request, zone_a, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(scores_url(zone_a)).status_code == 404
-    assert client.post(reverse("zones:scores-recompute", args=[zone_a.pk])).status_code == 404
+    assert client.post(reverse("assessments:scores-recompute", args=[zone_a.pk])).status_code == 404
     assert client.get(reverse("api-zone-score", args=[zone_a.pk])).status_code == 404
     assert client.post(reverse("api-zone-score", args=[zone_a.pk])).status_code == 404
     assert not ScoreSnapshot.objects.exists()
@@ -85,7 +86,7 @@ def test_api_returns_the_latest_snapshot(client, zone_a, office_a, django_captur
 
 def test_score_page_runs_a_fixed_number_of_queries(client, zone_a, office_a, django_assert_max_num_queries):
     """The page reads one stored snapshot, however many items are judged."""
-    from indicators.services import score_snapshot_compute
+    from assessments.services import score_snapshot_compute
 
     client.force_login(office_a)
     snapshot = ScoreSnapshot.objects.create(zone=zone_a, system=zone_a.system)

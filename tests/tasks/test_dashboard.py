@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import ScoreSnapshot
+from assessments.models import ScoreSnapshot
 from tasks.dashboard import dashboard_for_zone, stage_timeline
 from tasks.models import Assignment
 from tasks.services import assignment_report_progress, task_create
@@ -105,7 +105,7 @@ def test_page_shows_the_dashboard(client, zone_a, office_a, board, unit_x):
     assert "建设监管平台" in page[page.index('id="overdue-list"') :]
     assert "组织业务培训" in page[page.index('id="upcoming-list"') :]
     score = page[page.index('id="dashboard-score"') :]
-    assert "78.50" in score[:600] and reverse("zones:scores", args=[zone_a.pk]) in score[:600]
+    assert "78.50" in score[:600] and reverse("assessments:scores", args=[zone_a.pk]) in score[:600]
     assert page.count('class="timeline-row"') == 3 and 'class="timeline-today"' in page
     data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page).group(1))
     assert data["units"] == ["商务局", "统计局"]

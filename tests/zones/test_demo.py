@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from indicators.models import ScoreSnapshot
-from indicators.selectors import zone_score
+from assessments.models import ScoreSnapshot
+from assessments.selectors import zone_score
 from zones.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD
 from zones.models import Membership, Unit, Zone
 
@@ -72,4 +72,4 @@ def test_the_demo_system_admin_configures_but_sees_no_business_data(standard, cl
     assert client.get(reverse("admin:evidence_datavalue_changelist")).status_code == 403
     assert client.get(reverse("admin:zones_membership_changelist")).status_code == 403  # grants: security admin
     zone = Zone.objects.get(name="三明市")
-    assert client.get(reverse("zones:scores", args=[zone.pk])).status_code == 404
+    assert client.get(reverse("assessments:scores", args=[zone.pk])).status_code == 404

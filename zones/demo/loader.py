@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from evidence.models import DataValue, OperatorEntry, OutcomeEntry
-from indicators.models import IndicatorSystem, Judgement, Metric, ScoringItem
+from indicators.models import IndicatorSystem, Metric
 
 from ..lifecycle import ZoneStatus
 from ..models import LeadingGroupMember, Membership, Region, Stage, Unit, Zone
@@ -38,8 +38,10 @@ Role = Membership.Role
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("office", "市创建办工作人员(演示)", Role.OFFICE, None),
     ("liaison", "市商务局联络员(演示)", Role.LIAISON, "商务局"),
-    ("expert", "评审专家(演示)", Role.EVALUATOR, None),
+    ("expert", "省级评审专家甲(演示)", Role.EVALUATOR, None),
+    ("expert2", "省级评审专家乙(演示)", Role.EVALUATOR, None),
     ("province", "福建省评审人员(演示)", Role.PROVINCIAL_REVIEWER, None),
+    ("national", "总局评审人员(演示)", Role.NATIONAL_REVIEWER, None),
     ("sysadmin", "系统管理员(演示)", Role.SYSTEM_ADMIN, None),
     ("secadmin", "安全管理员(演示)", Role.SECURITY_ADMIN, None),
     ("auditor", "审计管理员(演示)", Role.AUDIT_ADMIN, None),
@@ -91,21 +93,6 @@ def _load_figures(zone: Zone, data: dict, user) -> None:
     OutcomeEntry.objects.bulk_create(
         OutcomeEntry(zone=zone, title=r["title"], kind=r["kind"], issued_on=date.fromisoformat(r["issued_on"]))
         for r in lists.get("outcomes") or []
-    )
-    items = {i.code: i for i in ScoringItem.objects.filter(indicator__system=zone.system)}
-    Judgement.objects.filter(zone=zone).delete()
-    Judgement.objects.bulk_create(
-        Judgement(
-            zone=zone,
-            scoring_item=items[code],
-            points=Decimal(str(j["points"]))
-            if j.get("points") is not None
-            else (items[code].points if j.get("options") else None),
-            options=j.get("options") or [],
-            comment=j.get("comment", ""),
-            judged_by=user,
-        )
-        for code, j in (data.get("judgements") or {}).items()
     )
 
 
@@ -180,12 +167,12 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
         user.is_superuser = False  # 三员分立: not even the system admin sees everything
         user.save()
         scope = {"zone": None, "unit": None, "province": None}
-        if role in (Role.OFFICE, Role.EVALUATOR):
+        if role == Role.OFFICE:
             scope["zone"] = zone
         elif role == Role.LIAISON:
             scope.update(zone=zone, unit=units[unit_short])
-        elif role == Role.PROVINCIAL_REVIEWER:
-            scope["province"] = province
+        elif role in (Role.PROVINCIAL_REVIEWER, Role.EVALUATOR):
+            scope["province"] = province  # evaluators: the province's pool, outside 三明市
         Membership.objects.get_or_create(user=user, role=role, **scope)
         if role == Role.SYSTEM_ADMIN:
             user.groups.add(system_admin_group())

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.services import score_snapshot_request
+from demo.assessments import demo_evaluator_profiles_load, demo_judgements_load, demo_rounds_reset
 from evidence.demo import demo_evidence_load
 from indicators.models import IndicatorSystem
-from indicators.services import score_snapshot_request
 from tasks.demo import demo_tasks_load
 from zones.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
 
@@ -14,6 +15,9 @@ class Command(BaseCommand):
         if not IndicatorSystem.objects.filter(code="CN-2024").exists():
             raise CommandError("请先运行 python manage.py load_standard 载入全国指标体系。")
         zone = demo_load()
+        demo_rounds_reset(zone=zone)
+        demo_judgements_load(zone=zone)
+        demo_evaluator_profiles_load()
         demo_tasks_load(zone=zone)
         demo_evidence_load(zone=zone)
         tasks = zone.tasks.count()

@@ -1,0 +1,101 @@
+"""Round-level permissions, built on zones.access (the zone-level choke point).
+
+Every view, API view and admin page of this app asks here. A round the user may
+not see answers 404; one they may see but not act on answers 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from zones.access import ZoneAction, zone_can, zone_roles, zones_visible_to
+from zones.models import Membership
+
+from .models import AssessmentRound, EvaluatorAssignment
+
+Kind = AssessmentRound.Kind
+Role = Membership.Role
+
+# Who runs a round of each kind (opens it, assigns evaluators, submits, reopens).
+MANAGE_ACTION = {
+    Kind.SELF: ZoneAction.MANAGE_SELF_ROUND,
+    Kind.PROVINCIAL: ZoneAction.MANAGE_PROVINCIAL_ROUND,
+    Kind.NATIONAL: ZoneAction.MANAGE_NATIONAL_ROUND,
+}
+
+
+class RoundAction(StrEnum):
+    VIEW = "view"  # the round, its scores (blind rules aside) and gaps
+    MANAGE = "manage"  # open/start/submit/reopen, assign evaluators, conclude
+    SCORE = "score"  # enter judged scores (office in 自评, assigned evaluators otherwise)
+    RETURN = "return"  # send a submitted 自评 back (the province)
+    RESOLVE_DOUBT = "resolve_doubt"  # the office corrects a disputed figure
+    EXPLAIN = "explain"  # write a 差异说明
+    PLAN_RECTIFICATION = "plan_rectification"  # gaps → rectification tasks (the office)
+
+
+def round_kind_manager(user, zone, kind: str) -> bool:
+    return zone_can(user, zone, MANAGE_ACTION[kind])
+
+
+def is_assigned(user, round: AssessmentRound) -> bool:
+    cache = getattr(user, "_round_assignments", None)
+    if cache is None:
+        cache = {}
+        user._round_assignments = cache
+    if round.pk not in cache:
+        cache[round.pk] = EvaluatorAssignment.objects.filter(round=round, evaluator=user).exists()
+    return cache[round.pk]
+
+
+def round_can(user, round: AssessmentRound, action: RoundAction) -> bool:
+    zone = round.zone
+    if not user.is_authenticated or not user.is_active:
+        return False
+    manager = round_kind_manager(user, zone, round.kind)
+    office = zone_can(user, zone, ZoneAction.MANAGE_SELF_ROUND)
+    if action == RoundAction.VIEW:
+        if manager or office:
+            return True
+        if is_assigned(user, round):
+            return True
+        roles = zone_roles(user, zone)
+        return bool(roles & {Role.PROVINCIAL_REVIEWER, Role.NATIONAL_REVIEWER}) or user.is_superuser
+    if action == RoundAction.MANAGE:
+        return manager
+    if action == RoundAction.SCORE:
+        if round.kind == Kind.SELF:
+            return office
+        return is_assigned(user, round)
+    if action == RoundAction.RETURN:
+        return round.kind == Kind.SELF and zone_can(user, zone, ZoneAction.MANAGE_PROVINCIAL_ROUND)
+    if action in (RoundAction.RESOLVE_DOUBT, RoundAction.PLAN_RECTIFICATION):
+        return office
+    if action == RoundAction.EXPLAIN:
+        return manager or office or (round.kind != Kind.SELF and is_assigned(user, round))
+    return False
+
+
+def round_get_for_user(user, round_id: int, action: RoundAction = RoundAction.VIEW) -> AssessmentRound:
+    """The round if ``user`` may do ``action`` on it; 404 if unseen, 403 if seen but not allowed."""
+    round = (
+        AssessmentRound.objects.select_related("zone__region__parent__parent", "zone__system", "system__scope")
+        .filter(zone__in=zones_visible_to(user), pk=round_id)
+        .first()
+    )
+    if round is None or not round_can(user, round, RoundAction.VIEW):
+        raise Http404("评估轮次不存在或无权访问。")
+    if not round_can(user, round, action):
+        raise PermissionDenied("没有权限执行此操作。")
+    return round
+
+
+def sees_all_scores(user, round: AssessmentRound) -> bool:
+    """Blind review: evaluators see others' scores only after scoring themselves;
+    everyone who runs or follows the round sees all of them."""
+    if round.kind == Kind.SELF or not round.blind:
+        return True
+    return not is_assigned(user, round) or round_kind_manager(user, round.zone, round.kind)

@@ -1,0 +1,35 @@
+"""Hooks: how a lower app asks something of an app above it without importing it.
+
+Arrows point down (DESIGN §3). When evidence must trigger a rescore, or zones must
+know whether an assigned evaluator may see a zone, the lower app calls a named
+hook here, and the upper app registers the function behind it in its
+``AppConfig.ready``. A hook nobody registered returns ``default``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+_HOOKS: dict[str, Callable[..., Any]] = {}
+
+# The hooks the project uses, so that a typo fails loudly instead of doing nothing.
+KNOWN = {
+    "zone_rescore",  # (zone, user, countdown) → None: the zone's data changed
+    "zone_lock_reason",  # (zone, year | None) → str | None: why the zone's data may not change
+    "zone_extra_roles",  # (user) → {zone_id: {role, …}}: roles that come from round assignments
+    "zone_latest_score",  # (zone) → snapshot | None: the latest computed live score
+}
+
+
+def register(name: str, func: Callable[..., Any]) -> None:
+    if name not in KNOWN:
+        raise KeyError(f"unknown hook {name!r}")
+    _HOOKS[name] = func
+
+
+def call(name: str, *, default: Any = None, **kwargs: Any) -> Any:
+    if name not in KNOWN:
+        raise KeyError(f"unknown hook {name!r}")
+    func = _HOOKS.get(name)
+    return default if func is None else func(**kwargs)

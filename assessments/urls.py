@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_review
+from . import views, views_gaps, views_review
 
 app_name = "assessments"
 
@@ -32,4 +32,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/review/", views_review.review_start, name="review"),
     path("rounds/<int:round_id>/review/<int:indicator_id>/", views_review.review_item, name="review-item"),
     path("review/", views_review.review_home, name="review-home"),
+    path("rounds/<int:round_id>/gaps/", views_gaps.round_gaps, name="round-gaps"),
+    path("rounds/<int:round_id>/gaps/tasks/", views_gaps.round_gaps_tasks, name="round-gaps-tasks"),
+    path("zones/<int:zone_id>/what-if/", views_gaps.zone_whatif, name="whatif"),
 ]

@@ -12,6 +12,7 @@ from assessments.models import AssessmentRound, EvaluatorProfile, Judgement
 from indicators.models import ScoringItem
 from zones.demo.loader import DEMO_DATA
 from zones.models import Region, Zone
+from zones.services import zone_transition
 
 
 @transaction.atomic
@@ -57,3 +58,93 @@ def demo_evaluator_profiles_load() -> None:
 
 def demo_rounds_reset(*, zone: Zone) -> None:
     AssessmentRound.objects.filter(zone=zone).delete()
+
+
+# The demo's rounds ---------------------------------------------------------------------
+
+
+def _judged_items(zone: Zone, codes: set[str]) -> list[ScoringItem]:
+    return list(
+        ScoringItem.objects.filter(
+            indicator__system=zone.system, indicator__code__in=codes, rule_type__in=["checklist", "expert", "any_one"]
+        )
+        .select_related("indicator")
+        .order_by("indicator__position", "position")
+    )
+
+
+@transaction.atomic
+def demo_rounds_load(*, zone: Zone) -> dict[str, AssessmentRound]:
+    """A submitted 自评, then the zone through 市级考评 and 整改 to 省级评估, and a 省级评估 round in
+    progress: expert and expert2 on overlapping items, scores that differ (with reasons), one 存疑."""
+    from assessments import services
+    from assessments.selectors import round_differences
+    from indicators.models import Indicator
+
+    User = get_user_model()
+    office, province = User.objects.get(username="office"), User.objects.get(username="province")
+    expert, expert2 = User.objects.get(username="expert"), User.objects.get(username="expert2")
+    demo_rounds_reset(zone=zone)
+
+    own = services.round_open(zone=zone, kind=AssessmentRound.Kind.SELF, user=office)
+    services.round_submit(round=own, user=office)
+    zone.refresh_from_db()
+    zone_transition(zone=zone, user=office, to_status=Zone.Status.RECTIFICATION)
+    zone_transition(zone=zone, user=office, to_status=Zone.Status.PROVINCIAL_REVIEW)
+
+    provincial = services.round_open(zone=zone, kind=AssessmentRound.Kind.PROVINCIAL, user=province, blind=True)
+    dims = {d.name: d for d in Indicator.objects.filter(system=zone.system, level=1)}
+    services.evaluator_assign(
+        round=provincial,
+        evaluator=expert,
+        indicators=[dims["促进发展"], dims["规范监管"], dims["优化服务"]],
+        user=province,
+    )
+    services.evaluator_assign(
+        round=provincial,
+        evaluator=expert2,
+        indicators=[dims["优化服务"], dims["探索创新"], dims["综合保障"]],
+        user=province,
+    )
+    services.round_start(round=provincial, user=province)
+
+    self_points = {
+        j.scoring_item.code: j.points for j in Judgement.objects.filter(round=own).select_related("scoring_item")
+    }
+
+    def assigned(user) -> set[str]:
+        return set(provincial.assignments.filter(evaluator=user).values_list("indicator__code", flat=True))
+
+    expert_codes, expert2_codes = assigned(expert), assigned(expert2)
+    overlap = sorted(expert_codes & expert2_codes, key=int)
+    for user, codes, stricter in ((expert, expert_codes, set()), (expert2, expert2_codes, set(overlap[::3]))):
+        for item in _judged_items(zone, codes):
+            full = item.points
+            base = self_points.get(item.code, full) or Decimal(0)
+            points = base
+            comment = "材料齐全,机制运行正常。" if base >= full else "部分材料缺少落实情况说明。"
+            if item.indicator.code in stricter and item.rule_type != "any_one":
+                points = max(Decimal(0), min(full, base) - Decimal("0.5"))
+                comment = "现场抽查发现个别环节落实不到位(演示数据)。"
+            if item.rule_type == "any_one":
+                services.round_judgement_set(round=provincial, scoring_item=item, user=user, options=[1], comment="")
+            else:
+                services.round_judgement_set(
+                    round=provincial, scoring_item=item, user=user, points=points, comment=comment
+                )
+    clue = ScoringItem.objects.get(indicator__system=zone.system, code="17.1")
+    services.doubt_raise(
+        round=provincial,
+        scoring_item=clue,
+        user=expert,
+        reason="涉网线索核查台账与系统导出数据不一致,请核实(演示数据)。",
+    )
+    for difference in round_differences(round=provincial):
+        item = ScoringItem.objects.get(indicator__system=zone.system, code=difference["code"])
+        services.difference_reason_set(
+            round=provincial,
+            scoring_item=item,
+            user=expert2 if item.indicator.code in expert2_codes else expert,
+            text="省级评估现场核查结果与自评不一致,按核查结果评分(演示数据)。",
+        )
+    return {"self": own, "provincial": provincial}

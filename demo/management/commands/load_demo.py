@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.services import score_snapshot_request
-from demo.assessments import demo_evaluator_profiles_load, demo_judgements_load, demo_rounds_reset
+from demo.assessments import (
+    demo_evaluator_profiles_load,
+    demo_judgements_load,
+    demo_rounds_load,
+    demo_rounds_reset,
+)
 from evidence.demo import demo_evidence_load
 from indicators.models import IndicatorSystem
 from tasks.demo import demo_tasks_load
@@ -20,6 +25,7 @@ class Command(BaseCommand):
         demo_evaluator_profiles_load()
         demo_tasks_load(zone=zone)
         demo_evidence_load(zone=zone)
+        demo_rounds_load(zone=zone)
         tasks = zone.tasks.count()
         score_snapshot_request(zone=zone)
         self.stdout.write(self.style.SUCCESS(f"已载入演示创建对象“{zone.name}”(ID {zone.pk}),工作任务 {tasks} 项。"))

@@ -57,7 +57,13 @@ def demo_evaluator_profiles_load() -> None:
 
 
 def demo_rounds_reset(*, zone: Zone) -> None:
+    """Loading again starts the assessment half over: no rounds, the zone back at 创建中."""
     AssessmentRound.objects.filter(zone=zone).delete()
+    rounds_began = zone.transitions.filter(to_status=Zone.Status.SELF_ASSESSMENT).order_by("at", "pk").first()
+    if rounds_began is not None:
+        zone.transitions.filter(pk__gte=rounds_began.pk).delete()
+    Zone.objects.filter(pk=zone.pk).update(status=Zone.Status.CREATING)
+    zone.status = Zone.Status.CREATING
 
 
 # The demo's rounds ---------------------------------------------------------------------

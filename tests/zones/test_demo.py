@@ -35,7 +35,7 @@ def test_demo_scores_the_hand_computed_total_from_the_database(standard, django_
     result = zone_score(zone=zone)
     assert result.total == Decimal("83.5")
     assert [d.points for d in result.dimensions] == [Decimal(x) for x in ("12.5", "24.5", "18", "14", "14.5")]
-    snapshot = ScoreSnapshot.objects.get(zone=zone)  # load_demo queues a computation
+    snapshot = ScoreSnapshot.objects.get(zone=zone, round__isnull=True)  # load_demo queues a computation
     assert snapshot.status == ScoreSnapshot.Status.DONE and Decimal(str(snapshot.result["total"])) == Decimal("83.5")
 
 
@@ -73,3 +73,26 @@ def test_the_demo_system_admin_configures_but_sees_no_business_data(standard, cl
     assert client.get(reverse("admin:zones_membership_changelist")).status_code == 403  # grants: security admin
     zone = Zone.objects.get(name="三明市")
     assert client.get(reverse("assessments:scores", args=[zone.pk])).status_code == 404
+
+
+def test_demo_has_a_submitted_self_assessment_and_a_provincial_round_in_progress(standard):
+    from assessments.models import AssessmentRound, DifferenceReason, Doubt, EvaluatorAssignment
+    from assessments.selectors import round_differences
+
+    zone = load(standard)
+    own = AssessmentRound.objects.get(zone=zone, kind="self")
+    provincial = AssessmentRound.objects.get(zone=zone, kind="provincial")
+    assert own.status == "submitted" and provincial.status == "in_review"
+    experts = {
+        name: set(
+            EvaluatorAssignment.objects.filter(round=provincial, evaluator__username=name).values_list(
+                "indicator__code", flat=True
+            )
+        )
+        for name in ("expert", "expert2")
+    }
+    assert experts["expert"] & experts["expert2"]  # overlapping items
+    assert Doubt.objects.filter(round=provincial, status="open").count() == 1
+    differences = round_differences(round=provincial)
+    assert differences and all(d["reason"] is not None for d in differences)
+    assert DifferenceReason.objects.filter(round=provincial).count() == len(differences)

@@ -103,11 +103,17 @@ def test_demo_stages_status_and_transitions(sanming):
         "检查评估",
         "巩固提升",
     ]
-    assert sanming.status == ZoneStatus.CREATING
+    # The organisation reaches 创建中; the assessment demo then runs a 自评 and brings the
+    # zone through 市级考评 and 整改 to 省级评估, each move an event.
+    assert sanming.status == ZoneStatus.PROVINCIAL_REVIEW
     events = ZoneTransition.objects.filter(zone=sanming).order_by("at", "pk")
     assert [(e.from_status, e.to_status) for e in events] == [
         ("application", "approved"),
         ("approved", "creating"),
+        ("creating", "self_assessment"),
+        ("self_assessment", "city_review"),
+        ("city_review", "rectification"),
+        ("rectification", "provincial_review"),
     ]
 
 

@@ -111,8 +111,8 @@ class RoundDetailApi(APIView):
         body["differences"] = [
             {
                 "code": d["code"],
-                "points": float(d["points"]),
-                "previous": float(d["previous"]),
+                "points": d["points"],
+                "previous": d["previous"],
                 "reason": d["reason"].text if d["reason"] else None,
             }
             for d in page["differences"]
@@ -120,8 +120,6 @@ class RoundDetailApi(APIView):
         for item in body["items"]:
             for sub in item["subs"]:
                 sub.pop("difference", None)
-                if sub.get("previous") is not None:
-                    sub["previous"] = float(sub["previous"])
         return Response(body)
 
 

@@ -250,7 +250,15 @@ def round_differences(*, round: AssessmentRound, current: dict[str, Any] | None 
     out = []
     for code, points in now.items():
         if code in before and before[code] != points:
-            out.append({"code": code, "points": points, "previous": before[code], "reason": reasons.get(code)})
+            out.append(
+                {
+                    "code": code,
+                    "points": number(points),
+                    "previous": number(before[code]),
+                    "delta": number(points - before[code]),
+                    "reason": reasons.get(code),
+                }
+            )
     return out
 
 
@@ -404,20 +412,20 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
                 {
                     **sub,
                     "evaluators": evaluators,
-                    "previous": before_subs.get(sub["code"]),
+                    "previous": None if sub["code"] not in before_subs else number(before_subs[sub["code"]]),
                     "difference": diff_codes.get(sub["code"]),
                 }
             )
         items.append({**item, "subs": subs, "previous": before_items.get(item["code"], {}).get("points")})
     dims = []
+
+    def with_previous(node: dict[str, Any]) -> dict[str, Any]:
+        previous = before_dims.get(node["code"])
+        delta = None if previous is None else number(Decimal(str(node["points"])) - Decimal(str(previous)))
+        return {**node, "previous": previous, "delta": delta}
+
     for dim in data["dimensions"]:
-        dims.append(
-            {
-                **dim,
-                "previous": before_dims.get(dim["code"]),
-                "children": [{**c, "previous": before_dims.get(c["code"])} for c in dim["children"]],
-            }
-        )
+        dims.append({**with_previous(dim), "children": [with_previous(c) for c in dim["children"]]})
     my_assignments = list(
         EvaluatorAssignment.objects.filter(round=round, evaluator=user)
         .select_related("indicator")

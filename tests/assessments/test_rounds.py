@@ -317,7 +317,7 @@ def test_every_differing_sub_criterion_needs_a_reason_before_submitting(zone_a, 
     round, (expert,) = _round_with(zone_a, reviewer_fujian, 1)
     score(round, expert, "10", 1)  # self-assessment said 2
     differences = selectors.round_differences(round=round)
-    assert [(d["code"], d["points"], d["previous"]) for d in differences] == [("10", Decimal(1), Decimal(2))]
+    assert [(d["code"], d["points"], d["previous"]) for d in differences] == [("10", 1, 2)]
     with pytest.raises(ValidationError, match="须填写差异说明:10"):
         services.round_submit(round=round, user=reviewer_fujian, conclusion="passed")
     services.difference_reason_set(round=round, scoring_item=sub(zone_a, "10"), user=expert, text="机制未常态化运行")

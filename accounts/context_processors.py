@@ -39,6 +39,10 @@ class NavLinks:
         return user_can_on_some_zone(self._user, ZoneAction.VIEW_COMPLETENESS)
 
     @cached_property
+    def rounds(self) -> bool:
+        return user_can_on_some_zone(self._user, ZoneAction.VIEW_ROUNDS)
+
+    @cached_property
     def review(self) -> bool:
         return user_is_evaluator(self._user)
 

@@ -1,7 +1,9 @@
 """Writes for list inputs (item 4's operators, item 34's outcomes): clean, save with history, rescore.
 
 The web form, the Excel template and the admin use the same cleaning (``entries_clean``)
-and writers, so the same row gets the same message wherever it arrives.
+and writers, so the same row gets the same message wherever it arrives. Every writer asks
+``zones.locks`` first: while a submitted round locks the zone, the lists (all years) refuse
+every change with a message naming the round, and nothing is written.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from zones.locks import zone_lock_check
 from zones.models import Zone
 
 from .credit_code import credit_code_error, normalize
@@ -248,6 +251,7 @@ def _clean_or_raise(spec: ListSpec, zone: Zone, raw: dict, exclude_pk: int | Non
 
 @transaction.atomic
 def entry_create(*, spec: ListSpec, zone: Zone, user, raw: dict, via: str) -> models.Model:
+    zone_lock_check(zone=zone)
     data, ctx = _clean_or_raise(spec, zone, raw, None)
     obj = spec.model(zone=zone)
     _entry_write(spec, obj, data)
@@ -271,6 +275,7 @@ def entry_create(*, spec: ListSpec, zone: Zone, user, raw: dict, via: str) -> mo
 @transaction.atomic
 def entry_update(*, spec: ListSpec, entry: models.Model, user, raw: dict, via: str) -> models.Model:
     zone = entry.zone
+    zone_lock_check(zone=zone)
     data, ctx = _clean_or_raise(spec, zone, raw, entry.pk)
     before = spec.state(entry)
     titles = {**ctx.evidence_titles, **_evidence_titles(zone, [before.get("evidence")])}
@@ -295,6 +300,7 @@ def entry_update(*, spec: ListSpec, entry: models.Model, user, raw: dict, via: s
 @transaction.atomic
 def entry_delete(*, spec: ListSpec, entry: models.Model, user, via: str) -> None:
     zone = entry.zone
+    zone_lock_check(zone=zone)
     before = spec.state(entry)
     titles = _evidence_titles(zone, [before.get("evidence")])
     changes = _entry_changes(
@@ -351,16 +357,26 @@ def entries_clean(*, spec: ListSpec, raws: list[dict], ctx: EntryContext, existi
     return out
 
 
-def entries_replace_apply(
-    *, spec: ListSpec, zone: Zone, user, cleaned: CleanedEntries, titles: Mapping[int, str], via: str
-) -> list[DataChange]:
-    """Make the zone's list what the sheet says: edit matched rows, add new ones, remove the rest.
+@dataclass
+class _ReplacePlan:
+    existing: dict[int, models.Model]
+    matched: dict[int, dict]  # entry id -> the sheet's data for it
+    new_rows: list[dict]
 
-    Returns the history rows, not yet saved."""
+    def changes_anything(self, spec: ListSpec) -> bool:
+        if self.new_rows or any(pk not in self.matched for pk in self.existing):
+            return True
+        return any(spec.state(self.existing[pk]) != _entry_state(spec, data) for pk, data in self.matched.items())
+
+
+def _entry_state(spec: ListSpec, data: Mapping[str, Any]) -> dict[str, Any]:
+    names = list(spec.fields) + (["evidence"] if spec.has_evidence else [])
+    return {name: data.get(name) for name in names}
+
+
+def _replace_plan(spec: ListSpec, zone: Zone, cleaned: CleanedEntries) -> _ReplacePlan:
     existing = {obj.pk: obj for obj in _list_queryset(spec, zone)}
     by_key = {spec.natural_key(spec.state(o)): o for o in existing.values()} if spec.unique else {}
-    titles = dict(titles)
-    titles.update(_evidence_titles(zone, [spec.state(o).get("evidence") for o in existing.values()]))
     matched: dict[int, dict] = {}
     new_rows: list[dict] = []
     for ident, data in cleaned.rows:
@@ -371,6 +387,30 @@ def entries_replace_apply(
             matched[obj.pk] = data
         else:
             new_rows.append(data)
+    return _ReplacePlan(existing, matched, new_rows)
+
+
+def entries_replace_lock_check(*, spec: ListSpec, zone: Zone, cleaned: CleanedEntries) -> None:
+    """ValidationError (naming the round) if making the list what the sheet says would change it while locked.
+
+    A sheet that leaves the list as it is (a downloaded template sent back) is not a change."""
+    if _replace_plan(spec, zone, cleaned).changes_anything(spec):
+        zone_lock_check(zone=zone)
+
+
+def entries_replace_apply(
+    *, spec: ListSpec, zone: Zone, user, cleaned: CleanedEntries, titles: Mapping[int, str], via: str
+) -> list[DataChange]:
+    """Make the zone's list what the sheet says: edit matched rows, add new ones, remove the rest.
+
+    Refused (ValidationError, nothing written) if that changes a list a submitted round has
+    locked. Returns the history rows, not yet saved."""
+    plan = _replace_plan(spec, zone, cleaned)
+    if plan.changes_anything(spec):
+        zone_lock_check(zone=zone)
+    existing, matched, new_rows = plan.existing, plan.matched, plan.new_rows
+    titles = dict(titles)
+    titles.update(_evidence_titles(zone, [spec.state(o).get("evidence") for o in existing.values()]))
     changes: list[DataChange] = []
     common = {"spec": spec, "zone": zone, "user": user, "via": via, "titles": titles}
     # Removals first, so that an entry re-added under its natural key does not collide.

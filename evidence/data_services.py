@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
+from zones.locks import zone_lock_check, zone_lock_reason
 from zones.models import Zone
 
 from .data_common import (
@@ -203,6 +204,38 @@ def _figure_state(row: DataValue | None) -> dict[str, Any]:
     }
 
 
+def _figure_after(fig: CleanFigure, before: dict[str, Any]) -> dict[str, Any]:
+    after = dict(before)
+    for name in ("value", "published_growth", "source", "evidence"):
+        new = getattr(fig, name)
+        if new is not UNSET:
+            after[name] = new
+    return after
+
+
+def _figure_changes_anything(fig: CleanFigure, row: DataValue | None) -> bool:
+    """Would writing ``fig`` change what is stored (create, update or delete)?"""
+    before = _figure_state(row)
+    after = _figure_after(fig, before)
+    if after["value"] is None and after["published_growth"] is None:
+        return row is not None
+    return before != after
+
+
+def figures_lock_check(
+    *, zone: Zone, figures: list[CleanFigure], existing: Mapping[tuple[str, int], DataValue]
+) -> None:
+    """ValidationError (naming the round) if any figure that would change lies in a locked year.
+
+    A figure sent unchanged (a whole form, a downloaded template) is not a change: only
+    the years actually written are asked about, and one locked year refuses the whole input."""
+    years = sorted({fig.year for fig in figures if _figure_changes_anything(fig, existing.get((fig.key, fig.year)))})
+    if not years or zone_lock_reason(zone=zone) is None:  # one query when nothing is locked
+        return
+    for year in years:
+        zone_lock_check(zone=zone, year=year)
+
+
 def figures_apply(
     *,
     zone: Zone,
@@ -215,7 +248,10 @@ def figures_apply(
 ) -> list[DataChange]:
     """Write cleaned figures: create, update or (both numbers blank) delete.
 
-    Returns the history rows (one per changed field), not yet saved: the caller saves them."""
+    Refused whole (ValidationError, nothing written) when a changed figure lies in a year
+    a submitted round has locked. Returns the history rows (one per changed field), not
+    yet saved: the caller saves them."""
+    figures_lock_check(zone=zone, figures=figures, existing=existing)
     titles = dict(evidence_titles)
     for row in existing.values():
         link = getattr(row, "evidence_link", None)
@@ -226,11 +262,7 @@ def figures_apply(
         metric = needs.metrics[fig.key].metric
         row = existing.get((fig.key, fig.year))
         before = _figure_state(row)
-        after = dict(before)
-        for name in ("value", "published_growth", "source", "evidence"):
-            new = getattr(fig, name)
-            if new is not UNSET:
-                after[name] = new
+        after = _figure_after(fig, before)
 
         def change(action: str, name: str, old: Any, new: Any, row_id: int | None, metric=metric, fig=fig) -> None:
             to_text = (lambda v: _evidence_text(v, titles)) if name == "evidence" else plain
@@ -294,6 +326,7 @@ def data_values_save(
     cleaned = figures_clean(zone=zone, rows=rows, needs=needs, allowed_keys=allowed_keys, existing=existing)
     if cleaned.forbidden:
         raise PermissionDenied(";".join(cleaned.forbidden))
+    figures_lock_check(zone=zone, figures=cleaned.figures, existing=existing)
     if cleaned.errors:
         raise ValidationError([e.message for e in cleaned.errors])
     changes = figures_apply(
@@ -355,12 +388,33 @@ def _admin_changes(*, obj: models.Model, user, action: str, before: dict, after:
     return rows
 
 
+def data_admin_lock_check(*, obj: models.Model) -> None:
+    """ValidationError (naming the round) if a submitted round locks ``obj`` as stored or as edited.
+
+    A figure is locked for the years the round read; a list entry as a whole. The admin's
+    form asks this too (``evidence/admin.py``), so the message shows on the form, not as an error page."""
+    stored = type(obj).objects.filter(pk=obj.pk).select_related("zone").first() if obj.pk else None
+    targets = []
+    if stored is not None:
+        targets.append((stored.zone, stored))
+    if obj.zone_id is not None:
+        targets.append((obj.zone, obj))
+    for zone, row in targets:
+        if isinstance(row, DataValue):
+            if row.year is not None:
+                zone_lock_check(zone=zone, year=row.year)
+        else:
+            zone_lock_check(zone=zone)
+
+
 @transaction.atomic
 def data_admin_save(*, obj: models.Model, user) -> None:
     """Save a DataValue, OperatorEntry or OutcomeEntry edited in the admin, with history and rescoring.
 
     For ``evidence/admin.py``: ``save_model`` calls this instead of ``obj.save()``.
+    Refused (ValidationError) while a submitted round locks the row.
     """
+    data_admin_lock_check(obj=obj)
     _, before = _admin_state(obj)
     action = Action.UPDATED if before else Action.CREATED
     if isinstance(obj, DataValue):
@@ -375,7 +429,8 @@ def data_admin_save(*, obj: models.Model, user) -> None:
 
 @transaction.atomic
 def data_admin_delete(*, obj: models.Model, user) -> None:
-    """Delete one in the admin (``delete_model``; ``delete_queryset`` calls it per row)."""
+    """Delete one in the admin (``delete_model``; ``delete_queryset`` calls it per row); not while locked."""
+    data_admin_lock_check(obj=obj)
     _, before = _admin_state(obj)
     changes = _admin_changes(obj=obj, user=user, action=Action.DELETED, before=before, after={})
     zone = obj.zone

@@ -237,8 +237,12 @@ def entry_edit(request: HttpRequest, zone_id: int, list_name: str, entry_id: int
 def entry_remove(request: HttpRequest, zone_id: int, list_name: str, entry_id: int) -> HttpResponse:
     zone, _scope, spec, _evidence = _list_access(request, zone_id, list_name)
     entry = get_object_or_404(_entries(spec, zone), pk=entry_id)
-    entry_delete(spec=spec, entry=entry, user=request.user, via=Via.FORM)
-    messages.success(request, _("已删除。"))
+    try:
+        entry_delete(spec=spec, entry=entry, user=request.user, via=Via.FORM)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已删除。"))
     return redirect("data:entries", zone_id=zone.pk, list_name=spec.name)
 
 

@@ -9,7 +9,9 @@ their upload may hold nothing else.
 
 The import is all-or-nothing: every row-level problem of every sheet is reported
 and nothing is saved, or everything is saved with one history row per changed field
-and one request for a new score.
+and one request for a new score. While a submitted round locks the zone's data, a
+workbook that would change a locked figure or list is refused whole, with the message
+naming the round (``zones.locks``), before anything is written.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -37,9 +40,17 @@ from common.xlsx import (
 from zones.models import Zone
 
 from .data_common import Via, zone_rescore_on_commit
-from .data_lists import LIST_SPECS, CleanedEntries, EntryContext, entries_clean, entries_replace_apply, entry_context
+from .data_lists import (
+    LIST_SPECS,
+    CleanedEntries,
+    EntryContext,
+    entries_clean,
+    entries_replace_apply,
+    entries_replace_lock_check,
+    entry_context,
+)
 from .data_selectors import ZoneDataNeeds, zone_data_needs, zone_data_values
-from .data_services import FigureRow, figures_apply, figures_clean
+from .data_services import FigureRow, figures_apply, figures_clean, figures_lock_check
 from .models import DataChange, DataValue, OperatorEntry, OutcomeEntry
 
 FIGURE_SHEET = "填报"
@@ -286,6 +297,12 @@ def data_workbook_import(
         lists[name] = (entries, ctx)
     if forbidden:
         raise DataImportError(forbidden + errors, forbidden=True)
+    try:  # the whole workbook, before any row is written
+        figures_lock_check(zone=zone, figures=cleaned.figures, existing=existing)
+        for name, (entries, _ctx) in lists.items():
+            entries_replace_lock_check(spec=LIST_SPECS[name], zone=zone, cleaned=entries)
+    except ValidationError as exc:
+        raise DataImportError(exc.messages) from None
     if errors:
         raise DataImportError(errors)
     changes = figures_apply(

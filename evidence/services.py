@@ -42,6 +42,7 @@ from common.files import (
     human_size,
 )
 from indicators.models import Indicator, ScoringItem
+from zones.locks import zone_lock_check
 from zones.models import Unit, Zone
 
 from .models import Evidence, EvidenceEvent, EvidenceFile, EvidenceStatus
@@ -206,7 +207,8 @@ def evidence_create(
     description: str = "",
     effective_date: date | None = None,
 ) -> Evidence:
-    """A new piece of evidence (草稿) with ``file`` as its version 1."""
+    """A new piece of evidence (草稿) with ``file`` as its version 1. Refused while a round locks the zone."""
+    zone_lock_check(zone=zone)
     _target_check(zone=zone, indicator=indicator, scoring_item=scoring_item, unit=unit)
     received = _upload_receive(zone=zone, upload=file)
     try:
@@ -234,7 +236,8 @@ def evidence_create(
 
 
 def evidence_file_add(*, evidence: Evidence, user, file: UploadedFile) -> EvidenceFile:
-    """The next version of ``evidence``'s file; earlier versions are kept. Only 草稿 or 退回."""
+    """The next version of ``evidence``'s file; earlier versions are kept. Only 草稿 or 退回, and not while locked."""
+    zone_lock_check(zone=evidence.zone)
     if evidence.status not in (EvidenceStatus.DRAFT, EvidenceStatus.RETURNED):
         raise ValidationError(f"“{evidence.get_status_display()}”的材料不能再上传新版本。")
     received = _upload_receive(zone=evidence.zone, upload=file)
@@ -259,9 +262,11 @@ def _transition(
     """Move ``evidence`` to ``to`` if it is still in ``allowed_from`` (a conditional UPDATE), with an event row.
 
     ``check(current)`` may refuse with a ValidationError after the row is locked.
+    Refused, with nothing written, while a submitted round locks the zone's data.
     """
     with transaction.atomic():
         current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        zone_lock_check(zone=current.zone)
         if current.status not in allowed_from:
             raise ValidationError(f"材料当前为“{current.get_status_display()}”,不能执行此操作,请刷新页面后重试。")
         if check is not None:

@@ -205,7 +205,7 @@ def round_open(
     """Open a round of ``kind`` for ``zone``. 自评 opens for scoring at once (the office scores,
     starting from its live judgements) and moves the zone to 自评; 省级评估 and 总局评估 open
     in 准备中 for evaluators to be assigned."""
-    zone = Zone.objects.select_for_update().select_related("system").get(pk=zone.pk)
+    zone = Zone.objects.select_for_update(of=("self",)).select_related("system").get(pk=zone.pk)
     if kind not in Kind.values:
         raise ValidationError("未知的评估类型。")
     if aggregation not in AssessmentRound.Aggregation.values:
@@ -486,7 +486,7 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
     or (省级/总局) without a conclusion."""
     from .selectors import round_differences, round_score
 
-    round = AssessmentRound.objects.select_for_update().select_related("zone", "system__scope").get(pk=round.pk)
+    round = AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone", "system__scope").get(pk=round.pk)
     round_editable_check(round)
     targets = _CONCLUSIONS[round.kind]
     if conclusion not in targets:
@@ -521,7 +521,7 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
 
 
 def _unlock(round: AssessmentRound, user, reason: str, target: str) -> AssessmentRound:
-    round = AssessmentRound.objects.select_for_update().select_related("zone").get(pk=round.pk)
+    round = AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone").get(pk=round.pk)
     if round.status != Status.SUBMITTED:
         raise ValidationError(f"“{round}”未提交,无需重开。")
     if not (reason or "").strip():

@@ -13,7 +13,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
+    message = None
     if isinstance(exc, DjangoValidationError):
+        if not hasattr(exc, "error_dict"):
+            # A rule of a service (a lock, a state, a bound): its own words are the message.
+            message = " ".join(exc.messages)
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("对象不存在或无权访问。")
@@ -24,7 +28,7 @@ def exception_handler(exc, context):
     if response is None:
         return response
     if isinstance(exc.detail, (list, dict)):
-        response.data = {"message": "提交的数据有误。", "extra": {"fields": response.data}}
+        response.data = {"message": message or "提交的数据有误。", "extra": {"fields": response.data}}
     else:
         response.data = {"message": str(exc.detail), "extra": {}}
     return response

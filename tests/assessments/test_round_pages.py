@@ -99,7 +99,7 @@ def test_the_api_runs_a_round_end_to_end(client, zone_a, reviewer_fujian):
     bad = client.post(
         reverse("api-round-judgement", args=[round_id]), {"code": "10", "points": "1.5"}, "application/json"
     )
-    assert bad.status_code == 400 and "必须填写评审意见" in json.dumps(bad.json(), ensure_ascii=False)
+    assert bad.status_code == 400 and "必须填写评审意见" in bad.json()["message"]
     saved = client.post(
         reverse("api-round-judgement", args=[round_id]),
         {"code": "10", "points": "1.5", "comment": "机制待完善", "version": 0},

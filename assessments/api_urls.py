@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, api_gaps
 
 urlpatterns = [
     path("zones/<int:zone_id>/score/", api.ZoneScoreApi.as_view(), name="api-zone-score"),
@@ -20,4 +20,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/doubts/", api.DoubtListApi.as_view(), name="api-round-doubts"),
     path("rounds/<int:round_id>/doubts/<int:doubt_id>/close/", api.DoubtCloseApi.as_view(), name="api-doubt-close"),
     path("rounds/<int:round_id>/reasons/", api.ReasonApi.as_view(), name="api-round-reason"),
+    path("rounds/<int:round_id>/gaps/", api_gaps.RoundGapsApi.as_view(), name="api-round-gaps"),
+    path("rounds/<int:round_id>/gaps/tasks/", api_gaps.RoundGapsTasksApi.as_view(), name="api-round-gaps-tasks"),
+    path("zones/<int:zone_id>/what-if/", api_gaps.ZoneWhatIfApi.as_view(), name="api-zone-whatif"),
 ]

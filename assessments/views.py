@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zones.access import ZoneAction, zone_can, zone_get_for_user
 
-from . import selectors, services
+from . import selectors, services, whatif
 from .access import MANAGE_ACTION, RoundAction, round_can, round_get_for_user
 from .models import AssessmentRound, ScoreSnapshot
 
@@ -45,6 +45,7 @@ def zone_scores(request: HttpRequest, zone_id: int) -> HttpResponse:
         "failed": latest if latest and latest.status == ScoreSnapshot.Status.FAILED else None,
         "can_recompute": zone_can(request.user, zone, ZoneAction.RECOMPUTE_SCORES),
         "can_view_rounds": zone_can(request.user, zone, ZoneAction.VIEW_ROUNDS),
+        "reach": whatif.reach_for_zone(zone=zone),
     }
     return render(request, "assessments/zone_scores.html", context)
 

@@ -403,20 +403,27 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
     own_subs = set(Judgement.objects.filter(round=round, judged_by=user).values_list("scoring_item__code", flat=True))
     items = []
     for item in data["items"]:
-        subs = []
+        subs, item_hidden = [], False
         for sub in item["subs"]:
             evaluators = sub.get("evaluators")
-            if evaluators and not show_all and sub["code"] not in own_subs:
+            hidden = bool(evaluators) and not show_all and sub["code"] not in own_subs
+            shown = dict(sub)
+            if hidden:
+                # Blind review: the aggregate and its explanation quote the others' scores and comments.
+                item_hidden = True
                 evaluators = [e for e in evaluators if e.get("evaluator_id") == user.pk]
+                shown.update(points=None, aggregate=None, explanation="背靠背评审:您评分后可见其他专家的评分与汇总。")
             subs.append(
                 {
-                    **sub,
+                    **shown,
                     "evaluators": evaluators,
+                    "hidden": hidden,
                     "previous": None if sub["code"] not in before_subs else number(before_subs[sub["code"]]),
                     "difference": diff_codes.get(sub["code"]),
                 }
             )
-        items.append({**item, "subs": subs, "previous": before_items.get(item["code"], {}).get("points")})
+        shown_item = {**item, "points": None} if item_hidden else item
+        items.append({**shown_item, "subs": subs, "previous": before_items.get(item["code"], {}).get("points")})
     dims = []
 
     def with_previous(node: dict[str, Any]) -> dict[str, Any]:
@@ -434,6 +441,7 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
     return {
         "round": round,
         "zone": round.zone,
+        "blind_hidden": any(i["points"] is None for i in items),
         "result": data,
         "dimensions": dims,
         "items": items,

@@ -389,9 +389,11 @@ def round_judgement_set(
     if not _may_score_item(round, user, scoring_item.indicator_id):
         raise PermissionDenied(f"您未被分配评审指标“{scoring_item.indicator.code}”,或已申请回避。")
     points = judgement_check(scoring_item=scoring_item, points=points, options=options, comment=comment)
-    current = (
-        Judgement.objects.select_for_update().filter(round=round, scoring_item=scoring_item, judged_by=user).first()
-    )
+    mine = Judgement.objects.select_for_update().filter(round=round, scoring_item=scoring_item)
+    if round.kind != Kind.SELF:
+        mine = mine.filter(judged_by=user)  # one score per evaluator
+    # In 自评 the office scores as one body: one row per sub-criterion, whoever saves it last.
+    current = mine.first()
     have = current.version if current else 0
     if expected_version is not None and expected_version != have:
         raise ValidationError(STALE)
@@ -406,6 +408,7 @@ def round_judgement_set(
             raise ValidationError(STALE) from None
     for key, value in values.items():
         setattr(current, key, value)
+    current.judged_by = user
     current.version = have + 1
     current.save()
     return current
@@ -486,7 +489,9 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
     or (省级/总局) without a conclusion."""
     from .selectors import round_differences, round_score
 
-    round = AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone", "system__scope").get(pk=round.pk)
+    round = (
+        AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone", "system__scope").get(pk=round.pk)
+    )
     round_editable_check(round)
     targets = _CONCLUSIONS[round.kind]
     if conclusion not in targets:

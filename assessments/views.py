@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -202,6 +203,9 @@ def round_reason(request: HttpRequest, round_id: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, _("已保存差异说明。"))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # e.g. the review screen the reason was written from
     return redirect("assessments:round", round_id=round.pk)
 
 

@@ -382,3 +382,27 @@ def test_submitted_at_is_recorded(zone_a, office_a):
     round = _self_round_submitted(zone_a, office_a)
     round.refresh_from_db()
     assert round.submitted_at >= before
+
+
+def test_blind_review_hides_the_aggregate_and_its_explanation_on_the_round_page(client, zone_a, reviewer_fujian):
+    round, (one, two) = _round_with(zone_a, reviewer_fujian, 2)
+    score(round, one, "10", 1, comment="甲专家的保密意见")
+    client.force_login(two)
+    page = client.get(f"/assessments/rounds/{round.pk}/").content.decode()
+    assert "甲专家的保密意见" not in page and "背靠背评审" in page
+    score(round, two, "10", 2)
+    page = client.get(f"/assessments/rounds/{round.pk}/").content.decode()
+    assert "甲专家的保密意见" in page
+
+
+def test_in_self_assessment_the_office_scores_as_one_body(zone_a, office_a):
+    other_office = MembershipFactory(
+        user=UserFactory(username="office_2"), role=Membership.Role.OFFICE, zone=zone_a
+    ).user
+    zone_at(zone_a, ZS.CREATING)
+    round = services.round_open(zone=zone_a, kind=Kind.SELF, user=office_a)
+    score(round, office_a, "10", 2)
+    score(round, other_office, "10", 1, comment="复核后下调")
+    (only,) = Judgement.objects.filter(round=round, scoring_item__code="10")
+    assert only.points == 1 and only.judged_by == other_office and only.version == 2
+    assert sub_points(round, "10")["points"] == 1

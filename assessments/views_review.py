@@ -330,11 +330,26 @@ def _evidence(user, round: AssessmentRound, item: Indicator) -> list[Evidence]:
         .annotate(rank=EVIDENCE_ORDER)
         .order_by("rank", "-created_at", "-pk")
     )
+    # URLs are reversed once and filled per row: hundreds of {% url %} tags would cost more than the queries.
+    zone_id = round.zone_id
+    detail, inline, download = (
+        reverse(name, args=[zone_id, _SENTINEL])
+        for name in ("evidence:detail", "evidence:file-inline", "evidence:file-download")
+    )
+    status_badges = {value: (BADGE.get(value, "text-bg-secondary"), label) for value, label in EvidenceStatus.choices}
     for piece in evidence:
+        piece.detail_url = detail.replace(str(_SENTINEL), str(piece.pk))
+        piece.badge_class, piece.status_label = status_badges.get(piece.status, ("text-bg-secondary", piece.status))
         piece.versions = list(piece.files.all())
         for file in piece.versions:
             file.preview = "pdf" if file.content_type == PDF else "image" if file.content_type in IMAGES else ""
+            file.inline_url = inline.replace(str(_SENTINEL), str(file.pk))
+            file.download_url = download.replace(str(_SENTINEL), str(file.pk))
     return evidence
+
+
+_SENTINEL = 987654321
+BADGE = {"accepted": "text-bg-success", "returned": "text-bg-danger", "submitted": "text-bg-primary"}
 
 
 def _first_preview(evidence: list[Evidence]) -> EvidenceFile | None:

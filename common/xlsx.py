@@ -3,6 +3,8 @@
 - ``check_xlsx_package``: refuse what is not an .xlsx, or would unpack too large
   (zip bomb), before openpyxl opens it.
 - ``put``: write a cell so that Excel never evaluates it (formula injection).
+- ``header_row`` / ``column_widths``: the bold, shaded, bordered header row and the column
+  widths every export writes.
 - ``ExcelImportError``: all-or-nothing imports raise it with every row-level message.
 """
 
@@ -15,7 +17,8 @@ from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 DEFAULT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -58,6 +61,22 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     else:
         cell.value = value
     return cell
+
+
+def header_row(ws: Worksheet, row: int, headers: Iterable[str]) -> None:
+    """A header row: bold, shaded, bordered, wrapped and centred; written through ``put``."""
+    for column, header in enumerate(headers, 1):
+        cell = put(ws, row, column, header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = WRAP_CENTER
+
+
+def column_widths(ws: Worksheet, widths: Iterable[float]) -> None:
+    """Widths of the first columns, in Excel's character units."""
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
 
 
 def _megabytes(size: int) -> str:

@@ -24,17 +24,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.xlsx import (
     BORDER,
-    HEADER_FILL,
     NOT_A_WORKBOOK,
     WRAP,
-    WRAP_CENTER,
     ExcelImportError,
     check_xlsx_package,
+    column_widths,
+    header_row,
     put,
 )
 from zones.models import Zone
@@ -70,13 +69,8 @@ KIND_LABELS = dict(OutcomeEntry.Kind.choices)
 
 
 def _header(ws: Worksheet, headers: Iterable[str], widths: Iterable[float]) -> None:
-    for column, (header, width) in enumerate(zip(headers, widths), 1):
-        cell = put(ws, 1, column, header)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-        ws.column_dimensions[get_column_letter(column)].width = width
+    header_row(ws, 1, headers)
+    column_widths(ws, widths)
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].hidden = True  # the metric key / entry number the import matches on
 

@@ -32,10 +32,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from common.xlsx import BORDER, HEADER_FILL, WRAP, WRAP_CENTER, put
+from common.xlsx import BORDER, WRAP, WRAP_CENTER, column_widths, header_row, put
 from zones.models import Unit, Zone
 
 from .models import Assignment, AssignmentEvent, ProgressReport
@@ -180,15 +179,6 @@ def _title(ws: Worksheet, text: str, columns: int) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
 
 
-def _header(ws: Worksheet, row: int, headers: tuple[str, ...]) -> None:
-    for column, title in enumerate(headers, 1):
-        cell = put(ws, row, column, title)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-
-
 def _row(ws: Worksheet, row: int, values: list[Any], *, wrap: set[int]) -> None:
     for column, value in enumerate(values, 1):
         cell = put(ws, row, column, value)
@@ -196,11 +186,6 @@ def _row(ws: Worksheet, row: int, values: list[Any], *, wrap: set[int]) -> None:
         cell.alignment = WRAP if column in wrap else WRAP_CENTER
         if isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"
-
-
-def _widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
-    for column, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
 
 
 def _local(value: datetime | None) -> str:
@@ -217,7 +202,7 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
     ws = workbook.active
     ws.title = OVERDUE_SHEET
     _title(ws, heading, len(OVERDUE_HEADERS))
-    _header(ws, 2, OVERDUE_HEADERS)
+    header_row(ws, 2, OVERDUE_HEADERS)
     row = 3
     for group in bulletin.groups:
         first = row
@@ -239,14 +224,14 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
     if not bulletin.groups:
         put(ws, row, 1, "无逾期任务。")
-    _widths(ws, (24, 6, 32, 12, 9, 9, 44, 16))
+    column_widths(ws, (24, 6, 32, 12, 9, 9, 44, 16))
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
 
     ranking = workbook.create_sheet(RANKING_SHEET)
     _title(ranking, heading, len(RANKING_HEADERS))
-    _header(ranking, 2, RANKING_HEADERS)
+    header_row(ranking, 2, RANKING_HEADERS)
     for row, entry in enumerate(bulletin.ranking, start=3):
         values = [
             entry.rank if entry.rank is not None else "—",
@@ -258,6 +243,6 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
             entry.rate_percent if entry.rate_percent is not None else "—",
         ]
         _row(ranking, row, values, wrap={2})
-    _widths(ranking, (6, 30, 8, 10, 10, 11, 14))
+    column_widths(ranking, (6, 30, 8, 10, 10, 11, 14))
     ranking.freeze_panes = "A3"
     return workbook

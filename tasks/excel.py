@@ -26,17 +26,16 @@ from typing import IO, Any
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from common.xlsx import (
     BORDER,
-    HEADER_FILL,
     NOT_A_WORKBOOK,
     WRAP,
     WRAP_CENTER,
     ExcelImportError,
     check_xlsx_package,
+    column_widths,
+    header_row,
     put,
 )
 
@@ -213,7 +212,7 @@ def task_rows_to_workbook(rows: Iterable[dict[str, Any]]) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "任务清单"
-    _header(sheet, 1, IMPORT_HEADERS)
+    header_row(sheet, 1, IMPORT_HEADERS)
     for r, row in enumerate(rows, start=2):
         for c, key in enumerate(IMPORT_HEADERS, start=1):
             value = row.get(key, "")
@@ -221,7 +220,7 @@ def task_rows_to_workbook(rows: Iterable[dict[str, Any]]) -> Workbook:
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             cell.alignment = WRAP
-    _widths(sheet, (6, 24, 60, 18, 36, 12, 14))
+    column_widths(sheet, (6, 24, 60, 18, 36, 12, 14))
     return workbook
 
 
@@ -246,20 +245,6 @@ LEDGER_HEADERS = (
 SUMMARY_HEADERS = ("责任单位", "任务数", "未开始", "进行中", "已完成", "其中已确认", "逾期", "平均进度(%)")
 
 
-def _header(ws: Worksheet, row: int, headers: Iterable[str]) -> None:
-    for column, title in enumerate(headers, 1):
-        cell = put(ws, row, column, title)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-
-
-def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
-    for column, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
 def _local(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -276,7 +261,7 @@ def ledger_to_workbook(ledger: list[Any], *, title: str) -> Workbook:
     ws.title = LEDGER_SHEET
     put(ws, 1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_HEADERS))
-    _header(ws, 2, LEDGER_HEADERS)
+    header_row(ws, 2, LEDGER_HEADERS)
     row = 3
     summary: dict[int, dict[str, Any]] = {}
     for entry in ledger:
@@ -320,13 +305,13 @@ def ledger_to_workbook(ledger: list[Any], *, title: str) -> Workbook:
         if row - 1 > first:
             for column in range(1, 5):
                 ws.merge_cells(start_row=first, start_column=column, end_row=row - 1, end_column=column)
-    _widths(ws, (6, 28, 18, 12, 26, 14, 8, 12, 48, 16, 16))
+    column_widths(ws, (6, 28, 18, 12, 26, 14, 8, 12, 48, 16, 16))
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
 
     totals = workbook.create_sheet(SUMMARY_SHEET)
-    _header(totals, 1, SUMMARY_HEADERS)
+    header_row(totals, 1, SUMMARY_HEADERS)
     units = sorted(summary.values(), key=lambda s: (s["unit"].position, s["unit"].pk))
     for r, stats in enumerate(units, start=2):
         status = stats["status"]
@@ -344,5 +329,5 @@ def ledger_to_workbook(ledger: list[Any], *, title: str) -> Workbook:
             cell = put(totals, r, column, value)
             cell.border = BORDER
             cell.alignment = WRAP if column == 1 else WRAP_CENTER
-    _widths(totals, (30, 8, 8, 8, 8, 10, 8, 12))
+    column_widths(totals, (30, 8, 8, 8, 8, 10, 8, 12))
     return workbook

@@ -8,10 +8,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from common.xlsx import BORDER, HEADER_FILL, WRAP, WRAP_CENTER, put
+from common.xlsx import BORDER, WRAP, WRAP_CENTER, column_widths, header_row, put
 
 from .layout import (
     EDITING_NOTES,
@@ -32,20 +31,6 @@ from .layout import (
     _plain,
     _text,
 )
-
-
-def _header_row(ws: Worksheet, row: int, headers: Iterable[str]) -> None:
-    for column, header in enumerate(headers, 1):
-        cell = put(ws, row, column, header)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-
-
-def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
-    for column, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
 
 
 def _print_setup(ws: Worksheet, title_rows: str) -> None:
@@ -86,7 +71,7 @@ def _write_system_sheet(ws: Worksheet, data: Mapping[str, Any], scores: Mapping[
     title.alignment = WRAP_CENTER
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.row_dimensions[1].height = 30
-    _header_row(ws, 2, headers)
+    header_row(ws, 2, headers)
 
     row = 3
     for dim in data.get("indicators") or []:
@@ -117,7 +102,7 @@ def _write_system_sheet(ws: Worksheet, data: Mapping[str, Any], scores: Mapping[
         if row > dim_start:
             _merged_label(ws, dim_start, row - 1, 1, dim)
 
-    _widths(ws, (12, 13, 7, 9, 26, 60, 32, 26, 8, 36)[:width])
+    column_widths(ws, (12, 13, 7, 9, 26, 60, 32, 26, 8, 36)[:width])
     ws.freeze_panes = "A3"
     _print_setup(ws, "2:2")
 
@@ -133,13 +118,13 @@ def _merged_label(ws: Worksheet, first: int, last: int, column: int, node: Mappi
 
 
 def _write_table(ws: Worksheet, headers: tuple[str, ...], rows: Iterable[list[Any]], widths: tuple[float, ...]) -> None:
-    _header_row(ws, 1, headers)
+    header_row(ws, 1, headers)
     for row, values in enumerate(rows, 2):
         for column, value in enumerate(values, 1):
             cell = put(ws, row, column, value)
             cell.border = BORDER
             cell.alignment = WRAP
-    _widths(ws, widths)
+    column_widths(ws, widths)
     ws.freeze_panes = "A2"
     _print_setup(ws, "1:1")
 
@@ -187,4 +172,4 @@ def _write_info_sheet(ws: Worksheet, data: Mapping[str, Any]) -> None:
     put(ws, notes_row, 1, "填写说明").font = Font(bold=True)
     for i, note in enumerate(EDITING_NOTES, 1):
         put(ws, notes_row + i, 1, f"{i}. {note}")
-    _widths(ws, (14, 80))
+    column_widths(ws, (14, 80))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.models import AssessmentRound, EvaluatorProfile, Judgement
 from indicators.models import ScoringItem
@@ -58,7 +60,10 @@ def demo_evaluator_profiles_load() -> None:
 
 def demo_rounds_reset(*, zone: Zone) -> None:
     """Loading again starts the assessment half over: no rounds, the zone back at 创建中."""
+    from tasks.models import Task
+
     AssessmentRound.objects.filter(zone=zone).delete()
+    Task.objects.filter(zone=zone, category="整改").delete()  # made from the rounds' gaps
     rounds_began = zone.transitions.filter(to_status=Zone.Status.SELF_ASSESSMENT).order_by("at", "pk").first()
     if rounds_began is not None:
         zone.transitions.filter(pk__gte=rounds_began.pk).delete()
@@ -84,6 +89,7 @@ def demo_rounds_load(*, zone: Zone) -> dict[str, AssessmentRound]:
     """A submitted 自评, then the zone through 市级考评 and 整改 to 省级评估, and a 省级评估 round in
     progress: expert and expert2 on overlapping items, scores that differ (with reasons), one 存疑."""
     from assessments import services
+    from assessments.rectification import rectification_tasks_create, round_gaps
     from assessments.selectors import round_differences
     from indicators.models import Indicator
 
@@ -94,7 +100,11 @@ def demo_rounds_load(*, zone: Zone) -> dict[str, AssessmentRound]:
 
     own = services.round_open(zone=zone, kind=AssessmentRound.Kind.SELF, user=office)
     services.round_submit(round=own, user=office)
+    own.refresh_from_db()
     zone.refresh_from_db()
+    # 整改: the office turns the 自评's largest gaps (those with responsible units) into tasks.
+    gaps = sorted((g for g in round_gaps(own) if g.units), key=lambda g: (-g.lost, g.code))[:6]
+    rectification_tasks_create(own, [g.code for g in gaps], timezone.localdate() + timedelta(days=45), office)
     zone_transition(zone=zone, user=office, to_status=Zone.Status.RECTIFICATION)
     zone_transition(zone=zone, user=office, to_status=Zone.Status.PROVINCIAL_REVIEW)
 

@@ -96,3 +96,13 @@ def test_demo_has_a_submitted_self_assessment_and_a_provincial_round_in_progress
     differences = round_differences(round=provincial)
     assert differences and all(d["reason"] is not None for d in differences)
     assert DifferenceReason.objects.filter(round=provincial).count() == len(differences)
+
+
+def test_demo_has_rectification_tasks_from_the_self_assessment_gaps_once(standard):
+    from tasks.models import Task
+
+    zone = load(standard)
+    load(standard)
+    rectification = Task.objects.filter(zone=zone, category="整改")
+    assert 1 <= rectification.count() <= 6
+    assert all(t.title.startswith("【整改】自评") and t.assignments.exists() for t in rectification)

@@ -66,6 +66,8 @@ TEMPLATES = [
                 "notifications.context_processors.bell",
                 "accounts.context_processors.nav",
             ],
+            # {{ x|num }} everywhere: numbers shown one way (83.5, not 83.50).
+            "builtins": ["common.numbers"],
         },
     },
 ]

@@ -3,7 +3,8 @@
 # compiled translations. Idempotent: every step checks first and does nothing
 # when there is nothing to do, so start.sh and test.sh call it every time.
 #
-#   bash scripts/setup.sh            # what the portal needs
+#   bash scripts/setup.sh            # what the portal needs (requirements.txt)
+#   bash scripts/setup.sh --dev      # plus tests and tools (requirements-dev.txt)
 #   bash scripts/setup.sh --browser  # plus Chromium and poppler for browser tests
 #
 # Works non-interactively (CI=true, no stdin). As root apt-get runs directly;
@@ -15,10 +16,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
 
 WITH_BROWSER="${SETUP_BROWSER:-0}"
+WITH_DEV="${SETUP_DEV:-0}"
 for arg in "$@"; do
   case "$arg" in
     --browser) WITH_BROWSER=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --dev) WITH_DEV=1 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -91,17 +94,22 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 VENV_PY="$ROOT/.venv/bin/python"
 
-# Reinstall only when requirements.txt changed since the last successful
-# install (hash kept inside .venv, so deleting .venv resets it).
+# requirements.txt is what production runs; requirements-dev.txt adds the
+# tests and tools (it includes requirements.txt). Reinstall only when the
+# files to install changed since the last successful install (hash kept inside
+# .venv, so deleting .venv resets it; a --dev install also satisfies a plain one).
+REQUIREMENTS=requirements.txt
+if [[ "$WITH_DEV" == "1" ]]; then REQUIREMENTS=requirements-dev.txt; fi
 STAMP=.venv/.requirements.sha256
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+want_runtime="$(sha256sum <requirements.txt | cut -d' ' -f1)"
+want_dev="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
 have="$(cat "$STAMP" 2>/dev/null || true)"
-if [[ "$want" != "$have" ]]; then
-  log "Installing Python requirements"
-  "$VENV_PY" -m pip install --disable-pip-version-check --no-input -q -r requirements.txt
-  echo "$want" >"$STAMP"
-else
+if [[ "$have" == "$want_dev" || ( "$WITH_DEV" != "1" && "$have" == "$want_runtime" ) ]]; then
   log "Python requirements up to date"
+else
+  log "Installing Python requirements ($REQUIREMENTS)"
+  "$VENV_PY" -m pip install --disable-pip-version-check --no-input -q -r "$REQUIREMENTS"
+  if [[ "$WITH_DEV" == "1" ]]; then echo "$want_dev" >"$STAMP"; else echo "$want_runtime" >"$STAMP"; fi
 fi
 
 # --- Translations -----------------------------------------------------------

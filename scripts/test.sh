@@ -9,7 +9,7 @@ set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/setup.sh --browser || { echo "setup failed" >&2; exit 1; }
+bash scripts/setup.sh --dev --browser || { echo "setup failed" >&2; exit 1; }
 
 export DJANGO_SETTINGS_MODULE=config.settings.test
 PY=.venv/bin/python

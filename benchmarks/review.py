@@ -22,12 +22,11 @@ from benchmarks._setup import django_with_temp_db
 
 def _evidence(zone, count: int, seed: int) -> None:
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from evidence.models import Evidence, EvidenceFile
     from indicators.models import Indicator
     from zones.models import Unit
-
-    from django.utils import timezone
 
     rng = random.Random(seed)
     now = timezone.now()

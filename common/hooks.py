@@ -19,6 +19,8 @@ KNOWN = {
     "zone_lock_reason",  # (zone, year | None) → str | None: why the zone's data may not change
     "zone_extra_roles",  # (user) → {zone_id: {role, …}}: roles that come from round assignments
     "zone_latest_score",  # (zone) → snapshot | None: the latest computed live score
+    "zone_transition_blockers",  # (zone, source, target) → [str]: why the zone may not make this move
+    "supervision_extra_reminders",  # (today) → int: reminders the morning job sends for an upper app
 }
 
 

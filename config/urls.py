@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("indicators/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
+    path("inspections/", include("inspections.urls")),
     path("data/", include("evidence.data_urls")),
     path("evidence/", include("evidence.urls")),
     path("api/", include("config.api_urls")),

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from common import hooks
 from notifications.models import Notification
 from notifications.services import notification_create
 from zones.models import Membership
@@ -173,6 +174,8 @@ def supervision_run(*, today: date | None = None) -> SupervisionResult:
     today = today or timezone.localdate()
     marked = assignments_mark_overdue(today=today)
     created = assignment_reminders_send(today=today)
+    # Apps above add their own reminders on the same schedule (inspections: overdue findings, self-checks).
+    created += hooks.call("supervision_extra_reminders", today=today, default=0) or 0
     logger.info("supervision %s: %s assignments marked overdue, %s reminders", today, marked, created)
     return SupervisionResult(today=today, marked_overdue=marked, notifications=created)
 

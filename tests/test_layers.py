@@ -19,8 +19,12 @@ FORBIDDEN = {
     "evidence": {"assessments", "reports", "demo"},
     "tasks": {"assessments", "reports", "demo"},
     "assessments": {"reports", "demo"},
+    "inspections": {"assessments", "reports", "demo"},
     "common": {"zones", "indicators", "evidence", "tasks", "assessments", "reports", "demo"},
 }
+# inspections sits beside assessments: the apps below reach it only through common.hooks.
+for _lower in ("indicators", "zones", "evidence", "tasks", "common"):
+    FORBIDDEN[_lower] = FORBIDDEN[_lower] | {"inspections"}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -23,6 +23,8 @@ from assessments.models import AssessmentRound, Doubt, EvaluatorAssignment
 from evidence.models import Evidence, EvidenceFile, OperatorEntry
 from indicators.models import Indicator, IndicatorSystem
 from indicators.services import indicator_system_revise
+from inspections.models import EvaluationMethod, Finding, FindingFile, Question, Questionnaire, SurveyResponse
+from inspections.services import campaign_open
 from tasks.models import Assignment, ProgressReport, Task
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from zones.models import KeyPark, LeadingGroupMember, Membership, Stage, StageStep
@@ -54,6 +56,7 @@ USER_SCOPED = {
     "data:completeness-home",
     "evidence:home",
     "assessments:review-home",
+    "inspections:home",
 }
 # Access that is the role's job, not a leak: the security admin grants and revokes
 # roles in every zone (三员分立: that is all it does).
@@ -64,6 +67,8 @@ NOT_OBJECTS = {"list_name"}
 ROUND_KWARGS = {"round_id", "evaluator_assignment_id", "doubt_id", "indicator_id"}
 # Kwargs that point at an object which belongs to one unit of zone A (unit X).
 UNIT_SCOPED_KWARGS = {"unit_id", "assignment_id", "report_id", "evidence_id", "file_id", "task_id"}
+# 自查自纠/市级考评: a self-check, an evaluation, a finding (and their rows) belong to one unit.
+UNIT_SCOPED_KWARGS |= {"selfcheck_id", "evaluation_id", "finding_id", "attachment_id", "method_id"}
 # Not ours to check (the admin has its own tests in tests/evidence/test_admin.py).
 SKIP_PREFIXES = ("admin/", "static/", "media/")
 # Rows that a request may legitimately add without changing anything the user asked for.
@@ -168,6 +173,28 @@ def world(zone_a, zone_b, unit_x, unit_y, office_a, liaison_x, settings, media_r
         reason="数据口径不一致",
         raised_by=expert_a,
     )
+    campaign = campaign_open(zone=zone_a, user=office_a, title="自查自纠", due_date=date(2030, 6, 30))
+    team_member = campaign.team.create(user=office_a)
+    evaluation = campaign.evaluations.get(unit=unit_x)
+    method = EvaluationMethod.objects.create(evaluation=evaluation, method="report", on=date(2025, 1, 2))
+    finding = Finding.objects.create(
+        campaign=campaign, evaluation=evaluation, unit=unit_x, number=1, title="台账不全", deadline=date(2030, 1, 1)
+    )
+    (media_root / "evidence" / "test" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    attachment = FindingFile.objects.create(
+        finding=finding,
+        purpose="finding",
+        stored_name="evidence/test/photo.png",
+        original_name="photo.png",
+        size=8,
+        sha256="1" * 64,
+        content_type="image/png",
+    )
+    questionnaire = Questionnaire.objects.create(campaign=campaign, title="满意度调查")
+    question = Question.objects.create(
+        questionnaire=questionnaire, position=1, kind="single", text="是否满意", options=["是", "否"]
+    )
+    response = SurveyResponse.objects.create(questionnaire=questionnaire, respondent="1")
     a_objects = {
         "zone_id": zone_a.pk,
         "unit_id": unit_x.pk,
@@ -188,6 +215,15 @@ def world(zone_a, zone_b, unit_x, unit_y, office_a, liaison_x, settings, media_r
         "evaluator_assignment_id": duty.pk,
         "doubt_id": doubt.pk,
         "indicator_id": indicator.pk,
+        "campaign_id": campaign.pk,
+        "selfcheck_id": campaign.selfchecks.get(unit=unit_x).pk,
+        "evaluation_id": evaluation.pk,
+        "finding_id": finding.pk,
+        "attachment_id": attachment.pk,
+        "team_member_id": team_member.pk,
+        "method_id": method.pk,
+        "question_id": question.pk,
+        "response_id": response.pk,
     }
     return a_objects
 
@@ -263,6 +299,11 @@ def test_every_pattern_is_known_to_the_walker():
         "entry_id",
         "list_name",
         "system_id",
+        "campaign_id",
+        "team_member_id",
+        "question_id",
+        "response_id",
+        *UNIT_SCOPED_KWARGS,
         *ROUND_KWARGS,
     }
     unknown = []

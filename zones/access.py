@@ -41,6 +41,11 @@ class ZoneAction(StrEnum):
     MANAGE_SELF_ROUND = "manage_self_round"  # 自评: open, score, submit, reopen; resolve doubts; gaps → tasks
     MANAGE_PROVINCIAL_ROUND = "manage_provincial_round"  # 省级评估: open, assign evaluators, submit, conclude
     MANAGE_NATIONAL_ROUND = "manage_national_round"  # 总局评估: the same, for the national reviewers
+    VIEW_INSPECTIONS = "view_inspections"  # 自查/考评: liaisons their unit, evaluators theirs (inspections.access)
+    MANAGE_INSPECTIONS = "manage_inspections"  # open campaigns, form the 考评组, send back reports, thresholds
+    SELF_CHECK = "self_check"  # fill in and submit the unit's self-check (unit_can: own unit)
+    EVALUATE_UNITS = "evaluate_units"  # record evaluations and findings, re-check (assigned units: inspections.access)
+    RECTIFY_FINDINGS = "rectify_findings"  # answer findings with what was done (unit_can: own unit)
 
 
 # Which roles may do what on a zone they can see.
@@ -71,6 +76,13 @@ _ACTION_ROLES: dict[ZoneAction, frozenset[str]] = {
     ZoneAction.MANAGE_SELF_ROUND: frozenset({Role.OFFICE}),
     ZoneAction.MANAGE_PROVINCIAL_ROUND: frozenset({Role.PROVINCIAL_REVIEWER}),
     ZoneAction.MANAGE_NATIONAL_ROUND: frozenset({Role.NATIONAL_REVIEWER}),
+    ZoneAction.VIEW_INSPECTIONS: frozenset(
+        {Role.OFFICE, Role.LIAISON, Role.EVALUATOR, Role.PROVINCIAL_REVIEWER, Role.NATIONAL_REVIEWER}
+    ),
+    ZoneAction.MANAGE_INSPECTIONS: frozenset({Role.OFFICE}),
+    ZoneAction.SELF_CHECK: frozenset({Role.LIAISON}),
+    ZoneAction.EVALUATE_UNITS: frozenset({Role.OFFICE, Role.EVALUATOR}),
+    ZoneAction.RECTIFY_FINDINGS: frozenset({Role.LIAISON}),
 }
 
 

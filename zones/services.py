@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from common import hooks
+
 from . import lifecycle
 from .access import zone_lifecycle_actors
 from .matrix import (  # noqa: F401 (re-exported: every zone write lives behind zones.services)
@@ -96,6 +98,10 @@ def zone_transition(*, zone: Zone, user, to_status: str, reason: str = "") -> Zo
         raise PermissionDenied(str(exc)) from exc
     except lifecycle.TransitionError as exc:
         raise ValidationError(str(exc)) from exc
+    # An app above may refuse a move (inspections: an open 严重 finding keeps the zone in 整改).
+    blockers = hooks.call("zone_transition_blockers", zone=zone, source=move.source, target=move.target, default=None)
+    if blockers:
+        raise ValidationError(list(blockers))
     Zone.objects.filter(pk=zone.pk).update(status=move.target)
     zone.status = move.target
     return ZoneTransition.objects.create(

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tasks",
     "evidence",
     "assessments",
+    "inspections",
     "reports",
     "demo",
     "notifications",

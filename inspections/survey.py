@@ -113,10 +113,10 @@ def answer_parse(question: Question, value: Any) -> tuple[list[int], str]:
         return [], text
     if isinstance(value, (list, tuple)):
         tokens = [str(v) for v in value]
-    elif question.kind == Kind.MULTIPLE:
-        tokens = [t for t in SEPARATORS.split(str(value)) if t.strip()]
+    elif _choice(question, str(value)) is not None:
+        tokens = [str(value)]  # an option's own text, separators and all
     else:
-        tokens = [str(value)]
+        tokens = [t for t in SEPARATORS.split(str(value)) if t.strip()]
     choices = []
     for token in tokens:
         index = _choice(question, token)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from common.files import display_name
 from common.xlsx import ExcelImportError
 from indicators.models import Indicator
 from zones.access import ZoneAction, unit_can, zone_can
@@ -46,13 +47,11 @@ def _units_of_zone(*, zone: Zone, unit_ids: list[int], lead_unit_ids: list[int])
     wanted = list(dict.fromkeys(lead_unit_ids + unit_ids))
     if not wanted:
         raise ValidationError("请至少选择一个责任单位。")
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=wanted).select_related("zone")}
+    # Another zone's unit is as unknown as none at all: its name is never shown.
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=wanted, zone=zone)}
     for pk in wanted:
-        unit = found.get(pk)
-        if unit is None:
+        if pk not in found:
             errors.append(f"责任单位(编号 {pk})不存在。")
-        elif unit.zone_id != zone.pk:
-            errors.append(f"单位“{unit.name}”不是“{zone.name}”的责任单位。")
     if errors:
         raise ValidationError(errors)
     return [found[pk] for pk in wanted]
@@ -331,7 +330,7 @@ def _progress_apply(
     if at is not None:
         report.at = at
     if attachment is not None:
-        report.attachment_name = attachment.name[:200]
+        report.attachment_name = display_name(attachment.name)
         report.attachment_size = attachment.size
         report.attachment_type = attachment_kind
         report.attachment.save(attachment.name, attachment, save=False)
@@ -380,7 +379,7 @@ def assignment_report_progress(
     kind = ""
     if attachment is not None:
         try:
-            kind = attachment_check(attachment, name=attachment.name, size=attachment.size)
+            kind = attachment_check(attachment)
         except ValidationError as exc:
             errors += exc.messages
     if errors:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from config.env import BASE_DIR, env_int, env_list, env_str
 
@@ -21,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI's own files, served from static/ (no CDN: government intranets have no internet).
+    "drf_spectacular_sidecar",
     "axes",
     # Project apps. ``accounts`` holds the custom user model, which none of the
     # domain apps should own (every app depends on it).
@@ -46,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the request
     # into the lockout page (accounts.views.lockout_response).
     "axes.middleware.AxesMiddleware",
@@ -177,6 +182,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "示范区创建管理平台 API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI are for signed-in users only; Swagger UI's files come from
+    # drf-spectacular-sidecar (static/), never a CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RoundKindEnum": "assessments.models.AssessmentRound.Kind",
         "UnitKindEnum": "zones.models.Unit.Kind",
@@ -184,12 +195,45 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Content-Security-Policy (django-csp), sent on every response. Scripts, style sheets, fonts,
+# frames and XHR only from this site: no CDN, no inline <script>, no inline event handler
+# (onsubmit=…), no eval (htmx runs with allowEval false, see templates/base.html). One
+# exception, by decision: inline ``style`` attributes (style-src-attr 'unsafe-inline'). The
+# templates use a few for widths and colours computed from data (progress bars, heat-map
+# cells), and ECharts and Bootstrap set them on the elements they draw; a style attribute
+# cannot run script, and <style> elements stay refused (style-src 'self').
+# frame-ancestors 'self': the evidence preview shows PDFs in an <iframe> of the same site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
 # Upper bound for the unpacked size of an uploaded .xlsx (zip bomb guard).
 XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 
 # Uploads stream to a temporary file on disk, never into memory, so memory does not
-# grow with the file (benchmarks/uploads.py measures it).
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# grow with the file (benchmarks/uploads.py measures it). Every upload first passes
+# UploadLimitHandler, which stops a file at the receiving view's limit (common/uploads.py)
+# or at UPLOAD_MAX_BYTES while it streams.
+FILE_UPLOAD_HANDLERS = [
+    "common.files.UploadLimitHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
+# Progress-report attachments (任务进展附件): size limit per file.
+TASK_ATTACHMENT_MAX_BYTES = env_int("TASK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 # Evidence (佐证材料) uploads: size limit per file, and the unpacked size allowed for a

@@ -21,7 +21,7 @@ def test_office_fills_the_template_uploads_it_and_the_score_changes(page, live_s
     _office(zone_a)
     login("office_data", PASSWORD)
 
-    page.goto(f"{live_server.url}/zones/{zone_a.pk}/scores/")
+    page.goto(f"{live_server.url}/assessments/zones/{zone_a.pk}/scores/")
     page.get_by_role("button", name="重新计算").click()  # jobs run eagerly in tests
     expect(page.locator("#score-total")).to_have_text("0")
 

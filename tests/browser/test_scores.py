@@ -13,7 +13,7 @@ def test_office_reads_and_recomputes_the_score_page(page, live_server, login, zo
     login("office_web", "Test@2024!")
 
     page.get_by_role("link", name="评分").first.click()
-    expect(page).to_have_url(re.compile(rf"/zones/{zone_a.pk}/scores/$"))
+    expect(page).to_have_url(re.compile(rf"/assessments/zones/{zone_a.pk}/scores/$"))
     expect(page.get_by_text("尚未计算评分")).to_be_visible()
 
     page.get_by_role("button", name="重新计算").click()  # jobs run eagerly in tests

@@ -4,7 +4,8 @@
 - ``check_zip_container``: refuse a zip (DOCX, XLSX, OFD) with too many entries or too large an
   unpacked size, reading only the central directory: nothing is ever inflated.
 - ``display_name``: an uploaded file's name made safe to show (never used on disk).
-- ``UploadLimitHandler``: stops writing an upload to disk once it passes the limit.
+- ``UploadLimitHandler``: stops writing an upload to disk once it passes the limit (every
+  upload: it is the first of ``FILE_UPLOAD_HANDLERS``; common/uploads.py is the pipeline).
 - ``file_response``: a download with an RFC 6266 name, or an X-Accel-Redirect / X-Sendfile header.
 """
 
@@ -14,6 +15,7 @@ import os
 import re
 import struct
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -169,14 +171,14 @@ def _zip64_size(extra: bytes) -> int:
 
 
 def check_zip_container(
-    source: str | os.PathLike, *, max_unpacked_bytes: int, max_entries: int = MAX_ZIP_ENTRIES
+    source: str | os.PathLike | IO[bytes], *, max_unpacked_bytes: int, max_entries: int = MAX_ZIP_ENTRIES
 ) -> None:
     """Refuse a zip container before anything opens it: too many entries, or too large unpacked.
 
     The sizes are the ones the central directory declares; zipfile never
     inflates an entry beyond its declared size, and we never inflate at all.
     """
-    with open(source, "rb") as stream:
+    with _opened(source) as stream:
         directory = _zip_directory(stream, max_entries=max_entries)
     if directory.truncated:
         raise FileCheckError(f"压缩包内的条目超过 {max_entries} 个,已拒绝。")
@@ -187,13 +189,28 @@ def check_zip_container(
 # --- content detection -----------------------------------------------------------------------
 
 
-def detect_type(path: str | os.PathLike) -> str:
-    """The kind of the file at ``path`` by its content: a key of ``KINDS``, ``ZIP``, or ``""``.
+@contextmanager
+def _opened(source: str | os.PathLike | IO[bytes]):
+    """A path is opened (and closed); a file object is read from its start and left open."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as stream:
+            yield stream
+    else:
+        source.seek(0)
+        try:
+            yield source
+        finally:
+            source.seek(0)
+
+
+def detect_type(path: str | os.PathLike | IO[bytes]) -> str:
+    """The kind of the file at ``path`` (or of a file object) by its content: a key of
+    ``KINDS``, ``ZIP``, or ``""``.
 
     Zips are classified by the names in their central directory: OFD (OFD.xml at
     the root), DOCX/XLSX ([Content_Types].xml plus word/ or xl/). Nothing is inflated.
     """
-    with open(path, "rb") as stream:
+    with _opened(path) as stream:
         head = stream.read(8)
         if head.startswith(b"%PDF-"):
             return "pdf"
@@ -255,19 +272,36 @@ def extension(name: str) -> str:
 
 
 class UploadLimitHandler(FileUploadHandler):
-    """First in ``request.upload_handlers``: stops an upload once it passes ``limit`` bytes.
+    """First of ``FILE_UPLOAD_HANDLERS``: stops a file once it passes the limit.
 
-    The file is then skipped (the temporary file closed and deleted), the rest of
-    the body read and dropped, and the name recorded in ``refused``: the disk never
-    holds more than the limit, whatever the client sends. Install it with
-    ``upload_limit_install`` before anything reads ``request.POST``/``FILES``.
+    The limit is the receiving view's (``common.uploads.upload_limit`` on a function view,
+    ``upload_max_bytes`` on an API view class; a number or a function returning one), else
+    ``UPLOAD_MAX_BYTES``. The view is known by the time anything reads the body (the CSRF
+    middleware runs after URL resolution). A file past the limit is skipped (its temporary
+    file closed and deleted), the rest of the body read and dropped, and its name recorded in
+    ``refused`` and ``request.upload_refused``: the disk never holds more than the limit,
+    whatever the client sends.
     """
 
-    def __init__(self, request=None, *, limit: int):
+    def __init__(self, request=None, *, limit: int | None = None):
         super().__init__(request)
         self.limit = limit
         self.refused: list[str] = []
         self._received = 0
+        if request is not None and not hasattr(request, "upload_refused"):
+            request.upload_refused = self.refused
+
+    def _limit(self) -> int:
+        if self.limit is not None:
+            return self.limit
+        match = getattr(self.request, "resolver_match", None)
+        view = getattr(match, "func", None)
+        declared = getattr(view, "upload_max_bytes", None)
+        if declared is None:
+            declared = getattr(getattr(view, "cls", None), "upload_max_bytes", None)
+        if callable(declared):
+            declared = declared()
+        return declared if declared is not None else settings.UPLOAD_MAX_BYTES
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
@@ -275,7 +309,7 @@ class UploadLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self._received += len(raw_data)
-        if self._received > self.limit:
+        if self._received > self._limit():
             self.refused.append(display_name(self.file_name or ""))
             raise SkipFile()
         return raw_data
@@ -285,6 +319,12 @@ class UploadLimitHandler(FileUploadHandler):
 
 
 def upload_limit_install(request, limit: int) -> UploadLimitHandler:
+    """Set the limit for this request before anything reads the body (the handler of
+    ``FILE_UPLOAD_HANDLERS`` if present, else a new one put first)."""
+    for handler in request.upload_handlers:
+        if isinstance(handler, UploadLimitHandler):
+            handler.limit = limit
+            return handler
     handler = UploadLimitHandler(request, limit=limit)
     request.upload_handlers.insert(0, handler)
     return handler

@@ -7,7 +7,8 @@ How a file reaches the disk:
 
 1. Django has streamed the upload to a temporary file (TemporaryFileUploadHandler).
 2. ``_upload_receive`` copies it in 1 MB chunks to ``MEDIA_ROOT/evidence/<zone>/<uuid>.part``
-   while hashing and counting, then checks it by content. A refused file is deleted here.
+   while hashing and counting, then checks it by content (common/uploads.py, the pipeline
+   every upload goes through). A refused file is deleted there.
 3. The rows are written in a transaction; only after it commits is the ``.part`` renamed
    (atomically, same directory) to its final server-generated name. Any failure before
    removes the ``.part``: a refused or interrupted upload leaves neither a row nor a file.
@@ -15,13 +16,9 @@ How a file reaches the disk:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import uuid
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,17 +27,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from common.files import (
-    KINDS,
-    ZIP,
-    ZIP_KINDS,
-    FileCheckError,
-    check_zip_container,
-    detect_type,
-    display_name,
-    extension,
-    human_size,
-)
+from common.files import KINDS, human_size  # noqa: F401 (human_size: the upload page shows the limit)
+from common.uploads import Received, UploadPolicy, upload_receive
+from common.uploads import too_large_message as upload_too_large_message
 from indicators.models import Indicator, ScoringItem
 from zones.locks import zone_lock_check
 from zones.models import Unit, Zone
@@ -64,87 +53,25 @@ def evidence_max_unpacked_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_UNPACKED_BYTES", 0) or settings.EVIDENCE_MAX_UPLOAD_BYTES * 10
 
 
+def evidence_upload_policy() -> UploadPolicy:
+    """Evidence files: the project's one upload pipeline (common/uploads.py) with these kinds and limits."""
+    return UploadPolicy(
+        kinds=tuple(KINDS), max_bytes=evidence_max_upload_bytes(), max_unpacked_bytes=evidence_max_unpacked_bytes()
+    )
+
+
 def too_large_message(name: str) -> str:
-    return f"文件“{name}”超过 {human_size(evidence_max_upload_bytes())} 的上传上限,已拒绝。"
+    return upload_too_large_message(name, evidence_max_upload_bytes())
 
 
 # --- receiving a file -------------------------------------------------------------------------
 
-
-@dataclass
-class _Received:
-    part: Path  # the temporary name, beside the final one
-    stored_name: str  # relative to MEDIA_ROOT
-    original_name: str
-    size: int
-    sha256: str
-    content_type: str
-
-    @property
-    def final(self) -> Path:
-        return Path(settings.MEDIA_ROOT) / self.stored_name
-
-    def discard(self) -> None:
-        self.part.unlink(missing_ok=True)
+_Received = Received
 
 
-def _upload_receive(*, zone: Zone, upload: UploadedFile) -> _Received:
+def _upload_receive(*, zone: Zone, upload: UploadedFile) -> Received:
     """Copy, hash and check an upload; raise ValidationError (and leave nothing) if refused."""
-    name = display_name(upload.name or "")
-    ext = extension(name)
-    if ext not in ALLOWED_EXTENSIONS:
-        shown = ext or "无扩展名"
-        raise ValidationError(f"不支持的文件类型({shown}):“{name}”。只接受 {ALLOWED_LABELS} 文件。")
-    limit = evidence_max_upload_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(too_large_message(name))
-
-    directory = Path(settings.MEDIA_ROOT) / "evidence" / str(zone.pk)
-    directory.mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex
-    part = directory / f"{token}.part"
-    digest, size = hashlib.sha256(), 0
-    try:
-        with open(part, "xb") as out:
-            for chunk in upload.chunks(CHUNK_BYTES):
-                size += len(chunk)
-                if size > limit:
-                    raise ValidationError(too_large_message(name))
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise ValidationError(f"文件“{name}”是空文件。")
-        kind = _kind_check(part, name=name, ext=ext)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    final_ext = KINDS[kind].extensions[0]
-    return _Received(
-        part=part,
-        stored_name=f"evidence/{zone.pk}/{token}{final_ext}",
-        original_name=name,
-        size=size,
-        sha256=digest.hexdigest(),
-        content_type=KINDS[kind].content_type,
-    )
-
-
-def _kind_check(path: Path, *, name: str, ext: str) -> str:
-    """The verified kind of the file, agreeing with its extension; zip containers checked first."""
-    kind = detect_type(path)
-    if kind in ZIP_KINDS or kind == ZIP:
-        try:
-            check_zip_container(path, max_unpacked_bytes=evidence_max_unpacked_bytes())
-        except FileCheckError as error:
-            raise ValidationError(f"文件“{name}”:{error}") from None
-    if kind not in KINDS:
-        expected = next(k.label for k in KINDS.values() if ext in k.extensions)
-        raise ValidationError(f"文件内容与扩展名不符:“{name}”不是有效的 {expected} 文件,已拒绝。")
-    if ext not in KINDS[kind].extensions:
-        raise ValidationError(
-            f"文件内容与扩展名不符:“{name}”的内容是 {KINDS[kind].label} 文件,扩展名却是 {ext},已拒绝。"
-        )
-    return kind
+    return upload_receive(upload, policy=evidence_upload_policy(), folder=f"evidence/{zone.pk}")
 
 
 def _file_row_create(*, evidence: Evidence, received: _Received, version: int, user) -> EvidenceFile:

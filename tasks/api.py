@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.uploads import too_large_message
 from zones.access import ZoneAction, unit_ids_for, zone_can, zone_get_for_user
 
 from .models import Assignment, ProgressReport, Task
@@ -19,6 +20,7 @@ from .selectors import (
     task_summary,
 )
 from .services import assignment_confirm, assignment_report_progress, assignment_send_back, task_create
+from .uploads import attachment_max_bytes
 
 STATUS_HELP = "; ".join(f"{value} - {label}" for value, label in Assignment.Status.choices)
 
@@ -171,6 +173,8 @@ class TaskAssignmentListApi(APIView):
 
 class AssignmentReportApi(APIView):
     parser_classes = (JSONParser, MultiPartParser, FormParser)
+    # The attachment limit, applied while the body streams (common.files.UploadLimitHandler).
+    upload_max_bytes = staticmethod(attachment_max_bytes)
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -185,6 +189,10 @@ class AssignmentReportApi(APIView):
     def post(self, request, assignment_id: int):
         assignment = assignment_get_for_user(user=request.user, assignment_id=assignment_id)
         serializer = self.InputSerializer(data=request.data)
+        refused = getattr(request._request, "upload_refused", [])
+        if refused:
+            message = too_large_message(refused[0], attachment_max_bytes())
+            return Response({"message": message, "extra": {}}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         serializer.is_valid(raise_exception=True)
         report = assignment_report_progress(assignment=assignment, user=request.user, **serializer.validated_data)
         return Response(ReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import attachment_disposition
+from common.uploads import too_large_message, upload_limit
 from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit
 
@@ -45,6 +46,7 @@ from .services import (
     task_create,
     task_update,
 )
+from .uploads import attachment_max_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +212,7 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
+@upload_limit(attachment_max_bytes)
 @login_required
 @require_POST
 def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
@@ -217,7 +220,10 @@ def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = assignment_get_for_user(user=request.user, assignment_id=assignment_id)
     form = ProgressReportForm(request.POST, request.FILES)
     errors: list[str] = []
-    if form.is_valid():
+    refused = getattr(request, "upload_refused", [])
+    if refused:  # stopped while streaming: nothing of it was kept
+        errors = [too_large_message(refused[0], attachment_max_bytes())]
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             assignment_report_progress(

@@ -67,3 +67,13 @@ def login(page, live_server) -> Callable[[str, str], None]:
             page.click("form [type=submit]")
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(page) -> list[str]:
+    """Every browser test fails on a Content-Security-Policy violation (an inline script or
+    handler, a <style> element, eval, another site): Chromium reports each on the console."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text else None)
+    yield found
+    assert not found, "\n".join(found)

@@ -315,6 +315,10 @@ def test_a_liaison_of_another_unit_cannot_add_a_version(client, liaison_y, zone_
 
 
 def test_uploads_stream_to_disk_only():
-    assert django_settings.FILE_UPLOAD_HANDLERS == ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+    # every upload first passes the size limit (common/uploads.py), then streams to a temporary file
+    assert django_settings.FILE_UPLOAD_HANDLERS == [
+        "common.files.UploadLimitHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
     assert django_settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 1024 * 1024
     assert django_settings.EVIDENCE_MAX_UPLOAD_BYTES == 100 * 1024 * 1024

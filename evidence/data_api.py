@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zones.access import ZoneAction, zone_get_for_user
+from zones.access import ZoneAction, zone_can, zone_get_for_user
 
 from .data_common import UNSET, Via
 from .data_selectors import data_change_list, data_scope_for, zone_data_needs, zone_data_values
@@ -41,7 +41,12 @@ class DataValueListApi(APIView):
     @extend_schema(responses=DataValueOutputSerializer(many=True), summary="创建对象的统计数据")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id)
-        rows = sorted(zone_data_values(zone=zone).values(), key=lambda v: (v.metric.key, v.year))
+        values = zone_data_values(zone=zone)
+        if not zone_can(request.user, zone, ZoneAction.VIEW_ALL_EVIDENCE):
+            # A liaison reads the figures of their own units' items only, as on the data pages.
+            scope = data_scope_for(user=request.user, zone=zone, needs=zone_data_needs(zone=zone))
+            values = {key: value for key, value in values.items() if key[0] in scope.metric_keys}
+        rows = sorted(values.values(), key=lambda v: (v.metric.key, v.year))
         return Response(DataValueOutputSerializer(rows, many=True).data)
 
 

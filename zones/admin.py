@@ -50,9 +50,21 @@ class ZoneAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Read-only: roles are granted and revoked on the portal's pages (授权管理, 用户管理), whose
+    services keep 三员分立 and write the audit log; the admin must not be a way round them."""
+
     list_display = ("user", "role", "zone", "unit", "province")
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ManagedZoneAdmin(ZoneScopedAdmin):

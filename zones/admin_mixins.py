@@ -1,8 +1,10 @@
 """Admin pages for per-zone data ask zones.access, like every other view."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from .access import ZoneAction, zones_where
+from .models import Membership, Zone
 
 
 class ZoneScopedAdmin(admin.ModelAdmin):
@@ -24,10 +26,46 @@ class ZoneScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(**{f"{self.zone_field}__in": self._zones(request)})
 
+    def _scoped(self, request, model):
+        """What a form of this admin may offer from ``model``: zones the user may act on, their
+        units, stages, evidence … (any model with a ``zone``), and the accounts holding a role in
+        them. ``None`` for the catalogue (systems, indicators, metrics), which belongs to no zone."""
+        zones = self._zones(request)
+        if model is Zone:
+            return zones
+        if model is get_user_model():
+            return model._default_manager.filter(
+                pk__in=Membership.objects.filter(zone__in=zones).values("user_id")
+            ).order_by("username")
+        if any(field.name == "zone" and field.is_relation for field in model._meta.get_fields()):
+            return model._default_manager.filter(zone__in=zones)
+        return None
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Every choice list shows only what the user may see: never another zone's units or names,
+        # never every account of the platform.
         if db_field.name == self.zone_field:
             kwargs["queryset"] = self._zones(request)
+        elif "queryset" not in kwargs and (scoped := self._scoped(request, db_field.related_model)) is not None:
+            kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and (scoped := self._scoped(request, db_field.related_model)) is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        """A filter on a relation lists only the values of the rows the user sees (Django's own
+        lists every zone, unit or user of the platform)."""
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and "__" not in item:
+                field = self.model._meta.get_field(item)
+                if field.is_relation:
+                    item = (item, admin.RelatedOnlyFieldListFilter)
+            filters.append(item)
+        return filters
 
     def _allowed(self, request, obj=None) -> bool:
         zones = self._zones(request)

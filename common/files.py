@@ -360,4 +360,8 @@ def file_response(
         response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115 (closed by Django)
     response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
+    if inline:
+        # A PDF shown in the browser is drawn by its PDF viewer, an embedded plugin that the
+        # policy's object-src 'none' would refuse (django-csp reads this attribute).
+        response._csp_replace = {"object-src": ["'self'"]}
     return response

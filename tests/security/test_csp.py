@@ -93,3 +93,23 @@ def test_swagger_ui_comes_from_static_files_with_no_inline_script(client):
     schema = client.get(reverse("api-schema"), {"format": "json"})
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "示范区创建管理平台 API"
+
+
+def test_an_inline_pdf_may_be_drawn_by_the_browsers_pdf_viewer(rf, tmp_path, settings):
+    from csp.middleware import CSPMiddleware
+
+    from common.files import file_response
+
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.4 test")
+    request = rf.get("/")
+    middleware = CSPMiddleware(lambda r: None)
+    shown = middleware.process_response(request, file_response(
+        pdf, url_path="x.pdf", filename="x.pdf", fallback="x.pdf", content_type="application/pdf", inline=True
+    ))  # fmt: skip
+    saved = middleware.process_response(request, file_response(
+        pdf, url_path="x.pdf", filename="x.pdf", fallback="x.pdf", content_type="application/pdf"
+    ))  # fmt: skip
+    assert directives(shown)["object-src"] == ["'self'"]
+    assert directives(saved)["object-src"] == ["'none'"]
+    assert directives(shown)["script-src"] == ["'self'"]

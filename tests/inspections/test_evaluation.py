@@ -240,3 +240,13 @@ def test_an_evaluator_sees_only_the_ranking_rows_of_their_units_and_no_export(cl
     page = client.get(reverse("inspections:ranking", args=[team.pk]))
     assert [r.unit.pk for r in page.context["rows"]] == [unit_x.pk]
     assert client.get(reverse("inspections:ranking-export", args=[team.pk])).status_code == 404
+
+
+def test_the_dashboard_shows_the_latest_ranking(client, team, unit_x, office_a, evaluator_a):
+    dashboard = reverse("tasks:dashboard", args=[team.zone_id])
+    client.force_login(office_a)
+    assert "尚无单位完成考评" in client.get(dashboard).content.decode()
+    finish(team.evaluations.get(unit=unit_x), evaluator_a, "done")
+    page = client.get(dashboard).content.decode()
+    assert "市级考评排名" in page and "甲市商务局" in page and "优秀" in page
+    assert reverse("inspections:ranking", args=[team.pk]) in page

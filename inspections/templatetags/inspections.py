@@ -1,0 +1,21 @@
+"""Template tags other apps' pages use to show this app's results without importing it
+(the 驾驶舱 shows the latest campaign's ranking: ``{% load inspections %}{% inspection_ranking_card zone %}``)."""
+
+from django import template
+
+from ..models import Campaign
+from ..ranking import campaign_ranking
+
+register = template.Library()
+
+
+@register.inclusion_tag("inspections/_ranking_card.html")
+def inspection_ranking_card(zone, limit: int = 10) -> dict:
+    """The zone's latest campaign (the open one first) with its top ``limit`` units (5 queries)."""
+    campaign = Campaign.objects.filter(zone=zone).order_by("status", "-opened_at", "-pk").first()
+    if campaign is None:
+        return {"zone": zone, "campaign": None}
+    campaign.zone = zone
+    rows = campaign_ranking(campaign=campaign)
+    ranked = [r for r in rows if r.entry.rank is not None]
+    return {"zone": zone, "campaign": campaign, "rows": ranked[:limit], "ranked": len(ranked), "total": len(rows)}

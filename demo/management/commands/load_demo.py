@@ -7,6 +7,7 @@ from demo.assessments import (
     demo_rounds_load,
     demo_rounds_reset,
 )
+from demo.inspections import demo_inspections_load
 from evidence.demo import demo_evidence_load
 from indicators.models import IndicatorSystem
 from tasks.demo import demo_tasks_load
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         demo_evaluator_profiles_load()
         demo_tasks_load(zone=zone)
         demo_evidence_load(zone=zone)
+        demo_inspections_load(zone=zone)  # before the rounds: it resets its campaign first
         demo_rounds_load(zone=zone)
         tasks = zone.tasks.count()
         score_snapshot_request(zone=zone)

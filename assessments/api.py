@@ -20,9 +20,13 @@ from .models import AssessmentRound, Doubt, EvaluatorAssignment, ScoreSnapshot
 
 
 class SnapshotOutputSerializer(serializers.ModelSerializer):
+    waiting_for_queue = serializers.BooleanField(
+        read_only=True, help_text="任务队列暂时不可用:已登记,队列恢复后自动计算,无需再次提交。"
+    )
+
     class Meta:
         model = ScoreSnapshot
-        fields = ("id", "status", "total", "max_total", "requested_at", "computed_at", "result")
+        fields = ("id", "status", "waiting_for_queue", "total", "max_total", "requested_at", "computed_at", "result")
 
 
 class ZoneScoreApi(APIView):
@@ -38,6 +42,7 @@ class ZoneScoreApi(APIView):
     def post(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.RECOMPUTE_SCORES)
         snapshot = services.score_snapshot_request(zone=zone, user=request.user)
+        snapshot.refresh_from_db()  # the job was sent (or refused) on commit
         return Response(SnapshotOutputSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -315,6 +315,11 @@ class ScoreSnapshot(models.Model):
         USER, verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField("发起时间", auto_now_add=True)
+    # The job's delivery (common/jobs.py): when it was last handed to the broker (empty: not yet,
+    # the broker was unreachable), when a worker last took it, and how many times one did.
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    started_at = models.DateTimeField("开始计算时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("计算次数", default=0)
     computed_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
@@ -324,7 +329,21 @@ class ScoreSnapshot(models.Model):
         indexes = [
             # score page: latest snapshot of a zone
             models.Index(fields=["zone", "-requested_at"], name="snapshot_zone_latest"),
+            # the beat job's sweep for jobs not sent or not finished (score_snapshots_resend_stuck)
+            models.Index(
+                fields=["status"], condition=models.Q(status__in=["queued", "running"]), name="snapshot_pending"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.zone} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def reason(self) -> str:
+        """Why it failed, for people: the first line of ``error`` (any technical detail follows)."""
+        return self.error.partition("\n")[0]
+
+    @property
+    def waiting_for_queue(self) -> bool:
+        """Queued, but the broker could not be reached yet: a beat job sends it once it can."""
+        return self.status == self.Status.QUEUED and self.sent_at is None

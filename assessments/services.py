@@ -6,14 +6,18 @@ function here; the rules for a judged score exist once (``judgement_check``).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from common.jobs import Resent, job_send, jobs_resend
 from indicators.models import Indicator, ScoringItem
 from indicators.scoring.figures import plain
 from indicators.scoring.rules import JUDGED_RULES
@@ -34,6 +38,7 @@ from .models import (
 
 Kind = AssessmentRound.Kind
 Status = AssessmentRound.Status
+SNAPSHOT_PENDING = (ScoreSnapshot.Status.QUEUED, ScoreSnapshot.Status.RUNNING)
 ZS = Zone.Status
 STEP = Decimal("0.5")
 STALE = "该评分已在别处(其他窗口或其他人)修改,请刷新页面核对后再保存。"
@@ -116,36 +121,66 @@ def judgement_delete(*, judgement: Judgement) -> None:
 # Live scores ------------------------------------------------------------------------
 
 
+def _score_job_send(snapshot_id: int, *, countdown: int | None = None) -> bool:
+    """Hand the snapshot's job to the broker; mark it sent if the broker took it."""
+    from .jobs import compute_zone_score
+
+    sent = job_send(compute_zone_score, snapshot_id, countdown=countdown)
+    if sent:
+        ScoreSnapshot.objects.filter(pk=snapshot_id, status__in=SNAPSHOT_PENDING).update(sent_at=timezone.now())
+    return sent
+
+
 def score_snapshot_request(*, zone: Zone, user=None, countdown: int | None = None) -> ScoreSnapshot:
     """Queue a live score computation; requests while one is queued are coalesced.
 
     ``countdown`` (seconds) holds the job back so that further requests in that
-    window join the queued snapshot (data entry sends one after every save)."""
-    from .jobs import compute_zone_score
+    window join the queued snapshot (data entry sends one after every save).
 
+    The job is sent once the request commits. A broker that cannot be reached leaves the
+    snapshot queued and not sent (``waiting_for_queue``): the request still succeeds, the next
+    request tries to send it again, and the beat job ``resend_stuck_score_jobs`` sends it once
+    the broker is back (``score_snapshots_resend_stuck``)."""
     queued = ScoreSnapshot.objects.filter(zone=zone, round__isnull=True, status=ScoreSnapshot.Status.QUEUED).first()
     if queued is not None:
+        if queued.sent_at is None:  # the broker was down when it was asked for: try again now
+            transaction.on_commit(lambda: _score_job_send(queued.pk))
         return queued
     snapshot = ScoreSnapshot.objects.create(zone=zone, system_id=zone.system_id, requested_by=user)
-    transaction.on_commit(lambda: compute_zone_score.apply_async((snapshot.pk,), countdown=countdown))
+    transaction.on_commit(lambda: _score_job_send(snapshot.pk, countdown=countdown))
     return snapshot
 
 
 def score_snapshot_compute(*, snapshot_id: int) -> bool:
-    """Compute a queued snapshot. Idempotent: only the worker that claims it works."""
+    """Compute a queued snapshot. Idempotent: only the worker that claims it works.
+
+    A snapshot left running past ``JOBS_STUCK_SECONDS`` (its worker died) may be claimed again
+    by a redelivered or re-sent message; a running one that is still fresh may not."""
     from . import selectors
 
-    claimed = ScoreSnapshot.objects.filter(pk=snapshot_id, status=ScoreSnapshot.Status.QUEUED).update(
-        status=ScoreSnapshot.Status.RUNNING
+    now = timezone.now()
+    lease_over = now - timedelta(seconds=settings.JOBS_STUCK_SECONDS)
+    claimable = Q(status=ScoreSnapshot.Status.QUEUED) | Q(
+        Q(started_at__lt=lease_over) | Q(started_at__isnull=True), status=ScoreSnapshot.Status.RUNNING
+    )
+    claimed = ScoreSnapshot.objects.filter(claimable, pk=snapshot_id).update(
+        status=ScoreSnapshot.Status.RUNNING, started_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return False
     snapshot = ScoreSnapshot.objects.select_related("zone__system__scope").get(pk=snapshot_id)
     try:
         result = selectors.zone_score(zone=snapshot.zone)
+    except OperationalError:
+        # The database failed for a moment: give the claim back so that the job's retry can take it.
+        ScoreSnapshot.objects.filter(pk=snapshot_id, status=ScoreSnapshot.Status.RUNNING).update(
+            status=ScoreSnapshot.Status.QUEUED
+        )
+        raise
     except Exception as exc:  # stored for the page, then re-raised for the worker's log
         snapshot.status = ScoreSnapshot.Status.FAILED
-        snapshot.error = f"{type(exc).__name__}: {exc}"
+        # First line for the page (ScoreSnapshot.reason), the technical detail below for the admin.
+        snapshot.error = _("评分计算出错,请稍后重试或联系系统管理员。") + f"\n{type(exc).__name__}: {exc}"
         snapshot.computed_at = timezone.now()
         snapshot.save(update_fields=["status", "error", "computed_at"])
         raise
@@ -156,6 +191,28 @@ def score_snapshot_compute(*, snapshot_id: int) -> bool:
     snapshot.computed_at = timezone.now()
     snapshot.save(update_fields=["status", "total", "max_total", "result", "computed_at"])
     return True
+
+
+def score_snapshots_resend_stuck(*, now: datetime | None = None) -> Resent:
+    """The beat job's sweep, so that no score stays queued or running for ever.
+
+    Sends again: a snapshot never sent (the broker was down), a queued one sent more than
+    ``JOBS_STUCK_SECONDS`` ago (its message was lost, e.g. Redis restarted without persistence)
+    and a running one claimed that long ago (its worker died). A running one whose computation
+    was interrupted ``JOBS_MAX_ATTEMPTS`` times fails with a reason the score page shows."""
+    now = now or timezone.now()
+    stuck_before = now - timedelta(seconds=settings.JOBS_STUCK_SECONDS)
+    S = ScoreSnapshot.Status
+    dead = Q(Q(started_at__lt=stuck_before) | Q(started_at__isnull=True), status=S.RUNNING)
+    failed = ScoreSnapshot.objects.filter(dead, attempts__gte=settings.JOBS_MAX_ATTEMPTS).update(
+        status=S.FAILED,
+        error=_("评分计算被中断 %(count)s 次(计算进程退出),未能完成,请重新计算。")
+        % {"count": settings.JOBS_MAX_ATTEMPTS},
+        computed_at=now,
+    )
+    lost = Q(Q(sent_at__isnull=True) | Q(sent_at__lt=stuck_before), status=S.QUEUED)
+    resend = ScoreSnapshot.objects.filter(lost | dead).values_list("pk", flat=True)
+    return jobs_resend(resend, _score_job_send, failed=failed, what="score jobs")
 
 
 # Rounds -----------------------------------------------------------------------------
@@ -462,7 +519,7 @@ def difference_reason_set(*, round: AssessmentRound, scoring_item: ScoringItem, 
     text = (text or "").strip()
     if not text:
         raise ValidationError("差异说明不能为空。")
-    reason, _ = DifferenceReason.objects.update_or_create(
+    reason, _created = DifferenceReason.objects.update_or_create(
         round=round, scoring_item=scoring_item, defaults={"text": text, "by": _user(user)}
     )
     return reason

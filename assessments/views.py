@@ -10,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from accounts.sessions import background_request
 from zones.access import ZoneAction, zone_can, zone_get_for_user
 
 from . import selectors, services, whatif
@@ -19,6 +21,7 @@ from .access import MANAGE_ACTION, RoundAction, round_can, round_get_for_user
 from .models import AssessmentRound, ScoreSnapshot
 
 PENDING = (ScoreSnapshot.Status.QUEUED, ScoreSnapshot.Status.RUNNING)
+QUEUE_WAITING = _lazy("任务队列暂时不可用:重新计算已登记,队列恢复后将自动完成,无需再次提交。")
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -55,14 +58,19 @@ def zone_scores(request: HttpRequest, zone_id: int) -> HttpResponse:
 @require_POST
 def zone_scores_recompute(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.RECOMPUTE_SCORES)
-    services.score_snapshot_request(zone=zone, user=request.user)
-    messages.success(request, _("已提交重新计算,完成后页面会自动刷新。"))
+    snapshot = services.score_snapshot_request(zone=zone, user=request.user)
+    snapshot.refresh_from_db(fields=["status", "sent_at"])  # the job was sent (or refused) on commit
+    if snapshot.waiting_for_queue:
+        messages.warning(request, QUEUE_WAITING)
+    else:
+        messages.success(request, _("已提交重新计算,完成后页面会自动刷新。"))
     return redirect("assessments:scores", zone_id=zone.pk)
 
 
 @login_required
+@background_request
 def zone_scores_status(request: HttpRequest, zone_id: int) -> HttpResponse:
-    """Polled by the score page while a computation is pending (htmx)."""
+    """Polled by the score page while a computation is pending (htmx); does not extend the session."""
     zone = zone_get_for_user(request.user, zone_id)
     latest = selectors.score_snapshot_latest(zone=zone)
     response = render(request, "assessments/_score_status.html", {"zone": zone, "pending": latest})

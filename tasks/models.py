@@ -210,10 +210,28 @@ class AssignmentEvent(models.Model):
     )
     at = models.DateTimeField("时间", default=timezone.now)
 
+    class Notice(models.TextChoices):
+        """The liaisons' notice of a send-back, a Celery job (tasks.jobs.notify_assignment_sent_back)."""
+
+        NONE = "", "无需通知"
+        WAITING = "waiting", "等待任务队列"  # the broker was unreachable: the beat job sends it
+        SENT = "sent", "已发送"  # handed to the broker
+        DONE = "done", "已通知"
+        FAILED = "failed", "未能发送"  # sent again for a day without the job finishing
+
+    notice = models.CharField("通知", max_length=10, choices=Notice.choices, default=Notice.NONE, blank=True)
+    notice_at = models.DateTimeField("通知状态时间", null=True, blank=True)
+
     class Meta:
         verbose_name = "任务分工记录"
         verbose_name_plural = "任务分工记录"
         ordering = ["assignment", "at", "id"]
+        indexes = [
+            # the beat job's sweep for notices not sent or not finished (assignment_notices_resend)
+            models.Index(
+                fields=["notice"], condition=models.Q(notice__in=["waiting", "sent"]), name="event_notice_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment} {self.get_kind_display()}"

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from common.files import display_name
+from common.jobs import Resent, job_send, jobs_resend
 from common.xlsx import ExcelImportError
 from indicators.models import Indicator
 from zones.access import ZoneAction, unit_can, zone_can
@@ -25,6 +27,7 @@ from .uploads import attachment_check
 
 Status = Assignment.Status
 Kind = AssignmentEvent.Kind
+Notice = AssignmentEvent.Notice
 
 CONFIRMED_IS_LOCKED = "该任务分工已确认完成,不能再填报进展;如需修改,请联系办公室退回。"
 
@@ -403,7 +406,7 @@ def _confirm_apply(assignment: Assignment, *, user, at=None) -> None:
     )
 
 
-def _send_back_apply(assignment: Assignment, *, user, reason: str, at=None) -> AssignmentEvent:
+def _send_back_apply(assignment: Assignment, *, user, reason: str, at=None, notice: str = "") -> AssignmentEvent:
     kind = Kind.REOPENED if assignment.is_confirmed else Kind.SENT_BACK
     assignment.status = Status.IN_PROGRESS
     # The progress is kept: the unit reports again (100% re-submits) once it has fixed what was asked.
@@ -418,6 +421,8 @@ def _send_back_apply(assignment: Assignment, *, user, reason: str, at=None) -> A
         percent=assignment.progress,
         reason=reason,
         at=at or timezone.now(),
+        notice=notice,
+        notice_at=timezone.now() if notice else None,
     )
 
 
@@ -447,12 +452,44 @@ def assignment_send_back(*, assignment: Assignment, user, reason: str) -> Assign
         errors.append("只有已完成的任务分工可以退回。")
     if errors:
         raise ValidationError(errors)
-    event = _send_back_apply(assignment, user=user, reason=reason)
-    # The unit's liaisons are told once the send-back is committed (one message per event).
+    event = _send_back_apply(assignment, user=user, reason=reason, notice=Notice.WAITING)
+    # The unit's liaisons are told once the send-back is committed (one message per event). A
+    # broker that cannot be reached leaves the notice waiting (assignment_notice_waiting) and the
+    # send-back stands; the beat job sends it once the broker is back (assignment_notices_resend).
+    transaction.on_commit(lambda: _notice_send(event.pk))
+    return assignment
+
+
+def _notice_send(event_id: int) -> bool:
     from .jobs import notify_assignment_sent_back
 
-    transaction.on_commit(lambda: notify_assignment_sent_back.delay(event.pk))
-    return assignment
+    sent = job_send(notify_assignment_sent_back, event_id)
+    if sent:
+        AssignmentEvent.objects.filter(pk=event_id, notice__in=[Notice.WAITING, Notice.SENT]).update(
+            notice=Notice.SENT, notice_at=timezone.now()
+        )
+    return sent
+
+
+def assignment_notice_waiting(*, assignment: Assignment) -> bool:
+    """Whether a send-back notice of the assignment waits for the broker (the page says so)."""
+    return assignment.events.filter(notice=Notice.WAITING).exists()
+
+
+NOTICE_GIVE_UP = timedelta(days=1)
+
+
+def assignment_notices_resend(*, now: datetime | None = None) -> Resent:
+    """The beat job's sweep for send-back notices: a notice the broker refused is sent at once; one
+    sent ``JOBS_STUCK_SECONDS`` ago and not done (its message was lost, its worker died) again;
+    one still not done a day after the send-back is given up (``未能发送``)."""
+    now = now or timezone.now()
+    stuck = Q(notice=Notice.SENT, notice_at__lt=now - timedelta(seconds=settings.JOBS_STUCK_SECONDS))
+    failed = AssignmentEvent.objects.filter(stuck, at__lt=now - NOTICE_GIVE_UP).update(
+        notice=Notice.FAILED, notice_at=now
+    )
+    resend = AssignmentEvent.objects.filter(Q(notice=Notice.WAITING) | stuck).values_list("pk", flat=True)
+    return jobs_resend(resend, _notice_send, failed=failed, what="send-back notices")
 
 
 # ----------------------------------------------------------------------- import

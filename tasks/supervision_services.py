@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 Status = Assignment.Status
 Kind = AssignmentEvent.Kind
+Notice = AssignmentEvent.Notice
 
 BATCH = 500  # ids per IN (…) list: well under SQLite's bound on query parameters
 TITLE_MAX = 60  # characters of the task title quoted in a message title
@@ -208,4 +209,7 @@ def assignment_sent_back_notify(*, event_id: int) -> int:
             dedupe_key=f"assignment:{assignment.pk}:event:{event.pk}",
         )
         created += notification is not None
+    AssignmentEvent.objects.filter(pk=event.pk, notice__in=[Notice.WAITING, Notice.SENT]).update(
+        notice=Notice.DONE, notice_at=timezone.now()
+    )
     return created

@@ -41,6 +41,7 @@ from .selectors import (
 )
 from .services import (
     assignment_confirm,
+    assignment_notice_waiting,
     assignment_report_progress,
     assignment_send_back,
     task_create,
@@ -279,6 +280,8 @@ def assignment_send_back_view(request: HttpRequest, assignment_id: int) -> HttpR
         messages.error(request, "".join(exc.messages))
     else:
         messages.success(request, _("已退回“%(unit)s”。") % {"unit": assignment.unit.name})
+        if assignment_notice_waiting(assignment=assignment):
+            messages.warning(request, _("任务队列暂时不可用:给联络员的通知已登记,队列恢复后将自动发送,无需再次操作。"))
     return redirect("tasks:task-detail", task_id=assignment.task_id)
 
 

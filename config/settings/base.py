@@ -43,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Ends a session 30 minutes after the user's last own request; polls do not extend it.
+    "accounts.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,10 +125,11 @@ AXES_COOLOFF_MESSAGE = "登录失败次数过多,账号已锁定 15 分钟,请�
 # The login page itself, with the message above, HTTP 429.
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 
-# Idle sessions end after 30 minutes: every request pushes the expiry on, and
-# the cookie dies with the browser.
+# Idle sessions end after 30 minutes, and the cookie dies with the browser. Every request the
+# user makes pushes the expiry on (accounts.sessions.IdleSessionMiddleware saves the session);
+# a poll (a view marked @background_request) does not, so an open page cannot keep it alive.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "login"
@@ -154,6 +157,16 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A job whose worker process died is given back to the queue, not dropped; every job is
+# idempotent (it claims its row), so running it again is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Jobs that survive a dead broker (common/jobs.py): a beat job runs every JOBS_SWEEP_SECONDS and
+# sends again what the broker refused; a job sent but not finished after JOBS_STUCK_SECONDS is
+# sent again too (its message was lost or its worker died), and one interrupted
+# JOBS_MAX_ATTEMPTS times fails with a Chinese reason instead.
+JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 60)
+JOBS_STUCK_SECONDS = env_int("JOBS_STUCK_SECONDS", 600)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -169,6 +182,16 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-digests": {
         "task": "notifications.jobs.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Jobs the broker refused (it was down when the change committed) or lost, and jobs whose
+    # worker died, are sent again (common/jobs.py): nothing stays queued or running for ever.
+    "resend-stuck-score-jobs": {
+        "task": "assessments.jobs.resend_stuck_score_jobs",
+        "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS),
+    },
+    "resend-unsent-notices": {
+        "task": "tasks.jobs.resend_unsent_notices",
+        "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS),
     },
 }
 

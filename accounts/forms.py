@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
 from zones.models import Membership, Region, Unit, Zone
 
 from .models import LoginEvent
@@ -126,3 +127,22 @@ class LoginEventFilterForm(BootstrapForm):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class AuditEventFilterForm(LoginEventFilterForm):
+    """The audit log's filters: dates (from LoginEventFilterForm), who, what, where, on which object."""
+
+    username = None
+    kind = None
+    actor = forms.CharField(label=_("操作人"), max_length=150, required=False)
+    action = forms.ChoiceField(label=_("操作"), choices=[("", _("全部操作"))] + AuditAction.choices, required=False)
+    zone = forms.ModelChoiceField(
+        label=_("创建对象"), queryset=Zone.objects.order_by("name"), required=False, empty_label=_("全部创建对象")
+    )
+    target = forms.CharField(label=_("对象"), max_length=200, required=False)
+
+    def filters(self) -> dict:
+        found = super().filters()
+        if "zone" in found:
+            found["zone_id"] = found.pop("zone").pk
+        return found

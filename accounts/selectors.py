@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zones.models import Membership, Region, Unit, Zone
 
-from .models import AuditEvent, LoginEvent
+from .models import LoginEvent
 
 
 def zone_membership_list(*, zone: Zone) -> QuerySet[Membership]:
@@ -63,7 +63,3 @@ def login_event_list(
     if date_to:
         events = events.filter(at__lt=_start_of(date_to + timedelta(days=1)))
     return events.order_by("-at", "-pk")
-
-
-def audit_event_list() -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.select_related("actor").order_by("-at", "-pk")

@@ -1,4 +1,5 @@
-"""Writes for accounts: login records, new accounts and role grants.
+"""Writes for accounts: login records, new accounts and role grants — each audited
+(audit.services.audit_record) in the same transaction as the change.
 
 Every function is keyword-only; a function that touches several rows is atomic.
 Bad input raises ``ValidationError`` with Chinese messages (a dict keyed by form
@@ -18,9 +19,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from zones.models import Membership, Region, Unit, Zone
 
-from .models import AuditEvent, LoginEvent
+from .models import LoginEvent
 
 User = get_user_model()
 Role = Membership.Role
@@ -45,13 +48,31 @@ def login_event_record(*, kind: str, request: HttpRequest | None, username: str 
         user_agent = request.META.get("HTTP_USER_AGENT", "")[: LoginEvent.USER_AGENT_MAX]
     if user is not None and not username:
         username = user.get_username()
-    return LoginEvent.objects.create(
+    event = LoginEvent.objects.create(
         user=user,
         username=(username or "")[:150],
         kind=kind,
         ip_address=ip_address,
         user_agent=user_agent,
     )
+    # The same event in the tamper-evident business log (the login log stays the readable list).
+    audit_record(
+        action=_LOGIN_ACTIONS[kind],
+        actor=user if kind in (LoginEvent.Kind.SUCCESS, LoginEvent.Kind.LOGOUT) else None,
+        target_type="accounts.user",
+        target_id=user.pk if user is not None else "",
+        target_label=event.username,
+        ip=ip_address or "",
+    )
+    return event
+
+
+_LOGIN_ACTIONS = {
+    LoginEvent.Kind.SUCCESS: AuditAction.LOGIN,
+    LoginEvent.Kind.FAILURE: AuditAction.LOGIN_FAILED,
+    LoginEvent.Kind.LOGOUT: AuditAction.LOGOUT,
+    LoginEvent.Kind.LOCKED: AuditAction.LOCKED,
+}
 
 
 # Accounts ----------------------------------------------------------------------
@@ -110,9 +131,16 @@ def _scope_label(membership: Membership) -> str:
     return f"{_role_label(membership.role)}({scope})" if scope else _role_label(membership.role)
 
 
-def audit_event_record(*, actor, action: str, target_username: str, detail: str = "") -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor, actor_username=actor.get_username(), action=action, target_username=target_username, detail=detail
+def _membership_audit(*, action: str, membership: Membership, actor) -> None:
+    facts = {"role": membership.role, "scope": _scope_label(membership)}
+    audit_record(
+        action=action,
+        actor=actor,
+        target=membership.user,
+        target_label=membership.user.get_username(),
+        zone=membership.zone,
+        before=facts if action == AuditAction.ROLE_REVOKED else None,
+        after=facts if action == AuditAction.ROLE_GRANTED else None,
     )
 
 
@@ -161,12 +189,7 @@ def membership_grant(
     if Membership.objects.filter(user=user, role=role, zone=zone, unit=unit, province=province).exists():
         raise ValidationError(_("该用户已拥有此授权。"))
     membership = Membership.objects.create(user=user, role=role, zone=zone, unit=unit, province=province)
-    audit_event_record(
-        actor=granted_by,
-        action=AuditEvent.Action.ROLE_GRANTED,
-        target_username=user.get_username(),
-        detail=_scope_label(membership),
-    )
+    _membership_audit(action=AuditAction.ROLE_GRANTED, membership=membership, actor=granted_by)
     return membership
 
 
@@ -198,12 +221,7 @@ def membership_grant_by_username(
 def membership_revoke(*, membership: Membership, revoked_by) -> None:
     if membership.user_id == revoked_by.pk:
         raise ValidationError(_("不能撤销自己的授权。"))
-    audit_event_record(
-        actor=revoked_by,
-        action=AuditEvent.Action.ROLE_REVOKED,
-        target_username=membership.user.get_username(),
-        detail=_scope_label(membership),
-    )
+    _membership_audit(action=AuditAction.ROLE_REVOKED, membership=membership, actor=revoked_by)
     membership.delete()
 
 
@@ -233,8 +251,13 @@ def zone_member_create(
     if role == Role.LIAISON and unit is None:
         raise ValidationError({"unit": [_("责任单位联络员须选择责任单位。")]})
     user = user_create(username=username, full_name=full_name, phone=phone, email=email, password=password)
-    audit_event_record(
-        actor=granted_by, action=AuditEvent.Action.USER_CREATED, target_username=user.get_username(), detail=full_name
+    audit_record(
+        action=AuditAction.USER_CREATED,
+        actor=granted_by,
+        target=user,
+        target_label=user.get_username(),
+        zone=zone,
+        after={"username": user.get_username(), "full_name": user.full_name, "email": user.email, "phone": user.phone},
     )
     return membership_grant(user=user, role=role, zone=zone, unit=unit, granted_by=granted_by)
 

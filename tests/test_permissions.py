@@ -74,6 +74,8 @@ SKIP_PREFIXES = ("admin/", "static/", "media/")
 # Rows that a request may legitimately add without changing anything the user asked for.
 IGNORED_MODELS = {
     "accounts.loginevent",
+    # every refused request is audited (access_denied); refused_only_audited() checks that is all
+    "audit.auditevent",
     "sessions.session",
     "axes.accessattempt",
     "axes.accesslog",
@@ -119,6 +121,14 @@ def fingerprint() -> dict[str, str]:
         rows = list(model.objects.order_by("pk").values_list(*fields))
         hashes[label] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return hashes
+
+
+def refused_only_audited() -> set[str]:
+    """The audit rows the walk wrote: refusals (and each persona's sign-in) only — no download,
+    no change got through."""
+    from audit.models import AuditEvent
+
+    return set(AuditEvent.objects.values_list("action", flat=True)) - {"access_denied", "login"}
 
 
 def changed(before: dict[str, str]) -> list[str]:
@@ -332,6 +342,7 @@ def test_no_role_reaches_another_zones_objects(client, world, zone_b, reviewer_z
                 check(client, user, url, failures, who)
     assert not failures, "\n".join(failures)
     assert not changed(before), f"a refused request changed the database: {changed(before)}"
+    assert not refused_only_audited(), refused_only_audited()
 
 
 @pytest.mark.django_db
@@ -347,3 +358,4 @@ def test_a_liaison_does_not_reach_another_units_objects(client, world, unit_y):
         check(client, liaison_y, fill(route, world), failures, "liaison of unit Y")
     assert not failures, "\n".join(failures)
     assert not changed(before), f"a refused request changed the database: {changed(before)}"
+    assert not refused_only_audited(), refused_only_audited()

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     # Project apps. ``accounts`` holds the custom user model, which none of the
     # domain apps should own (every app depends on it).
     "accounts",
+    # The business audit log: append-only, hash-chained; a ground-floor app every app writes to.
+    "audit",
     "zones",
     "indicators",
     "tasks",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's user and IP for the audit log; records refused requests (403) and downloads.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).

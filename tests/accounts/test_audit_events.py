@@ -1,10 +1,14 @@
-"""Account and role changes are audited, and only the audit admin reads the trail (三员分立)."""
+"""Account and role changes are audited (audit.AuditEvent), and only the audit admin reads the
+log (三员分立): the page with filters, the .xlsx export, the read-only admin."""
+
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from accounts.models import AuditEvent
+from audit.models import AuditEvent
 from accounts.services import membership_grant, membership_revoke, zone_member_create
 from tests.factories import MembershipFactory, UserFactory
 from zones.models import Membership
@@ -34,13 +38,15 @@ def test_creating_granting_and_revoking_leave_a_trail(office_a, zone_a, unit_x):
         granted_by=office_a,
     )
     membership_revoke(membership=member, revoked_by=office_a)
-    trail = list(AuditEvent.objects.order_by("pk").values_list("actor_username", "action", "target_username"))
+    trail = list(AuditEvent.objects.order_by("pk").values_list("actor_username", "action", "target_label", "zone_id"))
     assert trail == [
-        ("office_a", "user_created", "new_liaison"),
-        ("office_a", "role_granted", "new_liaison"),
-        ("office_a", "role_revoked", "new_liaison"),
+        ("office_a", "user_created", "new_liaison", zone_a.pk),
+        ("office_a", "role_granted", "new_liaison", zone_a.pk),
+        ("office_a", "role_revoked", "new_liaison", zone_a.pk),
     ]
-    assert "责任单位联络员" in AuditEvent.objects.get(action="role_granted").detail
+    granted = AuditEvent.objects.get(action="role_granted")
+    assert granted.after_data["role"] == "liaison" and "责任单位联络员" in granted.after_data["scope"]
+    assert AuditEvent.objects.get(action="role_revoked").before_data["role"] == "liaison"
 
 
 def test_a_refused_grant_leaves_no_trail(office_a):
@@ -57,6 +63,39 @@ def test_only_the_audit_admin_reads_the_trail(client, auditor, security, office_
     for other in (security, office_a):
         client.force_login(other)
         assert client.get(reverse("accounts:audit-events")).status_code == 403
+        assert client.get(reverse("accounts:audit-events"), {"export": "xlsx"}).status_code == 403
+
+
+def test_filters_and_the_xlsx_export(client, auditor, security, zone_a, zone_b):
+    membership_grant(user=UserFactory(username="in_a"), role=Role.OFFICE, zone=zone_a, granted_by=security)
+    membership_grant(user=UserFactory(username="in_b"), role=Role.OFFICE, zone=zone_b, granted_by=security)
+    client.force_login(auditor)
+    page = client.get(reverse("accounts:audit-events"), {"zone": zone_a.pk, "action": "role_granted"})
+    rows = list(page.context["page"])
+    assert [r.target_label for r in rows] == ["in_a"]
+    response = client.get(reverse("accounts:audit-events"), {"actor": "security_t", "export": "xlsx"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    labels = [row[6] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(labels) == ["in_a", "in_b"] and sheet["A1"].value == "编号"
+    exported = AuditEvent.objects.filter(action="audit_exported").get()  # the export is audited too
+    assert exported.actor_username == "auditor_t" and exported.after_data == {"actor": "security_t"}
+
+
+def test_the_admin_shows_the_log_read_only_to_the_audit_admin_alone(client, auditor, security, zone_a):
+    membership_grant(user=UserFactory(username="x"), role=Role.OFFICE, zone=zone_a, granted_by=security)
+    event = AuditEvent.objects.get(action="role_granted")
+    client.force_login(auditor)
+    assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
+    assert client.post(reverse("admin:audit_auditevent_change", args=[event.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+    root = UserFactory(username="root", is_staff=True, is_superuser=False)
+    for other in (security, root):
+        client.force_login(other)
+        assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 403
+    assert AuditEvent.objects.get(pk=event.pk).hash == event.hash
 
 
 def test_the_audit_page_runs_a_fixed_number_of_queries(

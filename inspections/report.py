@@ -49,10 +49,11 @@ def selfcheck_report_pdf(*, selfcheck: SelfCheck) -> bytes:
 
 
 def selfcheck_report_render(*, selfcheck_id: int) -> bool:
-    """Claim a queued report (a conditional UPDATE, so a redelivered job does nothing), render, store."""
-    if not SelfCheck.objects.filter(pk=selfcheck_id, pdf_status=PdfStatus.QUEUED).update(
-        pdf_status=PdfStatus.RENDERING
-    ):
+    """Claim the report (a conditional UPDATE: a job for a report already rendered does nothing),
+    render, store. A report left "rendering" by a worker that died is claimed again by the
+    redelivered job (acks_late); rendering twice only writes the same content twice."""
+    claimable = [PdfStatus.QUEUED, PdfStatus.RENDERING]
+    if not SelfCheck.objects.filter(pk=selfcheck_id, pdf_status__in=claimable).update(pdf_status=PdfStatus.RENDERING):
         return False
     selfcheck = SelfCheck.objects.select_related("campaign__zone", "campaign__system", "unit").get(pk=selfcheck_id)
     try:

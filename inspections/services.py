@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from common.jobs import job_send_on_commit
 from notifications.models import Notification
 from notifications.services import notification_create
 from zones.models import IndicatorResponsibility, Membership, Unit, Zone
@@ -291,9 +292,17 @@ def selfcheck_submit(*, selfcheck: SelfCheck, user, render: bool = True) -> Self
 
 
 def _render_on_commit(selfcheck_id: int) -> None:
+    """Send the PDF job once committed; if the broker cannot take it, the report shows "未生成"
+    with its 生成 PDF button again (the submission itself stands)."""
     from .jobs import render_selfcheck_report
 
-    transaction.on_commit(lambda: render_selfcheck_report.delay(selfcheck_id))
+    def then(sent: bool) -> None:
+        if not sent:
+            SelfCheck.objects.filter(pk=selfcheck_id, pdf_status=SelfCheck.PdfStatus.QUEUED).update(
+                pdf_status=SelfCheck.PdfStatus.NONE
+            )
+
+    job_send_on_commit(render_selfcheck_report, selfcheck_id, then=then)
 
 
 def selfcheck_pdf_request(*, selfcheck: SelfCheck) -> SelfCheck:

@@ -190,3 +190,16 @@ def test_the_office_sees_progress_with_the_late_ones(client, campaign, office_a,
     assert page.context["progress"].submitted == 1
     assert page.context["progress"].total == 2
     assert page.context["progress"].late == 1
+
+
+def test_a_broker_that_refuses_the_pdf_job_leaves_the_report_submitted_and_the_button_back(
+    selfcheck_x, liaison_x, monkeypatch, django_capture_on_commit_callbacks
+):
+    import common.jobs
+
+    monkeypatch.setattr(common.jobs, "job_send", lambda task, *args, **kwargs: False)
+    answer_all(selfcheck_x, liaison_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selfcheck_submit(selfcheck=selfcheck_x, user=liaison_x)
+    selfcheck_x.refresh_from_db()
+    assert (selfcheck_x.status, selfcheck_x.pdf_status) == ("submitted", SelfCheck.PdfStatus.NONE)

@@ -22,6 +22,7 @@ from .access import (
     campaign_can,
     campaign_get_for_user,
     can_manage,
+    evaluation_can,
     nav_context,
     selfcheck_can,
     selfcheck_get_for_user,
@@ -119,6 +120,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             line.evaluation.campaign = campaign
             line.grade = evaluation_grade(line.evaluation)
             line.grade_label = Grade(line.grade).label if line.grade else ""
+            line.evaluation_visible = evaluation_can(request.user, line.evaluation, Action.VIEW)
     context = {
         "campaign": campaign,
         "zone": campaign.zone,

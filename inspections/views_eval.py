@@ -259,8 +259,8 @@ def finding_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_get_for_user(request.user, campaign_id)
     scope = unit_scope(request.user, campaign)
     filters = {
-        "unit_id": int(request.GET["unit"]) if request.GET.get("unit", "").isdigit() else None,
-        "indicator_id": int(request.GET["indicator"]) if request.GET.get("indicator", "").isdigit() else None,
+        "unit_id": int_param(request.GET.get("unit")),
+        "indicator_id": int_param(request.GET.get("indicator")),
         "status": request.GET.get("status", "") if request.GET.get("status") in Finding.Status.values else "",
         "severity": request.GET.get("severity", "") if request.GET.get("severity") in Severity.values else "",
     }
@@ -275,8 +275,8 @@ def finding_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "filters": filters,
         "query": query.urlencode(),
         "tables": [
-            (_("按单位"), selectors.finding_state_table(campaign=campaign, scope=scope, by="unit")),
-            (_("按指标"), selectors.finding_state_table(campaign=campaign, scope=scope, by="item")),
+            (_("按单位"), "unit", selectors.finding_state_table(campaign=campaign, scope=scope, by="unit")),
+            (_("按指标"), "indicator", selectors.finding_state_table(campaign=campaign, scope=scope, by="item")),
         ],
         "statuses": Finding.Status.choices,
         "severities": Severity.choices,

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.files import upload_limit_install
+from common.params import int_param
 from indicators.models import Indicator, ScoringItem
 from zones.access import ZoneAction, zone_get_for_user
 
@@ -85,17 +86,13 @@ class EvidenceListApi(APIView):
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id)
 
-        def number(name: str) -> int | None:
-            value = request.query_params.get(name, "")
-            return int(value) if value.isdigit() else None
-
         status_ = request.query_params.get("status")
         rows = selectors.evidence_list(
             user=request.user,
             zone=zone,
             status=status_ if status_ in EvidenceStatus.values else None,
-            unit_id=number("unit"),
-            indicator_id=number("indicator"),
+            unit_id=int_param(request.query_params.get("unit")),
+            indicator_id=int_param(request.query_params.get("indicator")),
         )
         return Response(EvidenceOutputSerializer(rows, many=True).data)
 

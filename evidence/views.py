@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from common.files import file_response, upload_limit_install
+from common.params import int_param
 from zones.access import ZoneAction, zone_can, zone_get_for_user, zones_visible_to
 
 from . import selectors, services
@@ -108,10 +109,7 @@ def review_queue(request: HttpRequest, zone_id: int) -> HttpResponse:
 def upload_page(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.SUBMIT_EVIDENCE)
     cells = list(selectors.evidence_upload_responsibilities(user=request.user, zone=zone))
-    try:
-        indicator_id = int(request.GET.get("indicator", ""))
-    except ValueError:
-        indicator_id = None
+    indicator_id = int_param(request.GET.get("indicator"))
     target = selectors.evidence_upload_target(user=request.user, zone=zone, indicator_id=indicator_id)
     return render(request, "evidence/upload.html", _page(request, zone, cells=cells, target=target))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.http import attachment_disposition
+from common.params import int_param
 from zones.models import Membership
 
 from . import evaluation as evaluation_services

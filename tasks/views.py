@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import attachment_disposition
+from common.params import int_param
 from common.uploads import too_large_message, upload_limit
 from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit
@@ -52,13 +53,6 @@ from .uploads import attachment_max_bytes
 logger = logging.getLogger(__name__)
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _unit_groups(units) -> list[tuple[str, list[Unit]]]:
     """Units grouped by kind, in the order of Unit.Kind (for the checkbox grid)."""
     groups: dict[str, list[Unit]] = defaultdict(list)
@@ -88,10 +82,10 @@ def task_list(request: HttpRequest, zone_id: int) -> HttpResponse:
         return redirect("tasks:mine")
     status = request.GET.get("status") or ""
     filters = {
-        "unit_id": _int(request.GET.get("unit")),
+        "unit_id": int_param(request.GET.get("unit")),
         "status": status if status in dict(STATUS_FILTERS) else None,
         "overdue": request.GET.get("overdue") == "1",
-        "stage_id": _int(request.GET.get("stage")),
+        "stage_id": int_param(request.GET.get("stage")),
         "search": (request.GET.get("q") or "").strip()[:100],
     }
     tasks = list(task_list_for_zone(zone=zone, **filters))

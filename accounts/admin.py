@@ -1,17 +1,43 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from zones.access import user_is_audit_admin
 
+from . import services
 from .models import LoginEvent, User
+
+
+class PortalAdminPasswordForm(AdminPasswordChangeForm):
+    """Set a password; the admin's "disable password-based authentication" is not offered."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields.pop("usable_password", None)
+        self.fields["password1"].required = self.fields["password2"].required = True
+
+    def clean(self):
+        self.cleaned_data["set_usable_password"] = True
+        return super().clean()
 
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
+    """Accounts, for the system admin. Every save goes through accounts.services (audited);
+    a privileged account (the three administrators, a superuser) is read only to everyone
+    but its owner; accounts are deactivated, never deleted (their records outlive them)."""
+
     fieldsets = UserAdmin.fieldsets + (("联系信息", {"fields": ("full_name", "phone")}),)
-    list_display = ("username", "full_name", "email", "is_staff", "is_active")
+    list_display = ("username", "full_name", "email", "is_staff", "is_active", "password_change_required")
     search_fields = ("username", "full_name", "email")
+    change_password_form = PortalAdminPasswordForm
     # Who may do what is the security admin's business (授权管理), not the account editor's:
     # without this, anyone allowed to edit users could make themselves a superuser.
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -20,7 +46,35 @@ class PortalUserAdmin(UserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += [f for f in self.PRIVILEGE_FIELDS if f not in fields]
-        return fields
+        return fields + ["last_login", "date_joined"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not services.user_admin_may_manage(actor=request.user, user=obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.user_admin_save(user=obj, by=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and not services.user_admin_may_manage(actor=request.user, user=user):
+            raise PermissionDenied
+        if request.method == "POST" and user is not None and self.has_change_permission(request, user):
+            form = self.change_password_form(user, request.POST)
+            if form.is_valid():
+                # Django's view would save the form itself: the service does it, audited.
+                services.user_password_reset(user=user, password=form.cleaned_data["password1"], by=request.user)
+                if user.pk == request.user.pk:
+                    update_session_auth_hash(request, user)
+                    messages.success(request, _("密码已修改。"))
+                else:
+                    messages.success(request, _("密码已重置;该用户下次登录时须修改密码。"))
+                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(LoginEvent)

@@ -13,6 +13,9 @@ class User(AbstractUser):
 
     full_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    # Set when someone else (the system admin) chose the password: the user must pick their
+    # own before doing anything else (accounts.middleware.AccountGateMiddleware).
+    password_change_required = models.BooleanField("下次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"

@@ -13,7 +13,7 @@ import re
 from axes.helpers import get_client_ip_address
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
@@ -117,6 +117,101 @@ def user_create(*, username: str, full_name: str, phone: str = "", email: str = 
     user.set_password(password)
     user.save()
     return user
+
+
+# Accounts changed by an administrator ---------------------------------------------
+
+# What an account change in the admin records (the password never: only that it changed).
+_AUDITED_USER_FIELDS = ("username", "full_name", "first_name", "last_name", "email", "phone", "is_active")
+
+
+def user_is_privileged(user) -> bool:
+    """系统管理员, 安全管理员, 审计管理员 or a superuser: accounts nobody else may take over."""
+    return bool(user.is_superuser or Membership.objects.filter(user=user, role__in=ADMIN_ROLES).exists())
+
+
+def user_admin_may_manage(*, actor, user) -> bool:
+    """Whether ``actor`` may change ``user``'s account (password, active flag, e-mail, 2FA …):
+    their own, or any account that is not privileged. A privileged account is never another
+    administrator's to change — otherwise the system admin could reset the security admin's
+    password, sign in as them and grant himself any role."""
+    return user.pk is None or user.pk == actor.pk or not user_is_privileged(user)
+
+
+def _manage_check(*, actor, user) -> None:
+    if not user_admin_may_manage(actor=actor, user=user):
+        raise PermissionDenied(
+            _("不能修改其他特权账号(系统管理员、安全管理员、审计管理员或超级用户)的密码、启用状态、邮箱或双因素认证。")
+        )
+
+
+@transaction.atomic
+def user_admin_save(*, user, by) -> None:
+    """Save an account the admin created or changed, audited: a new account (whose password an
+    administrator chose: the user must change it at first sign-in), activation, deactivation,
+    and every other field that changed, with its values before and after."""
+    _manage_check(actor=by, user=user)
+    if user.pk is None:
+        user.password_change_required = True
+        user.save()
+        audit_record(
+            action=AuditAction.USER_CREATED,
+            actor=by,
+            target=user,
+            target_label=user.get_username(),
+            after={f: getattr(user, f) for f in _AUDITED_USER_FIELDS},
+        )
+        return
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    before = {f: getattr(stored, f) for f in _AUDITED_USER_FIELDS if getattr(stored, f) != getattr(user, f)}
+    user.save()
+    if "is_active" in before:
+        audit_record(
+            action=AuditAction.USER_ACTIVATED if user.is_active else AuditAction.USER_DEACTIVATED,
+            actor=by,
+            target=user,
+            target_label=user.get_username(),
+            before={"is_active": stored.is_active},
+            after={"is_active": user.is_active},
+        )
+        del before["is_active"]
+    if before:
+        audit_record(
+            action=AuditAction.USER_CHANGED,
+            actor=by,
+            target=user,
+            target_label=user.get_username(),
+            before=before,
+            after={f: getattr(user, f) for f in before},
+        )
+
+
+@transaction.atomic
+def user_password_reset(*, user, password: str, by) -> None:
+    """An administrator sets someone's password: never another privileged account's; the user
+    must change it at the next sign-in; audited (the password itself is not recorded)."""
+    _manage_check(actor=by, user=user)
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.password_change_required = user.pk != by.pk
+    user.save(update_fields=["password", "password_change_required"])
+    audit_record(
+        action=AuditAction.PASSWORD_RESET,
+        actor=by,
+        target=user,
+        target_label=user.get_username(),
+        after={"password_change_required": user.password_change_required},
+    )
+
+
+@transaction.atomic
+def user_password_change(*, user, password: str) -> None:
+    """The user changes their own password (the old one was checked by the form)."""
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    audit_record(action=AuditAction.PASSWORD_CHANGED, actor=user, target=user, target_label=user.get_username())
 
 
 # Grants -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("password/", views.password_change, name="password-change"),
     path("zones/<int:zone_id>/", views.zone_members, name="zone-members"),
     path("zones/<int:zone_id>/add/", views.zone_member_add, name="zone-members-add"),
     path("zones/<int:zone_id>/grant/", views.zone_member_grant, name="zone-members-grant"),

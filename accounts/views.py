@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -54,6 +56,24 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"form": form, "next": request.POST.get("next", ""), "lockout_minutes": minutes}
     return render(request, "registration/login.html", context, status=429)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The user's own new password (required after an administrator set one)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_password_change(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("密码已修改。"))
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+            target = settings.LOGIN_REDIRECT_URL
+        return redirect(target)
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-control")
+    context = {"form": form, "next": request.GET.get("next") or request.POST.get("next", "")}
+    return render(request, "accounts/password_change.html", context, status=400 if form.errors else 200)
 
 
 # The zone office's pages ------------------------------------------------------

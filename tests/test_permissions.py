@@ -25,6 +25,7 @@ from indicators.models import Indicator, IndicatorSystem
 from indicators.services import indicator_system_revise
 from inspections.models import EvaluationMethod, Finding, FindingFile, Question, Questionnaire, SurveyResponse
 from inspections.services import campaign_open
+from reports.models import Report, ReviewOpinion
 from tasks.models import Assignment, ProgressReport, Task
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from zones.models import KeyPark, LeadingGroupMember, Membership, Stage, StageStep
@@ -45,6 +46,7 @@ USER_SCOPED = {
     "tasks:mine",
     "tasks:dashboard-index",
     "accounts:index",
+    "accounts:password-change",
     "accounts:grants",
     "accounts:login-events",
     "accounts:audit-events",
@@ -57,6 +59,9 @@ USER_SCOPED = {
     "evidence:home",
     "assessments:review-home",
     "inspections:home",
+    "reports:home",
+    "reports:compare",
+    "reports:downloads",
 }
 # Access that is the role's job, not a leak: the security admin grants and revokes
 # roles in every zone (三员分立: that is all it does).
@@ -205,6 +210,11 @@ def world(zone_a, zone_b, unit_x, unit_y, office_a, liaison_x, settings, media_r
         questionnaire=questionnaire, position=1, kind="single", text="是否满意", options=["是", "否"]
     )
     response = SurveyResponse.objects.create(questionnaire=questionnaire, respondent="1")
+    stored_report = {"status": "ready", "stored_name": "reports/a.xlsx", "sha256": "2" * 64, "download_name": "a.xlsx"}
+    zone_report = Report.objects.create(zone=zone_a, kind="scores", **stored_report)
+    (media_root / "reports").mkdir()
+    (media_root / "reports" / "a.xlsx").write_bytes(b"PK")
+    opinion = ReviewOpinion.objects.create(zone=zone_a, round=round_a, conclusion="pass", text="通过", author_name="甲")
     a_objects = {
         "zone_id": zone_a.pk,
         "unit_id": unit_x.pk,
@@ -234,6 +244,8 @@ def world(zone_a, zone_b, unit_x, unit_y, office_a, liaison_x, settings, media_r
         "method_id": method.pk,
         "question_id": question.pk,
         "response_id": response.pk,
+        "zone_report_id": zone_report.pk,
+        "opinion_id": opinion.pk,
     }
     return a_objects
 
@@ -313,6 +325,8 @@ def test_every_pattern_is_known_to_the_walker():
         "team_member_id",
         "question_id",
         "response_id",
+        "zone_report_id",
+        "opinion_id",
         *UNIT_SCOPED_KWARGS,
         *ROUND_KWARGS,
     }

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .access import ZoneAction
@@ -13,8 +14,10 @@ from .models import (
     Unit,
     UnmatchedUnitName,
     Zone,
+    ZoneScopeChange,
     ZoneTransition,
 )
+from .services import zone_scope_change
 
 
 @admin.register(Region)
@@ -27,6 +30,34 @@ class RegionAdmin(admin.ModelAdmin):
 class UnitInline(admin.TabularInline):
     model = Unit
     extra = 0
+
+
+class ZoneScopeChangeInline(admin.TabularInline):
+    """The zone's region and tier changes, read only (events are never edited)."""
+
+    model = ZoneScopeChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("field", "old_value", "new_value", "reason", "by", "at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ZoneAdminForm(forms.ModelForm):
+    scope_change_reason = forms.CharField(
+        label="区划或级别变更理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="修改行政区划或示范区级别时必填:这将改变负责评审的省份或评估方式,并记入变更记录和审计日志。",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        moved = self.instance.pk and {"region", "tier"} & set(self.changed_data)
+        if moved and not (cleaned.get("scope_change_reason") or "").strip():
+            self.add_error("scope_change_reason", "修改行政区划或示范区级别须填写理由。")
+        return cleaned
 
 
 @admin.register(Zone)
@@ -43,9 +74,23 @@ class ZoneAdmin(admin.ModelAdmin):
     )
     list_filter = ("tier", "status", "region_category")
     search_fields = ("name",)
+    form = ZoneAdminForm
     # The status changes only through zone_transition (an event row each time).
     readonly_fields = ("status",)
-    inlines = [UnitInline]
+    inlines = [UnitInline, ZoneScopeChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        # Region and tier through the service: a reason, an event on the zone, an audit row
+        # (the admin view's transaction holds them with the rest of the save).
+        if change and {"region", "tier"} & set(form.changed_data):
+            zone_scope_change(
+                zone=obj,
+                user=request.user,
+                region=form.cleaned_data["region"],
+                tier=form.cleaned_data["tier"],
+                reason=form.cleaned_data["scope_change_reason"],
+            )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

@@ -37,7 +37,6 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 
 class ZoneSettingsForm(PortalForm):
     name = forms.CharField(label=_("名称"), max_length=100)
-    tier = forms.ChoiceField(label=_("示范区级别"), choices=Zone.Tier.choices)
     region_category = forms.ChoiceField(label=_("东中西部"), choices=RegionCategory.choices)
     reference_year_1 = forms.IntegerField(label=_("参考年度一"), min_value=2000, max_value=2100)
     reference_year_2 = forms.IntegerField(label=_("参考年度二"), min_value=2000, max_value=2100)

@@ -250,6 +250,41 @@ class ZoneTransition(models.Model):
         return f"{self.zone} {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+class ZoneScopeChange(models.Model):
+    """An event: a zone's region or tier changed (which province reviews it, which system of
+    assessment it follows) — by whom, when, why. Only the system admin changes them, in the admin."""
+
+    class Field(models.TextChoices):
+        REGION = "region", "行政区划"
+        TIER = "tier", "示范区级别"
+
+    zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="scope_changes")
+    field = models.CharField("变更项", max_length=10, choices=Field.choices)
+    old_value = models.CharField("原值", max_length=200)
+    new_value = models.CharField("新值", max_length=200)
+    reason = models.TextField("理由")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "区划与级别变更记录"
+        verbose_name_plural = "区划与级别变更记录"
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="scope_change_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.get_field_display()}:{self.old_value} → {self.new_value}"
+
+
 class KeyPark(models.Model):
     """A 重点园区 of a zone (e-commerce parks, live-streaming bases …)."""
 

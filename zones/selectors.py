@@ -20,6 +20,7 @@ from .models import (
     Unit,
     UnmatchedUnitName,
     Zone,
+    ZoneScopeChange,
     ZoneTransition,
 )
 
@@ -38,6 +39,10 @@ def zone_lifecycle_moves(*, zone: Zone, user) -> list[lifecycle.Move]:
 
 def zone_transition_list(*, zone: Zone) -> QuerySet[ZoneTransition]:
     return ZoneTransition.objects.filter(zone=zone).select_related("by").order_by("at", "pk")
+
+
+def zone_scope_change_list(*, zone: Zone) -> QuerySet[ZoneScopeChange]:
+    return ZoneScopeChange.objects.filter(zone=zone).select_related("by").order_by("at", "pk")
 
 
 # --- parks, stages, units, leading group --------------------------------------------

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from common import hooks
 
 from . import lifecycle
@@ -28,14 +30,15 @@ from .matrix import (  # noqa: F401 (re-exported: every zone write lives behind 
     responsibility_matrix_build,
     unmatched_unit_name_resolve,
 )
-from .models import KeyPark, LeadingGroupMember, Stage, StageStep, Unit, Zone, ZoneTransition
+from .models import KeyPark, LeadingGroupMember, Region, Stage, StageStep, Unit, Zone, ZoneScopeChange, ZoneTransition
 from .templates_data import TEMPLATES, StageTemplate, template_dates
 
 # --- zone settings ------------------------------------------------------------------
 
+# The zone's region and tier decide who reviews it: they change only through
+# zone_scope_change (the system admin, with a reason, audited), never with the settings.
 ZONE_EDITABLE_FIELDS = (
     "name",
-    "tier",
     "region_category",
     "reference_year_1",
     "reference_year_2",
@@ -80,6 +83,46 @@ def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
     return zone
 
 
+@transaction.atomic
+def zone_scope_change(*, zone: Zone, user, region: Region | None = None, tier: str | None = None, reason: str) -> Zone:
+    """Move a zone to another region (and so, perhaps, another province's reviewers) or tier.
+
+    A reason is required; each changed field leaves a ZoneScopeChange (shown with the zone's
+    change record) and an audit row, in the same transaction."""
+    reason = (reason or "").strip()
+    current = Zone.objects.select_for_update().select_related("region").get(pk=zone.pk)
+    changes = []
+    if region is not None and region.pk != current.region_id:
+        changes.append((ZoneScopeChange.Field.REGION, str(current.region), str(region)))
+    if tier is not None and tier != current.tier:
+        if tier not in Zone.Tier.values:
+            raise ValidationError({"tier": "请选择有效的示范区级别。"})
+        changes.append((ZoneScopeChange.Field.TIER, current.get_tier_display(), Zone.Tier(tier).label))
+    if not changes:
+        return current
+    if not reason:
+        raise ValidationError({"reason": "修改行政区划或示范区级别须填写理由(将改变负责评审的省份或评估方式)。"})
+    before = {"region": current.region_id, "region_name": str(current.region), "tier": current.tier}
+    if region is not None:
+        current.region = region
+    if tier is not None:
+        current.tier = tier
+    current.save(update_fields=["region", "tier"])
+    for field, old, new in changes:
+        ZoneScopeChange.objects.create(zone=current, field=field, old_value=old, new_value=new, reason=reason, by=user)
+    audit_record(
+        action=AuditAction.ZONE_CHANGED,
+        actor=user,
+        target=current,
+        zone=current,
+        before=before,
+        after={"region": current.region_id, "region_name": str(current.region), "tier": current.tier},
+        reason=reason,
+    )
+    zone.region, zone.tier = current.region, current.tier
+    return current
+
+
 # --- lifecycle ----------------------------------------------------------------------
 
 
@@ -104,7 +147,7 @@ def zone_transition(*, zone: Zone, user, to_status: str, reason: str = "") -> Zo
         raise ValidationError(list(blockers))
     Zone.objects.filter(pk=zone.pk).update(status=move.target)
     zone.status = move.target
-    return ZoneTransition.objects.create(
+    event = ZoneTransition.objects.create(
         zone=zone,
         from_status=move.source,
         to_status=move.target,
@@ -112,6 +155,16 @@ def zone_transition(*, zone: Zone, user, to_status: str, reason: str = "") -> Zo
         reason=reason.strip(),
         by=user if getattr(user, "pk", None) else None,
     )
+    audit_record(
+        action=AuditAction.ZONE_TRANSITION,
+        actor=event.by,
+        target=zone,
+        zone=zone,
+        before={"status": move.source},
+        after={"status": move.target, "back": move.is_back},
+        reason=event.reason,
+    )
+    return event
 
 
 # --- key parks ----------------------------------------------------------------------

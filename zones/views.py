@@ -87,6 +87,7 @@ def _flash_errors(request: HttpRequest, form: forms.Form) -> None:
 def _lifecycle_context(request: HttpRequest, zone: Zone) -> dict[str, Any]:
     return {
         "transitions": selectors.zone_transition_list(zone=zone),
+        "scope_changes": selectors.zone_scope_change_list(zone=zone),
         "moves": selectors.zone_lifecycle_moves(zone=zone, user=request.user),
         "statuses": Zone.Status.choices,
     }

@@ -1,0 +1,82 @@
+"""A zone's region and tier decide which province reviews it: they change only through the
+service, by the system admin in the admin, with a reason — an event on the zone and an audit row."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from tests.factories import CityFactory, MembershipFactory, UserFactory
+from zones.demo.loader import system_admin_group
+from zones.models import Membership, Region, Zone, ZoneScopeChange
+from zones.services import zone_scope_change, zone_update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sysadmin(db):
+    user = MembershipFactory(user=UserFactory(username="sys_t", is_staff=True), role=Membership.Role.SYSTEM_ADMIN).user
+    user.groups.add(system_admin_group())
+    return user
+
+
+@pytest.fixture
+def zhejiang_city(zone_b):
+    return CityFactory(name="丙市", parent=Region.objects.get(name="浙江省", parent=None))
+
+
+def test_moving_a_zone_needs_a_reason_and_leaves_an_event_and_an_audit_row(zone_a, zhejiang_city, sysadmin):
+    with pytest.raises(ValidationError, match="须填写理由"):
+        zone_scope_change(zone=zone_a, user=sysadmin, region=zhejiang_city, reason=" ")
+    assert Zone.objects.get(pk=zone_a.pk).region.name == "甲市"
+    zone_scope_change(zone=zone_a, user=sysadmin, region=zhejiang_city, tier="provincial", reason="行政区划调整")
+    zone_a.refresh_from_db()
+    assert (zone_a.region, zone_a.tier) == (zhejiang_city, "provincial")
+    changes = list(ZoneScopeChange.objects.values_list("field", "old_value", "new_value", "reason", "by"))
+    assert changes == [
+        ("region", "甲市", "丙市", "行政区划调整", sysadmin.pk),
+        ("tier", "全国", "省级", "行政区划调整", sysadmin.pk),
+    ]
+    event = AuditEvent.objects.get(action="zone_changed")
+    assert (event.zone_id, event.actor_username, event.reason) == (zone_a.pk, "sys_t", "行政区划调整")
+    assert event.before_data["tier"] == "national" and event.after_data["region_name"] == "丙市"
+
+
+def test_the_settings_page_no_longer_changes_the_tier(zone_a):
+    with pytest.raises(ValueError, match="tier"):
+        zone_update(zone=zone_a, data={"tier": "provincial"})
+
+
+def admin_post(zone, **changes):
+    data = {
+        "name": zone.name, "region": zone.region_id, "tier": zone.tier, "system": zone.system_id,
+        "region_category": zone.region_category, "reference_year_1": zone.reference_year_1,
+        "reference_year_2": zone.reference_year_2, "creation_start": "", "creation_end": "",
+        "units-TOTAL_FORMS": 0, "units-INITIAL_FORMS": 0, "scope_changes-TOTAL_FORMS": 0,
+        "scope_changes-INITIAL_FORMS": 0, "scope_change_reason": "",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_in_the_admin_a_move_without_a_reason_is_refused(client, zone_a, zhejiang_city, sysadmin):
+    client.force_login(sysadmin)
+    url = reverse("admin:zones_zone_change", args=[zone_a.pk])
+    response = client.post(url, admin_post(zone_a, region=zhejiang_city.pk))
+    assert response.status_code == 200 and "须填写理由" in response.content.decode()
+    assert Zone.objects.get(pk=zone_a.pk).region.name == "甲市" and not AuditEvent.objects.filter(action="zone_changed")
+
+
+def test_in_the_admin_a_move_with_a_reason_goes_through_the_service(client, zone_a, zhejiang_city, sysadmin, office_a):
+    client.force_login(sysadmin)
+    url = reverse("admin:zones_zone_change", args=[zone_a.pk])
+    response = client.post(url, admin_post(zone_a, region=zhejiang_city.pk, scope_change_reason="区划调整"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Zone.objects.get(pk=zone_a.pk).region == zhejiang_city
+    assert ZoneScopeChange.objects.get().reason == "区划调整"
+    assert AuditEvent.objects.get(action="zone_changed").actor_username == "sys_t"
+    # the zone's office sees it in the zone's change record
+    client.force_login(office_a)
+    page = client.get(reverse("zones:overview", args=[zone_a.pk])).content.decode()
+    assert "行政区划与级别变更" in page and "区划调整" in page and "丙市" in page

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from common.jobs import Resent, job_send, jobs_resend
 from indicators.models import Indicator, ScoringItem
 from indicators.scoring.figures import plain
@@ -81,6 +83,7 @@ def judgement_check(
     return points
 
 
+@transaction.atomic
 def judgement_set(
     *,
     zone: Zone,
@@ -95,6 +98,7 @@ def judgement_set(
         raise ValidationError(f"评分项“{scoring_item.code}”不属于该创建对象采用的指标体系。")
     points = judgement_check(scoring_item=scoring_item, points=points, options=options, comment=comment)
     zone_lock_check(zone=zone)
+    before = Judgement.objects.filter(zone=zone, round=None, scoring_item=scoring_item).first()
     judgement, created = Judgement.objects.get_or_create(
         zone=zone,
         round=None,
@@ -107,14 +111,37 @@ def judgement_set(
         judgement.version = F("version") + 1
         judgement.save()
         judgement.refresh_from_db()
+    _judgement_audit(judgement, before=_judgement_state(before), user=user)
     return judgement
 
 
-def judgement_delete(*, judgement: Judgement) -> None:
+def _judgement_state(judgement: Judgement | None) -> dict | None:
+    if judgement is None:
+        return None
+    points = None if judgement.points is None else f"{Decimal(judgement.points):.2f}"
+    return {"points": points, "options": judgement.options, "comment": judgement.comment}
+
+
+def _judgement_audit(judgement: Judgement, *, before: dict | None, user, deleted: bool = False) -> None:
+    """Every judged score, set, changed or removed (the audit log's "judgements and any score change")."""
+    audit_record(
+        action=AuditAction.JUDGEMENT_SAVED,
+        actor=user,
+        target=judgement,
+        target_label=f"{judgement.scoring_item.code}" + (f" · {judgement.round}" if judgement.round_id else ""),
+        zone=judgement.zone,
+        before=before,
+        after={"deleted": True} if deleted else _judgement_state(judgement),
+    )
+
+
+@transaction.atomic
+def judgement_delete(*, judgement: Judgement, user=None) -> None:
     if judgement.round_id is not None:
         round_editable_check(judgement.round)
     else:
         zone_lock_check(zone=judgement.zone)
+    _judgement_audit(judgement, before=_judgement_state(judgement), user=user, deleted=True)
     judgement.delete()
 
 
@@ -184,12 +211,30 @@ def score_snapshot_compute(*, snapshot_id: int) -> bool:
         snapshot.computed_at = timezone.now()
         snapshot.save(update_fields=["status", "error", "computed_at"])
         raise
-    snapshot.status = ScoreSnapshot.Status.DONE
-    snapshot.total = result.total
-    snapshot.max_total = result.max
-    snapshot.result = result.to_dict()
-    snapshot.computed_at = timezone.now()
-    snapshot.save(update_fields=["status", "total", "max_total", "result", "computed_at"])
+    previous = (
+        ScoreSnapshot.objects.filter(zone=snapshot.zone, round__isnull=True, status=ScoreSnapshot.Status.DONE)
+        .exclude(pk=snapshot.pk)
+        .order_by("-computed_at", "-pk")
+        .values_list("total", flat=True)
+        .first()
+    )
+    with transaction.atomic():
+        snapshot.status = ScoreSnapshot.Status.DONE
+        snapshot.total = result.total
+        snapshot.max_total = result.max
+        snapshot.result = result.to_dict()
+        snapshot.computed_at = timezone.now()
+        snapshot.save(update_fields=["status", "total", "max_total", "result", "computed_at"])
+        if previous is None or previous != snapshot.total:
+            audit_record(
+                action=AuditAction.SCORE_CHANGED,
+                actor=snapshot.requested_by,
+                target=snapshot,
+                target_label=f"{snapshot.zone} 实时得分",
+                zone=snapshot.zone,
+                before={"total": previous} if previous is not None else None,
+                after={"total": snapshot.total, "max": snapshot.max_total},
+            )
     return True
 
 
@@ -290,6 +335,7 @@ def round_open(
         opened_by=_user(user),
     )
     _event(round, "", round.status, user)
+    audit_record(action=AuditAction.ROUND_OPENED, actor=_user(user), target=round, zone=zone, after={"kind": kind})
     if kind == Kind.SELF:
         # The office starts from its running judgements.
         Judgement.objects.bulk_create(
@@ -458,16 +504,20 @@ def round_judgement_set(
     if current is None:
         try:
             with transaction.atomic():
-                return Judgement.objects.create(
+                created = Judgement.objects.create(
                     zone=round.zone, round=round, scoring_item=scoring_item, judged_by=user, **values
                 )
         except IntegrityError:
             raise ValidationError(STALE) from None
+        _judgement_audit(created, before=None, user=user)
+        return created
+    before = _judgement_state(current)
     for key, value in values.items():
         setattr(current, key, value)
     current.judged_by = user
     current.version = have + 1
     current.save()
+    _judgement_audit(current, before=before, user=user)
     return current
 
 
@@ -577,6 +627,14 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
     round.conclusion, round.conclusion_reason, round.submitted_at = conclusion, (reason or "").strip(), timezone.now()
     round.save(update_fields=["conclusion", "conclusion_reason", "submitted_at"])
     _set_status(round, Status.SUBMITTED, user, reason)
+    audit_record(
+        action=AuditAction.ROUND_SUBMITTED,
+        actor=_user(user),
+        target=round,
+        zone=round.zone,
+        after={"total": snapshot.total, "max": snapshot.max_total, "conclusion": conclusion},
+        reason=(reason or "").strip(),
+    )
     if round.zone.status != target:
         zone_transition(zone=round.zone, user=user, to_status=target, reason=(reason or "").strip())
     return snapshot
@@ -592,6 +650,15 @@ def _unlock(round: AssessmentRound, user, reason: str, target: str) -> Assessmen
     if other.exists():
         raise ValidationError(f"“{other.first()}”正在进行,不能同时重开另一轮次。")
     _set_status(round, target, user, reason.strip())
+    audit_record(
+        action=AuditAction.ROUND_REOPENED if target == Status.REOPENED else AuditAction.ROUND_RETURNED,
+        actor=_user(user),
+        target=round,
+        zone=round.zone,
+        before={"status": Status.SUBMITTED},
+        after={"status": target},
+        reason=reason.strip(),
+    )
     return round
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("data/", include("evidence.data_urls")),
     path("evidence/", include("evidence.urls")),
+    path("reports/", include("reports.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), so the page has no

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from common import hooks
 from zones.models import Zone
 
@@ -41,6 +43,21 @@ def zone_rescore_on_commit(zone: Zone, user) -> None:
     transaction.on_commit(
         lambda: hooks.call("zone_rescore", zone=zone, user=user, countdown=RESCORE_COUNTDOWN), robust=True
     )
+
+
+def data_changes_store(changes: list[DataChange], *, zone: Zone, user) -> list[DataChange]:
+    """Store the history rows of one save, and one audit row that links them (same transaction)."""
+    stored = DataChange.objects.bulk_create(changes)
+    if stored:
+        audit_record(
+            action=AuditAction.DATA_CHANGED,
+            actor=user,
+            target_type="evidence.datachange",
+            target_label="、".join(sorted({c.label for c in stored}))[:200],
+            zone=zone,
+            after={"changes": [c.pk for c in stored], "via": stored[0].via, "fields": len(stored)},
+        )
+    return stored
 
 
 # Parsing ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .data_common import (
     _evidence_titles,
     _number_error,
     _years_text,
+    data_changes_store,
     parse_date,
     parse_id,
     parse_number,
@@ -255,7 +256,7 @@ def entry_create(*, spec: ListSpec, zone: Zone, user, raw: dict, via: str) -> mo
     data, ctx = _clean_or_raise(spec, zone, raw, None)
     obj = spec.model(zone=zone)
     _entry_write(spec, obj, data)
-    DataChange.objects.bulk_create(
+    data_changes_store(
         _entry_changes(
             spec=spec,
             zone=zone,
@@ -266,7 +267,9 @@ def entry_create(*, spec: ListSpec, zone: Zone, user, raw: dict, via: str) -> mo
             before={},
             after=data,
             titles=ctx.evidence_titles,
-        )
+        ),
+        zone=zone,
+        user=user,
     )
     zone_rescore_on_commit(zone, user)
     return obj
@@ -292,7 +295,7 @@ def entry_update(*, spec: ListSpec, entry: models.Model, user, raw: dict, via: s
     )
     if changes:
         _entry_write(spec, entry, data)
-        DataChange.objects.bulk_create(changes)
+        data_changes_store(changes, zone=zone, user=user)
         zone_rescore_on_commit(zone, user)
     return entry
 
@@ -315,7 +318,7 @@ def entry_delete(*, spec: ListSpec, entry: models.Model, user, via: str) -> None
         titles=titles,
     )
     entry.delete()
-    DataChange.objects.bulk_create(changes)
+    data_changes_store(changes, zone=zone, user=user)
     zone_rescore_on_commit(zone, user)
 
 

@@ -33,6 +33,7 @@ from .data_common import (
     _number_error,
     _Unset,
     _years_text,
+    data_changes_store,
     parse_id,
     parse_number,
     parse_year,
@@ -338,7 +339,7 @@ def data_values_save(
         evidence_titles=cleaned.evidence_titles,
         via=via,
     )
-    DataChange.objects.bulk_create(changes)
+    data_changes_store(changes, zone=zone, user=user)
     if changes:
         zone_rescore_on_commit(zone, user)
     return changes
@@ -422,7 +423,7 @@ def data_admin_save(*, obj: models.Model, user) -> None:
     obj.save()
     _, after = _admin_state(obj)
     changes = _admin_changes(obj=obj, user=user, action=action, before=before, after=after)
-    DataChange.objects.bulk_create(changes)
+    data_changes_store(changes, zone=obj.zone, user=user)
     if changes:
         zone_rescore_on_commit(obj.zone, user)
 
@@ -435,5 +436,5 @@ def data_admin_delete(*, obj: models.Model, user) -> None:
     changes = _admin_changes(obj=obj, user=user, action=Action.DELETED, before=before, after={})
     zone = obj.zone
     obj.delete()
-    DataChange.objects.bulk_create(changes)
+    data_changes_store(changes, zone=zone, user=user)
     zone_rescore_on_commit(zone, user)

@@ -38,7 +38,7 @@ from common.xlsx import (
 )
 from zones.models import Zone
 
-from .data_common import Via, zone_rescore_on_commit
+from .data_common import Via, data_changes_store, zone_rescore_on_commit
 from .data_lists import (
     LIST_SPECS,
     CleanedEntries,
@@ -312,7 +312,7 @@ def data_workbook_import(
         changes += entries_replace_apply(
             spec=LIST_SPECS[name], zone=zone, user=user, cleaned=entries, titles=ctx.evidence_titles, via=Via.EXCEL
         )
-    DataChange.objects.bulk_create(changes)
+    data_changes_store(changes, zone=zone, user=user)
     if changes:
         zone_rescore_on_commit(zone, user)
     return changes

@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from common.files import KINDS, human_size  # noqa: F401 (human_size: the upload page shows the limit)
 from common.uploads import Received, UploadPolicy, upload_receive
 from common.uploads import too_large_message as upload_too_large_message
@@ -227,9 +229,10 @@ def evidence_submit(*, evidence: Evidence, user) -> Evidence:
     )
 
 
+@transaction.atomic
 def evidence_accept(*, evidence: Evidence, user) -> Evidence:
     """已提交 → 已采纳."""
-    return _transition(
+    _transition(
         evidence=evidence,
         allowed_from=(EvidenceStatus.SUBMITTED,),
         to=EvidenceStatus.ACCEPTED,
@@ -237,8 +240,23 @@ def evidence_accept(*, evidence: Evidence, user) -> Evidence:
         reviewed_by=user,
         reviewed_at=timezone.now(),
     )
+    _review_audit(evidence, user=user, action=AuditAction.EVIDENCE_ACCEPTED)
+    return evidence
 
 
+def _review_audit(evidence: Evidence, *, user, action: str, reason: str = "") -> None:
+    audit_record(
+        action=action,
+        actor=user,
+        target=evidence,
+        zone=evidence.zone,
+        before={"status": EvidenceStatus.SUBMITTED},
+        after={"status": evidence.status, "unit": evidence.unit_id, "indicator": evidence.indicator_id},
+        reason=reason,
+    )
+
+
+@transaction.atomic
 def evidence_return(*, evidence: Evidence, user, reason: str) -> Evidence:
     """已提交 → 退回, with the reason the unit will read. The unit is notified."""
     reason = (reason or "").strip()
@@ -256,6 +274,7 @@ def evidence_return(*, evidence: Evidence, user, reason: str) -> Evidence:
         reviewed_at=timezone.now(),
         return_reason=reason,
     )
+    _review_audit(evidence, user=user, action=AuditAction.EVIDENCE_RETURNED, reason=reason)
     transaction.on_commit(lambda: evidence_returned_notify(evidence))
     return evidence
 

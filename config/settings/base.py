@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
+    # Records every evidence file download (reports.DownloadRecord) after the evidence views answer.
+    "reports.middleware.EvidenceDownloadRecordMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the request
     # into the lockout page (accounts.views.lockout_response).
     "axes.middleware.AxesMiddleware",
@@ -177,6 +179,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Redis: a message taken by a worker that died before acknowledging it (acks_late) is
+# delivered again to another worker after this many seconds (kombu's default, 1 hour).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Reports: the rendering worker refreshes a heartbeat on its report; a redelivered job
+# takes the report over once the heartbeat is older than this many seconds.
+REPORTS_RENDER_LEASE_SECONDS = env_int("REPORTS_RENDER_LEASE_SECONDS", 60)
 # Celery beat (docker-compose "beat"); crontab times are in CELERY_TIMEZONE (Asia/Shanghai).
 # Supervision first (marks overdue assignments, creates the day's reminders), then the
 # e-mail digest: one message per person with everything not yet e-mailed.

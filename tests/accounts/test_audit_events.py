@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from audit.models import AuditEvent
 from accounts.services import membership_grant, membership_revoke, zone_member_create
+from audit.models import AuditEvent
 from tests.factories import MembershipFactory, UserFactory
 from zones.models import Membership
 

@@ -32,7 +32,11 @@ def test_each_row_carries_the_hash_of_the_one_before(zone_a, office_a):
     assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
     stored = AuditEvent.objects.get(pk=rows[1].pk)
     assert stored.expected_hash() == stored.hash  # it reads back byte for byte
-    assert (stored.zone_id, stored.zone_name, stored.after_data) == (zone_a.pk, "甲创建对象", {"n": 1, "tier": "national"})
+    assert (stored.zone_id, stored.zone_name, stored.after_data) == (
+        zone_a.pk,
+        "甲创建对象",
+        {"n": 1, "tier": "national"},
+    )
     assert audit_verify().checked == 3 and audit_verify().broken is None
     out = StringIO()
     call_command("verify_audit", stdout=out)

@@ -20,7 +20,9 @@ def test_account_events_move_into_the_audit_log_oldest_first():
     old = _migrate([("audit", None), ("accounts", "0003_audit_events")])
     Old = old.get_model("accounts", "AuditEvent")
     now = timezone.now()
-    Old.objects.create(actor_username="secadmin", action="role_granted", target_username="li", detail="办公室工作人员(甲)", at=now)
+    Old.objects.create(
+        actor_username="secadmin", action="role_granted", target_username="li", detail="办公室工作人员(甲)", at=now
+    )
     Old.objects.create(actor_username="office", action="user_created", target_username="li", at=now - timedelta(days=1))
 
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

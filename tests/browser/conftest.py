@@ -74,6 +74,11 @@ def csp_violations(page) -> list[str]:
     """Every browser test fails on a Content-Security-Policy violation (an inline script or
     handler, a <style> element, eval, another site): Chromium reports each on the console."""
     found: list[str] = []
-    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text else None)
+
+    def note(message) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", note)
     yield found
     assert not found, "\n".join(found)

@@ -25,14 +25,15 @@ def sysadmin(db):
 
 
 def privileged():
+    def admin(username, role):
+        return MembershipFactory(user=UserFactory(username=username, is_staff=True), role=role).user
+
     return {
-        "security admin": MembershipFactory(user=UserFactory(username="sec_t", is_staff=True), role=Role.SECURITY_ADMIN).user,
-        "audit admin": MembershipFactory(user=UserFactory(username="aud_t", is_staff=True), role=Role.AUDIT_ADMIN).user,
-        "another system admin": MembershipFactory(
-            user=UserFactory(username="sys2_t", is_staff=True), role=Role.SYSTEM_ADMIN
-        ).user,
+        "security admin": admin("sec_t", Role.SECURITY_ADMIN),
+        "audit admin": admin("aud_t", Role.AUDIT_ADMIN),
+        "another system admin": admin("sys2_t", Role.SYSTEM_ADMIN),
         "superuser": UserFactory(username="root_t", is_staff=True, is_superuser=True),
-    }  # fmt: skip
+    }
 
 
 def change_data(user, **changes):

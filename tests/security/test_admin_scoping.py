@@ -22,7 +22,16 @@ def zone_a_world(zone_a, unit_x, unit_y, office_a, liaison_x):
     liaison_x.save()
     Stage.objects.create(zone=zone_a, name="甲阶段启动", start=date(2024, 1, 1), end=date(2024, 3, 31))
     LeadingGroupMember.objects.create(zone=zone_a, role="member", title="甲市副市长", unit=unit_x, user=liaison_x)
-    return ["甲创建对象", "甲市商务局", "甲市统计局", "甲阶段启动", "office_a", "甲办公室张某", "liaison_x", "甲联络员李某"]
+    return [
+        "甲创建对象",
+        "甲市商务局",
+        "甲市统计局",
+        "甲阶段启动",
+        "office_a",
+        "甲办公室张某",
+        "liaison_x",
+        "甲联络员李某",
+    ]
 
 
 @pytest.fixture
@@ -45,8 +54,8 @@ def test_zone_b_office_sees_nothing_of_zone_a_in_any_admin_page(client, zone_a_w
     client.force_login(office_b_world)
     leaks, seen = [], 0
     for model, _model_admin in zone_scoped_admins():
-        info = (model._meta.app_label, model._meta.model_name)
-        for name in ("admin:%s_%s_changelist" % info, "admin:%s_%s_add" % info):
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for name in (f"{prefix}_changelist", f"{prefix}_add"):
             response = client.get(reverse(name))
             if response.status_code != 200:
                 continue
@@ -78,5 +87,7 @@ def test_roles_cannot_be_changed_in_the_admin(client, office_a, django_user_mode
     assert client.get(reverse("admin:zones_membership_add")).status_code == 403
     response = client.post(reverse("admin:zones_membership_change", args=[membership.pk]), {"role": "system_admin"})
     assert response.status_code == 403
-    assert client.post(reverse("admin:zones_membership_delete", args=[membership.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:zones_membership_delete", args=[membership.pk]), {"post": "yes"}).status_code == 403
+    )
     assert Membership.objects.get(pk=membership.pk).role == "office"

@@ -14,7 +14,9 @@ __all__ = ["data_liaison_y", "data_matrix"]
 @pytest.fixture
 def figures(zone_a, data_matrix, office_a):
     for key in X_METRICS | Y_METRICS:
-        DataValue.objects.create(zone=zone_a, metric=Metric.objects.get(key=key), year=2024, value=1, updated_by=office_a)
+        DataValue.objects.create(
+            zone=zone_a, metric=Metric.objects.get(key=key), year=2024, value=1, updated_by=office_a
+        )
 
 
 def listed(client, user, zone) -> set[str]:

@@ -1,0 +1,38 @@
+"""Forms of the report pages: choices come from the registry and from what the user may see."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .kinds import REGISTRY
+from .models import ReviewOpinion
+
+LIVE = "live"
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="报告类型", widget=forms.Select(attrs={"class": "form-select"}))
+    subject = forms.ChoiceField(label="评分来源", widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.identifier, k.verbose_name) for k in REGISTRY.values()]
+        self.fields["subject"].choices = [(LIVE, "实时得分")] + [
+            (str(r.pk), f"{r.get_kind_display()}({r.opened_at:%Y-%m-%d} 发起,{r.get_status_display()})") for r in rounds
+        ]
+
+
+class OpinionForm(forms.Form):
+    round = forms.ChoiceField(label="评估轮次", widget=forms.Select(attrs={"class": "form-select"}))
+    conclusion = forms.ChoiceField(
+        label="评审结论", choices=ReviewOpinion.Conclusion.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    text = forms.CharField(
+        label="评审意见", widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}), max_length=5000
+    )
+
+    def __init__(self, *args, rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [
+            (str(r.pk), f"{r.get_kind_display()}({r.opened_at:%Y-%m-%d} 发起,{r.get_status_display()})") for r in rounds
+        ]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("tasks/", include("tasks.api_urls")),
     path("data/", include("evidence.data_api_urls")),
     path("evidence/", include("evidence.api_urls")),
+    path("reports/", include("reports.api_urls")),
 ]

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "RoundKindEnum": "assessments.models.AssessmentRound.Kind",
         "UnitKindEnum": "zones.models.Unit.Kind",
         "RoundAggregationEnum": "assessments.models.AssessmentRound.Aggregation",
+        "ReportKindEnum": "reports.models.Report.Kind",
+        "ReportStatusEnum": "reports.models.Report.Status",
+        "OpinionConclusionEnum": "reports.models.ReviewOpinion.Conclusion",
     },
 }
 

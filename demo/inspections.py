@@ -1,10 +1,11 @@
 """The demo's 自查自纠 and 市级考评 in 三明市, written through inspections' services.
 
 A closed campaign: most units submitted their 自查报告 on time, two late, one sent back by the
-office and one never submitted; a 考核考评组 of the office and two city evaluators (demo
-accounts ``cityexpert`` and ``cityexpert2``) who evaluated the units with the four methods,
+office and one never submitted; a 考核考评组 of the office and the two demo evaluators
+(``expert`` and ``expert2``, invited from the province's pool) who evaluated the units with the four methods,
 graded them and recorded findings that are now in every state (the 严重 ones closed, as the
-zone has moved past 整改); a questionnaire with 40 answers. Reloading starts it over.
+zone has moved past 整改); a questionnaire with 40 answers. Reloading starts it over. It runs
+after the rounds' demo, which gives the two evaluators their role on 三明市.
 Only the units and titles of the seeds are used, never people's names.
 """
 
@@ -22,10 +23,8 @@ from inspections import evaluation as ev
 from inspections import findings as fs
 from inspections import services, survey
 from inspections.models import Campaign, SelfCheck, SelfCheckEvent
-from zones.demo.loader import DEMO_PASSWORD
 from zones.models import Membership, Zone
 
-CITY_EVALUATORS = (("cityexpert", "市级考评专家甲(演示)"), ("cityexpert2", "市级考评专家乙(演示)"))
 # (unit short name, what was found, where, severity, final state)
 FINDINGS = (
     ("商务局", "电商企业培育台账未按季度更新,缺少2024年第四季度数据", "市商务局电子商务科", "major", "recheck"),
@@ -58,16 +57,10 @@ def _photo(label: int) -> SimpleUploadedFile:
 
 
 def _evaluators(zone: Zone) -> list:
+    """The demo's evaluators, expert and expert2: the province's pool, assigned to 三明市 in its
+    省级评估 round (so they hold the evaluator role on the zone and may sit in its 考评组)."""
     User = get_user_model()
-    users = []
-    for username, display in CITY_EVALUATORS:
-        user, created = User.objects.get_or_create(username=username, defaults={"full_name": display})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        Membership.objects.get_or_create(user=user, role=Membership.Role.EVALUATOR, zone=zone)
-        users.append(user)
-    return users
+    return [User.objects.get(username=username) for username in ("expert", "expert2")]
 
 
 def _answer(selfcheck: SelfCheck, user, index: int) -> None:

@@ -30,8 +30,8 @@ def test_the_demo_campaign(standard, django_capture_on_commit_callbacks):
     assert commerce.pdf_status == SelfCheck.PdfStatus.READY and len(commerce.pdf_sha256) == 64
 
     members = {m.user.username: m.role for m in campaign.team.select_related("user")}
-    assert members == {"office": "leader", "cityexpert": "member", "cityexpert2": "member"}
-    assert set(campaign.evaluations.values_list("evaluator__username", flat=True)) == {"cityexpert", "cityexpert2"}
+    assert members == {"office": "leader", "expert": "member", "expert2": "member"}
+    assert set(campaign.evaluations.values_list("evaluator__username", flat=True)) == {"expert", "expert2"}
 
     states = set(Finding.objects.filter(campaign=campaign).values_list("status", flat=True))
     assert states == set(Finding.Status.values)

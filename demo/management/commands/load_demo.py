@@ -26,8 +26,8 @@ class Command(BaseCommand):
         demo_evaluator_profiles_load()
         demo_tasks_load(zone=zone)
         demo_evidence_load(zone=zone)
-        demo_inspections_load(zone=zone)  # before the rounds: it resets its campaign first
         demo_rounds_load(zone=zone)
+        demo_inspections_load(zone=zone)  # after the rounds: expert and expert2 then hold a role on the zone
         tasks = zone.tasks.count()
         score_snapshot_request(zone=zone)
         self.stdout.write(self.style.SUCCESS(f"已载入演示创建对象“{zone.name}”(ID {zone.pk}),工作任务 {tasks} 项。"))

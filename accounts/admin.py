@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from zones.access import user_is_audit_admin
 
-from . import services
+from . import services, two_factor
 from .models import LoginEvent, User
 
 
@@ -58,6 +58,25 @@ class PortalUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         services.user_admin_save(user=obj, by=request.user)
+
+    @admin.action(description="重置双因素认证(手机丢失时;用户下次登录时重新设置)", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        done, refused = [], []
+        for user in queryset:
+            if not services.user_admin_may_manage(actor=request.user, user=user):
+                refused.append(user.get_username())
+            elif two_factor.two_factor_reset(user=user, by=request.user):
+                done.append(user.get_username())
+        if done:
+            self.message_user(request, _("已重置双因素认证:%(names)s。") % {"names": "、".join(done)})
+        if refused:
+            self.message_user(
+                request,
+                _("不能重置其他特权账号的双因素认证:%(names)s。") % {"names": "、".join(refused)},
+                messages.ERROR,
+            )
+
+    actions = ["reset_two_factor"]
 
     def user_change_password(self, request, id, form_url=""):
         user = self.get_object(request, unquote(id))

@@ -1,5 +1,7 @@
-"""What a signed-in user must do before anything else (accounts.services):
+"""What a signed-in user must do before anything else:
 
+- enter a code from their authenticator, when they have one (accounts/two_factor.py);
+- set one up, when their role requires it (the three admins, superusers, admin access);
 - change a password an administrator chose (``password_change_required``).
 
 Pages that do it, signing out and static files stay open; any other request is sent there
@@ -16,6 +18,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import two_factor
+
+_NO_SECOND_FACTOR = "accounts_no_second_factor"
+
 
 class AccountGateMiddleware:
     def __init__(self, get_response):
@@ -23,13 +29,28 @@ class AccountGateMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "password_change_required", False):
-            target = reverse("accounts:password-change")
+        step = self._step(request, user) if user is not None and user.is_authenticated else None
+        if step is not None:
+            target, message = step
             if not self._open(request.path, target):
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"message": _("请先修改管理员为您设置的密码。"), "extra": {}}, status=403)
+                    return JsonResponse({"message": message, "extra": {}}, status=403)
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    @staticmethod
+    def _step(request, user) -> tuple[str, str] | None:
+        # Once a session is known to need no second factor, later requests cost no query.
+        if getattr(settings, "TWO_FACTOR_ENFORCED", True) and not request.session.get(_NO_SECOND_FACTOR):
+            if not user.is_verified():
+                if two_factor.two_factor_enabled(user):
+                    return reverse("accounts:two-factor-verify"), _("请先输入身份验证器上的验证码。")
+                if two_factor.two_factor_required(user):
+                    return reverse("accounts:two-factor-setup"), _("您的账号须启用双因素认证,请先完成设置。")
+                request.session[_NO_SECOND_FACTOR] = True
+        if user.password_change_required:
+            return reverse("accounts:password-change"), _("请先修改管理员为您设置的密码。")
+        return None
 
     @staticmethod
     def _open(path: str, target: str) -> bool:

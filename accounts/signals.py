@@ -6,9 +6,11 @@ Connected in AccountsConfig.ready(). They stay thin: one service call each.
 from __future__ import annotations
 
 from axes.signals import user_locked_out
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django_otp import user_has_device
 
 from .models import LoginEvent
 from .services import login_event_record
@@ -30,6 +32,10 @@ def _user_named(username: str):
 @receiver(user_logged_in, dispatch_uid="accounts.login_event.success")
 def record_login(sender, request, user, **kwargs) -> None:
     login_event_record(kind=Kind.SUCCESS, request=request, user=user)
+    # The sign-in is complete without a second factor: clear the failed attempts. With one, the
+    # code does it (accounts/two_factor.py), so wrong codes keep counting toward the lockout.
+    if not user_has_device(user, confirmed=True):
+        axes_reset(username=user.get_username())
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.login_event.failure")

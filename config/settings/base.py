@@ -6,7 +6,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from config.env import BASE_DIR, env_int, env_list, env_str
+from config.env import BASE_DIR, env_bool, env_int, env_list, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = False
@@ -25,6 +25,10 @@ INSTALLED_APPS = [
     # Swagger UI's own files, served from static/ (no CDN: government intranets have no internet).
     "drf_spectacular_sidecar",
     "axes",
+    # Two-factor sign-in: TOTP authenticator apps and one-time recovery codes (accounts/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Project apps. ``accounts`` holds the custom user model, which none of the
     # domain apps should own (every app depends on it).
     "accounts",
@@ -51,9 +55,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # The request's user and IP for the audit log; records refused requests (403) and downloads.
     "audit.middleware.AuditMiddleware",
-    # A password an administrator set must be changed before anything else.
+    # Before anything else: the second factor (entered, or set up where required), and a new
+    # password where an administrator set one.
     "accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -123,7 +130,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # rotating user agents/cookies, which cannot get round a lock on the username.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# A correct password no longer clears the failures by itself: for an account with two-factor
+# sign-in, wrong codes count toward the same lockout, and only a complete sign-in (password,
+# and the code where there is one) clears them (accounts/signals.py, accounts/two_factor.py).
+AXES_RESET_ON_SUCCESS = False
 # Attempts during a lockout do not extend it: the account opens 15 minutes
 # after the failure that locked it, as the message says.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -139,6 +149,12 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor sign-in (accounts/two_factor.py): required for the three admins, superusers and
+# anyone with admin access; TWO_FACTOR_REQUIRED_FOR_ALL=true requires it of every account.
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", True)
+TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = "示范区创建管理平台"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -21,7 +21,7 @@ from django.http import Http404
 from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can, zone_roles, zones_visible_to
 from zones.models import Membership
 
-from .models import Campaign, Evaluation, Finding, SelfCheck
+from .models import Campaign, Evaluation, Finding, SelfCheck, TeamMember
 
 Role = Membership.Role
 ALL = None  # a unit scope covering every unit of the zone
@@ -222,8 +222,6 @@ def eligible_for_team(user, zone) -> bool:
 
 
 def is_team_member(user, campaign: Campaign) -> bool:
-    from .models import TeamMember
-
     cache = getattr(user, "_inspection_teams", None)
     if cache is None:
         cache = user._inspection_teams = {}

@@ -23,7 +23,7 @@ from notifications.services import notification_create
 from zones.lifecycle import ZoneStatus
 
 from .models import Campaign, Evaluation, Finding, FindingEvent, FindingFile, Severity
-from .services import _liaisons, row_keys
+from .services import row_keys, unit_liaisons
 from .uploads import Received, upload_receive
 
 Status = Finding.Status
@@ -142,7 +142,7 @@ def finding_create(
 
 
 def _tell_unit(finding: Finding, what: str, detail: str, kind: str = Notification.Kind.INFO) -> None:
-    for liaison in _liaisons(finding.unit_id):
+    for liaison in unit_liaisons(finding.unit_id):
         notification_create(
             recipient=liaison,
             kind=kind,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from common.jobs import job_send_on_commit
 from notifications.models import Notification
 from notifications.services import notification_create
+from tasks.models import Assignment
 from zones.models import IndicatorResponsibility, Membership, Unit, Zone
 
 from .models import Campaign, Evaluation, SelfCheck, SelfCheckEntry, SelfCheckEvent, SelfStatus
@@ -153,8 +154,6 @@ def selfcheck_ensure(*, campaign: Campaign, unit: Unit) -> SelfCheck:
 
 def row_keys(*, campaign: Campaign, unit: Unit) -> dict[str, str]:
     """The keys of the unit's rows (``i<indicator>`` / ``a<assignment>``) → their labels (2 queries)."""
-    from tasks.models import Assignment
-
     keys: dict[str, str] = {}
     duties = IndicatorResponsibility.objects.filter(
         zone_id=campaign.zone_id, unit=unit, removed=False, indicator__system_id=campaign.system_id
@@ -321,7 +320,7 @@ def selfcheck_pdf_request(*, selfcheck: SelfCheck) -> SelfCheck:
     return selfcheck
 
 
-def _liaisons(unit_id: int) -> list:
+def unit_liaisons(unit_id: int) -> list:
     return [
         m.user
         for m in Membership.objects.filter(
@@ -348,7 +347,7 @@ def selfcheck_return(*, selfcheck: SelfCheck, user, reason: str) -> SelfCheck:
     stamp = timezone.now().isoformat()
 
     def notify() -> None:
-        for liaison in _liaisons(unit.pk):
+        for liaison in unit_liaisons(unit.pk):
             notification_create(
                 recipient=liaison,
                 kind=Notification.Kind.SENT_BACK,

@@ -20,7 +20,7 @@ from .access import (
     round_for_report,
     zone_get_for_reports,
 )
-from .kinds import REGISTRY
+from .kinds import kinds_in_order
 from .models import DownloadRecord, OpinionReply, Report, ReviewOpinion
 
 
@@ -62,7 +62,7 @@ class ZoneReportOutputSerializer(serializers.ModelSerializer):
 
 class ZoneReportListApi(APIView):
     class ReportRequestInputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=[(k, v.verbose_name) for k, v in REGISTRY.items()])
+        kind = serializers.ChoiceField(choices=[(k.identifier, k.verbose_name) for k in kinds_in_order()])
         round = serializers.IntegerField(required=False, allow_null=True, help_text="为空表示按实时得分生成。")
 
     class ReportRequestedSerializer(ZoneReportOutputSerializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .kinds import REGISTRY
+from .kinds import kinds_in_order
 from .models import ReviewOpinion
 
 LIVE = "live"
@@ -16,7 +16,7 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.identifier, k.verbose_name) for k in REGISTRY.values()]
+        self.fields["kind"].choices = [(k.identifier, k.verbose_name) for k in kinds_in_order()]
         self.fields["subject"].choices = [(LIVE, "实时得分")] + [
             (str(r.pk), f"{r.get_kind_display()}({r.opened_at:%Y-%m-%d} 发起,{r.get_status_display()})") for r in rounds
         ]

@@ -22,7 +22,7 @@ from zones.models import Stage, Zone
 
 from .charts import MAX_SERIES, Series, radar_svg
 from .content import plain
-from .kinds import REGISTRY
+from .kinds import kinds_in_order
 from .models import DownloadRecord, Report, ReviewOpinion
 
 Status = AssessmentRound.Status
@@ -63,7 +63,7 @@ def download_list(*, zone: Zone | None = None, report: Report | None = None) -> 
 
 
 def report_kinds() -> list[Any]:
-    return list(REGISTRY.values())
+    return kinds_in_order()
 
 
 # The reviewer's home page -------------------------------------------------------------------

@@ -82,3 +82,11 @@ def register(cls: type[ReportKind]) -> type[ReportKind]:
 
 def kind_get(identifier: str) -> ReportKind | None:
     return REGISTRY.get(identifier)
+
+
+def kinds_in_order() -> list[ReportKind]:
+    """Every kind, in Report.Kind's order (自评报告, 评估报告, 得分表, 佐证材料包)."""
+    from ..models import Report
+
+    order = {value: n for n, value in enumerate(Report.Kind.values)}
+    return sorted(REGISTRY.values(), key=lambda kind: order.get(kind.identifier, len(order)))

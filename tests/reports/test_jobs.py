@@ -254,3 +254,11 @@ def test_broker_down_on_the_page_is_a_clear_message(zone_a, office_a, client, br
     response = client.post(f"/reports/zones/{zone_a.pk}/request/", {"kind": "scores", "subject": "live"}, follow=True)
     assert "报告生成服务暂时不可用" in response.content.decode() and "未创建任何报告" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_every_report_kind_is_one_registered_class():
+    from reports.kinds import REGISTRY, kinds_in_order
+
+    assert set(REGISTRY) == set(Report.Kind.values)
+    assert [k.identifier for k in kinds_in_order()] == ["self", "evaluation", "scores", "bundle"]
+    assert all(k.verbose_name == Report.Kind(k.identifier).label for k in REGISTRY.values())

@@ -3,6 +3,7 @@
 - ``detect_type``: the kind of a file from its bytes (magic numbers, zip directory), never its name.
 - ``check_zip_container``: refuse a zip (DOCX, XLSX, OFD) with too many entries or too large an
   unpacked size, reading only the central directory: nothing is ever inflated.
+- ``carries_a_zip``: a PDF, image or .doc with an archive appended (a polyglot).
 - ``display_name``: an uploaded file's name made safe to show (never used on disk).
 - ``UploadLimitHandler``: stops writing an upload to disk once it passes the limit (every
   upload: it is the first of ``FILE_UPLOAD_HANDLERS``; common/uploads.py is the pipeline).
@@ -237,6 +238,16 @@ def detect_type(path: str | os.PathLike | IO[bytes]) -> str:
         if "xl/" in names:
             return "xlsx"
     return ZIP
+
+
+def carries_a_zip(source: str | os.PathLike | IO[bytes]) -> bool:
+    """Whether a file that is not a zip ends with a zip's end record: a polyglot, e.g. a PDF or
+    JPEG that is also an archive (viewers show the first, unzip tools open the second)."""
+    with _opened(source) as stream:
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
+        stream.seek(max(size - _MAX_EOCD_SEARCH, 0))
+        return _EOCD in stream.read()
 
 
 # --- names -----------------------------------------------------------------------------------

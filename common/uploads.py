@@ -9,7 +9,8 @@ Every upload passes the same three checks, whatever page or API it comes through
 2. **Content.** ``upload_check`` finds the kind by the bytes (``common.files.detect_type``),
    never the name, and refuses what the policy does not accept, or whose extension lies.
 3. **Zip containers** (DOCX, XLSX, OFD, any zip): refused before anything opens them when the
-   central directory declares too many entries or too large an unpacked size (zip bomb).
+   central directory declares too many entries or too large an unpacked size (zip bomb); any
+   other kind that ends with a zip (a PDF or JPEG that is also an archive) is refused too.
 
 ``upload_receive`` runs 2–3 on a copy written in chunks beside its final place (hashing as it
 goes), for callers that store files themselves (evidence, inspections); ``upload_check`` runs
@@ -31,7 +32,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from .files import KINDS, ZIP, ZIP_KINDS, FileCheckError, check_zip_container, detect_type, display_name, extension
+from .files import (
+    KINDS,
+    ZIP,
+    ZIP_KINDS,
+    FileCheckError,
+    carries_a_zip,
+    check_zip_container,
+    detect_type,
+    display_name,
+    extension,
+)
 from .files import human_size as _human_size
 
 CHUNK_BYTES = 1024 * 1024
@@ -83,6 +94,11 @@ def _check_content(source: str | os.PathLike | IO[bytes], *, name: str, ext: str
             check_zip_container(source, max_unpacked_bytes=policy.max_unpacked_bytes)
         except FileCheckError as error:
             raise ValidationError(_("文件“%(name)s”:%(error)s") % {"name": name, "error": error}) from None
+    elif kind and carries_a_zip(source):
+        raise ValidationError(
+            _("文件“%(name)s”是 %(label)s 文件,末尾却附带一个压缩包(伪装的多格式文件),已拒绝。")
+            % {"name": name, "label": KINDS[kind].label}
+        )
     if kind not in policy.kinds:
         expected = next(KINDS[k].label for k in policy.kinds if ext in KINDS[k].extensions)
         raise ValidationError(

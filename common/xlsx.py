@@ -1,7 +1,9 @@
 """Spreadsheet helpers every import/export shares.
 
-- ``check_xlsx_package``: refuse what is not an .xlsx, or would unpack too large
-  (zip bomb), before openpyxl opens it.
+- ``check_xlsx_package``: refuse what is not an .xlsx, would unpack too large (zip bomb),
+  or declares a DTD (XXE, entity expansion), before openpyxl opens it.
+- ``xlsx_open``: that check, then the workbook, with every parser failure (at load or while
+  rows are read) turned into ExcelImportError.
 - ``put``: write a cell so that Excel never evaluates it (formula injection).
 - ``header_row`` / ``column_widths``: the bold, shaded, bordered header row and the column
   widths every export writes.
@@ -12,10 +14,13 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import IO, Any
 
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -116,3 +121,67 @@ def check_xlsx_package(source: str | os.PathLike | IO[bytes], *, max_unpacked_by
         raise ExcelImportError([f"文件包含 {len(entries)} 个压缩条目,超过 {MAX_ZIP_ENTRIES} 个,已拒绝"])
     if sum(entry.file_size for entry in entries) > max_unpacked_bytes:
         raise too_large
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for entry in entries:
+                if entry.filename.lower().endswith(XML_PARTS) and _declares_a_dtd(archive, entry):
+                    raise ExcelImportError([HAS_DTD])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error):
+        raise ExcelImportError([NOT_XLSX]) from None
+    finally:
+        source.seek(0)
+
+
+# The parts openpyxl parses as XML. None of them ever has a document type declaration: one that
+# does is an XML external entity (XXE) or entity-expansion ("billion laughs") attack.
+XML_PARTS = (".xml", ".rels", ".vml")
+HAS_DTD = "文件含有 XML 文档类型声明(DTD),正常的 Excel 文件不会含有,可能是恶意文件(XXE、实体膨胀),已拒绝"
+_DTD_MARKERS = tuple(
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_OVERLAP = max(len(marker) for marker in _DTD_MARKERS)
+
+
+def _declares_a_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether the part holds a DTD or entity declaration, read in chunks (never whole)."""
+    tail = b""
+    with archive.open(entry) as part:
+        while chunk := part.read(64 * 1024):
+            window = tail + chunk
+            if any(marker in window for marker in _DTD_MARKERS):
+                return True
+            tail = window[-_OVERLAP:]
+    return False
+
+
+# What openpyxl may raise while it reads a damaged or hostile workbook, at load or (read-only
+# mode) while rows are iterated: XML that does not parse, values it cannot convert, parts that
+# are missing or do not inflate.
+UNREADABLE = (SyntaxError, ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, EOFError, zlib.error)
+
+
+@contextmanager
+def xlsx_open(
+    source: str | os.PathLike | IO[bytes], *, max_unpacked_bytes: int, read_only: bool = True
+) -> Iterator[Workbook]:
+    """The workbook of an uploaded .xlsx, for reading inside the ``with`` block.
+
+    The package is checked first (``check_xlsx_package``: a zip, not too large unpacked, no
+    DTD); a workbook openpyxl cannot read, at load or while the block reads its rows, raises
+    ExcelImportError, never a server error. Keep the block to reading: the import's own rules
+    run after it."""
+    check_xlsx_package(source, max_unpacked_bytes=max_unpacked_bytes)
+    try:
+        workbook = load_workbook(source, read_only=read_only, data_only=True, keep_links=False)
+    except Exception:  # openpyxl raises many kinds on a broken package
+        raise ExcelImportError([NOT_A_WORKBOOK]) from None
+    try:
+        yield workbook
+    except ExcelImportError:
+        raise
+    except UNREADABLE:
+        raise ExcelImportError([NOT_A_WORKBOOK]) from None
+    finally:
+        workbook.close()
+        if hasattr(source, "seek"):
+            source.seek(0)

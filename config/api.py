@@ -4,7 +4,7 @@ Django's ValidationError, PermissionDenied and Http404 are mapped to DRF's
 exceptions so every error body reads ``{"message": ..., "extra": {...}}``.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
@@ -19,6 +19,8 @@ def exception_handler(exc, context):
             # A rule of a service (a lock, a state, a bound): its own words are the message.
             message = " ".join(exc.messages)
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, BadRequest):  # e.g. a malformed query parameter (common.params.query_int)
+        exc = exceptions.ParseError(str(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("对象不存在或无权访问。")
     if isinstance(exc, PermissionDenied):

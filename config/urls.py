@@ -1,8 +1,8 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from zones.views import home
@@ -39,3 +39,9 @@ urlpatterns = [
     # inline script and passes the Content-Security-Policy; both need a signed-in user.
     path("api/docs/", api_docs, name="api-docs"),
 ]
+
+# Chinese error pages in the portal's layout; under /api/ the API's JSON shape (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

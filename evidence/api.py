@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.files import upload_limit_install
-from common.params import int_param
+from common.params import query_int
 from indicators.models import Indicator, ScoringItem
 from zones.access import ZoneAction, zone_get_for_user
 
@@ -62,6 +62,8 @@ class _LimitedUploadApi(APIView):
     """Multipart uploads with the size limit installed before DRF parses (or CSRF-checks) the body."""
 
     parser_classes = [MultiPartParser]
+    # The limit for whatever reads the body first (common.files.UploadLimitHandler).
+    upload_max_bytes = staticmethod(services.evidence_max_upload_bytes)
 
     def initial(self, request, *args, **kwargs):
         self.upload_limiter = upload_limit_install(request._request, services.evidence_max_upload_bytes())
@@ -91,8 +93,8 @@ class EvidenceListApi(APIView):
             user=request.user,
             zone=zone,
             status=status_ if status_ in EvidenceStatus.values else None,
-            unit_id=int_param(request.query_params.get("unit")),
-            indicator_id=int_param(request.query_params.get("indicator")),
+            unit_id=query_int(request.query_params, "unit"),
+            indicator_id=query_int(request.query_params, "indicator"),
         )
         return Response(EvidenceOutputSerializer(rows, many=True).data)
 

@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.params import int_param
+from common.params import query_int
 from zones.access import ZoneAction, zone_can, zone_get_for_user
 
 from .data_common import UNSET, Via
@@ -158,9 +158,9 @@ class DataChangeListApi(APIView):
         )
         if request.query_params.get("metric"):
             rows = rows.filter(metric__key=request.query_params["metric"])
-        year = int_param(request.query_params.get("year"))
+        year = query_int(request.query_params, "year")
         if year is not None:
             rows = rows.filter(year=year)
-        limit = int_param(request.query_params.get("limit")) or 200
+        limit = query_int(request.query_params, "limit") or 200
         limit = min(limit, 1000)
         return Response(self.OutputSerializer(rows[:limit], many=True).data)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import attachment_disposition
-from common.params import int_param
+from common.params import query_int
 from common.xlsx import ExcelImportError
 from zones.access import ZoneAction, unit_can, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit, Zone
@@ -258,7 +258,7 @@ def _template_scope(request: HttpRequest, zone: Zone, needs, scope: DataScope) -
     """What the template holds: the user's share, or (office, ?unit=) one unit's."""
     unit_id = request.GET.get("unit")
     if unit_id:
-        unit = get_object_or_404(zone.units.all(), pk=int_param(unit_id, default=0))
+        unit = get_object_or_404(zone.units.all(), pk=query_int(request.GET, "unit"))
         if not unit_can(request.user, unit, ZoneAction.SUBMIT_DATA):
             raise PermissionDenied
         keys, lists = unit_data_keys(zone=zone, unit=unit, needs=needs)
@@ -339,8 +339,8 @@ def data_history(request: HttpRequest, zone_id: int) -> HttpResponse:
     if metric in needs.metrics:
         rows = rows.filter(metric__key=metric)
     year = request.GET.get("year") or ""
-    if int_param(year) is not None:
-        rows = rows.filter(year=int_param(year))
+    if query_int(request.GET, "year") is not None:
+        rows = rows.filter(year=int(year))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -365,7 +365,7 @@ def completeness(request: HttpRequest, zone_id: int) -> HttpResponse:
     unit = request.GET.get("unit") or ""
     dimension = request.GET.get("dimension") or ""
     matrix = zone_completeness(
-        zone=zone, user=request.user, unit_id=int_param(unit), dimension=dimension or None
+        zone=zone, user=request.user, unit_id=query_int(request.GET, "unit"), dimension=dimension or None
     )
     context = {
         "zone": zone,

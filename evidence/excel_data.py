@@ -22,19 +22,18 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.xlsx import (
     BORDER,
-    NOT_A_WORKBOOK,
     WRAP,
     ExcelImportError,
-    check_xlsx_package,
     column_widths,
     header_row,
     put,
+    xlsx_open,
 )
 from zones.models import Zone
 
@@ -228,12 +227,7 @@ def _rows(ws: Worksheet, headers: tuple[str, ...], required: int) -> list[tuple[
 
 def data_workbook_parse(upload: IO[bytes], *, max_unpacked_bytes: int) -> ParsedWorkbook:
     """The workbook's rows as raw inputs; ExcelImportError when it is not a usable workbook."""
-    check_xlsx_package(upload, max_unpacked_bytes=max_unpacked_bytes)
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken package
-        raise ExcelImportError([NOT_A_WORKBOOK]) from None
-    try:
+    with xlsx_open(upload, max_unpacked_bytes=max_unpacked_bytes) as workbook:
         present = [name for name in (FIGURE_SHEET, *LIST_SHEETS.values()) if name in workbook.sheetnames]
         if not present:
             raise DataImportError([f"文件中没有“{FIGURE_SHEET}”表,请使用本系统下载的数据填报模板"])
@@ -262,8 +256,6 @@ def data_workbook_parse(upload: IO[bytes], *, max_unpacked_bytes: int) -> Parsed
                 }
                 for number, cells in _rows(workbook[title], LIST_HEADERS[list_name], 4)
             ]
-    finally:
-        workbook.close()
     return ParsedWorkbook(figures, lists)
 
 

@@ -25,7 +25,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from common.files import file_response, upload_limit_install
-from common.params import int_param
+from common.params import query_int
+from common.uploads import upload_limit
 from zones.access import ZoneAction, zone_can, zone_get_for_user, zones_visible_to
 
 from . import selectors, services
@@ -109,7 +110,7 @@ def review_queue(request: HttpRequest, zone_id: int) -> HttpResponse:
 def upload_page(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.SUBMIT_EVIDENCE)
     cells = list(selectors.evidence_upload_responsibilities(user=request.user, zone=zone))
-    indicator_id = int_param(request.GET.get("indicator"))
+    indicator_id = query_int(request.GET, "indicator")
     target = selectors.evidence_upload_target(user=request.user, zone=zone, indicator_id=indicator_id)
     return render(request, "evidence/upload.html", _page(request, zone, cells=cells, target=target))
 
@@ -234,6 +235,7 @@ def _file_json(evidence: Evidence, file: EvidenceFile, status: int = 201) -> Jso
     )
 
 
+@upload_limit(services.evidence_max_upload_bytes)  # for whatever reads the body first
 @csrf_exempt  # checked by csrf_protect below, once the size limit is in place
 @login_required
 @require_POST
@@ -272,6 +274,7 @@ def _upload_file(request: HttpRequest, *, zone_id: int, limiter) -> HttpResponse
     return _file_json(evidence, file)
 
 
+@upload_limit(services.evidence_max_upload_bytes)  # for whatever reads the body first
 @csrf_exempt  # checked by csrf_protect below, once the size limit is in place
 @login_required
 @require_POST

@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.params import int_param
+from common.params import query_int
 from zones.access import ZoneAction, zone_get_for_user
 
 from . import evaluation as evaluation_services
@@ -371,8 +371,8 @@ class FindingListApi(APIView):
         rows = selectors.findings_of(
             campaign=campaign,
             scope=unit_scope(request.user, campaign),
-            unit_id=int_param(params.get("unit")),
-            indicator_id=int_param(params.get("indicator")),
+            unit_id=query_int(params, "unit"),
+            indicator_id=query_int(params, "indicator"),
             status=params.get("status", "") if params.get("status") in Finding.Status.values else "",
             severity=params.get("severity", "") if params.get("severity") in Severity.values else "",
         )

@@ -15,10 +15,10 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from common.xlsx import BORDER, HEADER_FILL, WRAP_CENTER, ExcelImportError, check_xlsx_package, put
+from common.xlsx import BORDER, HEADER_FILL, WRAP_CENTER, ExcelImportError, put, xlsx_open
 from zones.models import Unit
 
 from .models import Campaign, Question, Questionnaire, SurveyAnswer, SurveyResponse
@@ -190,50 +190,45 @@ def _cell_text(value: Any) -> str:
 
 def responses_import(*, questionnaire: Questionnaire, user, file: IO[bytes]) -> int:
     """Import a workbook of answers; all rows or none. Raises ExcelImportError with row-level messages."""
-    check_xlsx_package(file, max_unpacked_bytes=MAX_UNPACKED)
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise ExcelImportError(["文件无法解析为 Excel 工作簿"]) from None
-    sheet = workbook.worksheets[0]
-    questions = list(Question.objects.filter(questionnaire=questionnaire))
-    if not questions:
-        raise ExcelImportError(["问卷还没有题目,请先添加题目再导入回答"])
-    expected = headers_for(questions)
-    rows = sheet.iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
-    header = header[: len(expected)] + [""] * (len(expected) - len(header))
-    wrong = [f"第 {i} 列应为“{e}”" for i, (h, e) in enumerate(zip(header, expected), 1) if h != e]
-    if wrong:
-        raise ExcelImportError([f"第 1 行:表头与问卷不一致,请使用下载的导入模板({';'.join(wrong[:3])})"])
-    units = _unit_lookup(questionnaire.campaign)
-    errors: list[str] = []
-    parsed: list[tuple[str, Unit | None, list]] = []
-    for number, values in enumerate(rows, start=2):
-        values = list(values)[: len(expected)] + [None] * max(0, len(expected) - len(values))
-        if all(_cell_text(v) == "" for v in values):
-            continue
-        if len(parsed) >= MAX_ROWS:
-            raise ExcelImportError([f"一次最多导入 {MAX_ROWS} 份答卷"])
-        respondent, unit_name = _cell_text(values[0]), _cell_text(values[1])
-        unit = None
-        if unit_name:
-            unit = units.get(unit_name)
-            if unit is None:
-                errors.append(f"第 {number} 行:调查对象单位“{unit_name}”不是本创建对象的责任单位")
-        answers, answered = [], False
-        for question, value in zip(questions, values[2:]):
-            try:
-                choices, text = answer_parse(question, value)
-            except ValueError as exc:
-                errors.append(f"第 {number} 行 第 {question.position} 题:{exc}")
+    with xlsx_open(file, max_unpacked_bytes=MAX_UNPACKED) as workbook:
+        sheet = workbook.worksheets[0]
+        questions = list(Question.objects.filter(questionnaire=questionnaire))
+        if not questions:
+            raise ExcelImportError(["问卷还没有题目,请先添加题目再导入回答"])
+        expected = headers_for(questions)
+        rows = sheet.iter_rows(values_only=True)
+        header = [_cell_text(v) for v in next(rows, ())]
+        header = header[: len(expected)] + [""] * (len(expected) - len(header))
+        wrong = [f"第 {i} 列应为“{e}”" for i, (h, e) in enumerate(zip(header, expected), 1) if h != e]
+        if wrong:
+            raise ExcelImportError([f"第 1 行:表头与问卷不一致,请使用下载的导入模板({';'.join(wrong[:3])})"])
+        units = _unit_lookup(questionnaire.campaign)
+        errors: list[str] = []
+        parsed: list[tuple[str, Unit | None, list]] = []
+        for number, values in enumerate(rows, start=2):
+            values = list(values)[: len(expected)] + [None] * max(0, len(expected) - len(values))
+            if all(_cell_text(v) == "" for v in values):
                 continue
-            answered = answered or bool(choices or text)
-            answers.append((question, choices, text))
-        if not answered and not any(e.startswith(f"第 {number} 行") for e in errors):
-            errors.append(f"第 {number} 行:没有任何回答")
-        parsed.append((respondent[:100], unit, answers))
-    workbook.close()
+            if len(parsed) >= MAX_ROWS:
+                raise ExcelImportError([f"一次最多导入 {MAX_ROWS} 份答卷"])
+            respondent, unit_name = _cell_text(values[0]), _cell_text(values[1])
+            unit = None
+            if unit_name:
+                unit = units.get(unit_name)
+                if unit is None:
+                    errors.append(f"第 {number} 行:调查对象单位“{unit_name}”不是本创建对象的责任单位")
+            answers, answered = [], False
+            for question, value in zip(questions, values[2:]):
+                try:
+                    choices, text = answer_parse(question, value)
+                except ValueError as exc:
+                    errors.append(f"第 {number} 行 第 {question.position} 题:{exc}")
+                    continue
+                answered = answered or bool(choices or text)
+                answers.append((question, choices, text))
+            if not answered and not any(e.startswith(f"第 {number} 行") for e in errors):
+                errors.append(f"第 {number} 行:没有任何回答")
+            parsed.append((respondent[:100], unit, answers))
     if errors:
         raise ExcelImportError(errors)
     if not parsed:

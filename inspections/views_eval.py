@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.http import attachment_disposition
-from common.params import int_param
+from common.params import query_int
 from zones.models import Membership
 
 from . import evaluation as evaluation_services
@@ -260,8 +260,8 @@ def finding_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_get_for_user(request.user, campaign_id)
     scope = unit_scope(request.user, campaign)
     filters = {
-        "unit_id": int_param(request.GET.get("unit")),
-        "indicator_id": int_param(request.GET.get("indicator")),
+        "unit_id": query_int(request.GET, "unit"),
+        "indicator_id": query_int(request.GET, "indicator"),
         "status": request.GET.get("status", "") if request.GET.get("status") in Finding.Status.values else "",
         "severity": request.GET.get("severity", "") if request.GET.get("severity") in Severity.values else "",
     }

@@ -24,19 +24,18 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from common.xlsx import (
     BORDER,
-    NOT_A_WORKBOOK,
     WRAP,
     WRAP_CENTER,
     ExcelImportError,
-    check_xlsx_package,
     column_widths,
     header_row,
     put,
+    xlsx_open,
 )
 
 IMPORT_HEADERS = ("序号", "任务", "工作内容", "牵头单位", "责任单位", "关联指标", "完成时限")
@@ -150,16 +149,9 @@ def workbook_to_task_rows(source: str | os.PathLike | IO[bytes], *, max_unpacked
     What makes the whole file unusable (not an .xlsx, too large, wrong header, no
     task) raises ExcelImportError.
     """
-    check_xlsx_package(source, max_unpacked_bytes=max_unpacked_bytes)
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged package
-        raise ExcelImportError([NOT_A_WORKBOOK]) from None
-    try:
+    with xlsx_open(source, max_unpacked_bytes=max_unpacked_bytes) as workbook:
         sheet = workbook["任务清单"] if "任务清单" in workbook.sheetnames else workbook.worksheets[0]
         grid = [tuple(line) for line in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 10)]
-    finally:
-        workbook.close()
     header = _header_index(grid)
     problem = _header_error(grid, header)
     if problem:

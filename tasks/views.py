@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import attachment_disposition
-from common.params import int_param
+from common.params import query_int
 from common.uploads import too_large_message, upload_limit
 from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit
@@ -82,10 +82,10 @@ def task_list(request: HttpRequest, zone_id: int) -> HttpResponse:
         return redirect("tasks:mine")
     status = request.GET.get("status") or ""
     filters = {
-        "unit_id": int_param(request.GET.get("unit")),
+        "unit_id": query_int(request.GET, "unit"),
         "status": status if status in dict(STATUS_FILTERS) else None,
         "overdue": request.GET.get("overdue") == "1",
-        "stage_id": int_param(request.GET.get("stage")),
+        "stage_id": query_int(request.GET, "stage"),
         "search": (request.GET.get("q") or "").strip()[:100],
     }
     tasks = list(task_list_for_zone(zone=zone, **filters))

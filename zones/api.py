@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from . import selectors, services
 from .access import ZoneAction, zone_get_for_user
+from .forms import POSITION_MAX
 from .lifecycle import ZoneStatus
 from .models import LeadingGroupMember, Unit, Zone, ZoneTransition
 
@@ -132,7 +133,9 @@ class UnitCreateApi(APIView):
         short_name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
         kind = serializers.ChoiceField(choices=Unit.Kind.choices, default=Unit.Kind.DEPARTMENT)
         aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
-        position = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+        position = serializers.IntegerField(
+            min_value=0, max_value=POSITION_MAX, required=False, allow_null=True, default=None
+        )
 
     @extend_schema(request=InputSerializer, responses={201: UnitOutputSerializer}, summary="新增责任单位")
     def post(self, request, zone_id: int):
@@ -157,7 +160,9 @@ class LeadingGroupCreateApi(APIView):
         title = serializers.CharField(max_length=100)
         unit = serializers.IntegerField(required=False, allow_null=True, default=None)
         user = serializers.IntegerField(required=False, allow_null=True, default=None)
-        position = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+        position = serializers.IntegerField(
+            min_value=0, max_value=POSITION_MAX, required=False, allow_null=True, default=None
+        )
 
     @extend_schema(request=InputSerializer, responses={201: MemberOutputSerializer}, summary="新增领导小组成员")
     def post(self, request, zone_id: int):

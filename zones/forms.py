@@ -13,6 +13,8 @@ from .selectors import LEAD, NONE, RESPONSIBLE
 from .templates_data import DEFAULT_TEMPLATE, TEMPLATES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The largest position a PositiveIntegerField holds on every database (PostgreSQL: 2³¹ − 1).
+POSITION_MAX = 2_147_483_647
 
 
 class PortalForm(forms.Form):
@@ -70,7 +72,7 @@ class StageForm(PortalForm):
     name = forms.CharField(label=_("阶段名称"), max_length=60)
     start = forms.DateField(label=_("开始日期"), widget=DATE)
     end = forms.DateField(label=_("结束日期"), widget=DATE)
-    position = forms.IntegerField(label=_("排序"), required=False, min_value=0)
+    position = forms.IntegerField(label=_("排序"), required=False, min_value=0, max_value=POSITION_MAX)
 
     def clean(self):
         data = super().clean()
@@ -81,7 +83,7 @@ class StageForm(PortalForm):
 
 class StageStepForm(PortalForm):
     title = forms.CharField(label=_("步骤"), max_length=100)
-    position = forms.IntegerField(label=_("排序"), required=False, min_value=0)
+    position = forms.IntegerField(label=_("排序"), required=False, min_value=0, max_value=POSITION_MAX)
 
 
 class StageTemplateForm(PortalForm):
@@ -102,7 +104,7 @@ class UnitForm(PortalForm):
         required=False,
         help_text=_("多个别称用逗号或顿号分隔,如:市场监管局、市市场监管局。"),
     )
-    position = forms.IntegerField(label=_("排序"), required=False, min_value=0)
+    position = forms.IntegerField(label=_("排序"), required=False, min_value=0, max_value=POSITION_MAX)
 
     @classmethod
     def for_unit(cls, unit: Unit, data=None) -> UnitForm:
@@ -121,7 +123,7 @@ class LeadingGroupMemberForm(PortalForm):
     title = forms.CharField(label=_("职务名称"), max_length=100, help_text=_("如:市政府副市长、市市场监管局局长。"))
     unit = forms.ModelChoiceField(label=_("所在单位"), queryset=Unit.objects.none(), required=False)
     user = forms.ModelChoiceField(label=_("用户"), queryset=None, required=False)
-    position = forms.IntegerField(label=_("排序"), required=False, min_value=0)
+    position = forms.IntegerField(label=_("排序"), required=False, min_value=0, max_value=POSITION_MAX)
 
     def __init__(self, *args, units, users, **kwargs):
         super().__init__(*args, **kwargs)

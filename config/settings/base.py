@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # password where an administrator set one.
     "accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses control characters and over-long integers in any query string, form or JSON body.
+    "config.middleware.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -155,6 +157,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", True)
 TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", False)
 OTP_TOTP_ISSUER = "示范区创建管理平台"
+
+# A refused CSRF check answers with the portal's 403 page and a Chinese reason (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -68,7 +68,7 @@ def test_manifest_hashes_equal_the_packed_files(zone_a, accepted_evidence, tmp_p
         "..\\..\\windows\\system.ini",
         "..",
         "a/../../b.pdf",
-        "\x00evil\r\n.pdf",
+        "\x01evil\r\n.pdf",
         "CON",
     ],
 )
@@ -111,6 +111,7 @@ def test_safe_name():
     assert safe_name("报告.pdf") == "报告.pdf"
     assert safe_name("../x/../../y.pdf") == "y.pdf"
     assert safe_name("..") == "文件" and safe_name("") == "文件" and safe_name("...") == "文件"
+    assert safe_name("\x00a\tb.pdf") == "_a_b.pdf"  # (PostgreSQL cannot even store a NUL in a name)
     assert safe_name('a<b>:c"d|e?f*.pdf') == "a_b__c_d_e_f_.pdf"
     long = safe_name("长" * 300 + ".pdf")
     assert len(long) == 120 and long.endswith(".pdf")

@@ -1,0 +1,118 @@
+"""Evaluators of a round: conflicts of interest, assignments, 回避."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import Indicator
+from zones.models import Membership, Region, Zone
+
+from ..models import (
+    AssessmentRound,
+    EvaluatorAssignment,
+    EvaluatorProfile,
+    Judgement,
+)
+from .rounds import _user
+
+Kind = AssessmentRound.Kind
+Status = AssessmentRound.Status
+ZS = Zone.Status
+
+
+# Evaluators -------------------------------------------------------------------------
+
+
+def _contains(ancestor: Region, region: Region) -> bool:
+    node: Region | None = region
+    while node is not None:
+        if node.pk == ancestor.pk:
+            return True
+        node = node.parent
+    return False
+
+
+def conflict_of_interest(*, round: AssessmentRound, evaluator) -> str | None:
+    """Why ``evaluator`` may not score ``round``'s zone (回避), or None."""
+    zone = round.zone
+    own = (
+        Membership.objects.filter(user=evaluator, zone=zone, role__in=[Membership.Role.OFFICE, Membership.Role.LIAISON])
+        .select_related("unit")
+        .first()
+    )
+    if own is not None:
+        where = own.unit.name if own.unit_id else f"{zone.name}办公室"
+        return f"{evaluator}是本创建对象“{where}”的工作人员,须回避,不能担任本轮评审专家。"
+    profile = EvaluatorProfile.objects.filter(user=evaluator).select_related("home_region").first()
+    if profile is not None and profile.home_region_id and _contains(profile.home_region, zone.region):
+        return (
+            f"{evaluator}的工作所在地“{profile.home_region.name}”包含本创建对象“{zone.name}”,"
+            "须回避,不能担任本轮评审专家。"
+        )
+    return None
+
+
+def _items_under(indicator: Indicator) -> list[Indicator]:
+    if indicator.level == 3:
+        return [indicator]
+    items = list(Indicator.objects.filter(system_id=indicator.system_id, level=3).select_related("parent"))
+    return [i for i in items if i.parent_id == indicator.pk or (i.parent and i.parent.parent_id == indicator.pk)]
+
+
+@transaction.atomic
+def evaluator_assign(
+    *, round: AssessmentRound, evaluator, indicators: list[Indicator], user
+) -> list[EvaluatorAssignment]:
+    """Assign ``evaluator`` to items of ``round`` (a dimension or second-level node stands for every item under it)."""
+    if round.status == Status.SUBMITTED:
+        raise ValidationError(f"“{round}”已提交,不能再分配专家。")
+    if round.kind == Kind.SELF:
+        raise ValidationError("自评由办公室评分,不分配评审专家。")
+    if not evaluator.is_active:
+        raise ValidationError(f"账号“{evaluator}”已停用。")
+    reason = conflict_of_interest(round=round, evaluator=evaluator)
+    if reason:
+        raise ValidationError(reason)
+    created = []
+    for node in indicators:
+        if node.system_id != round.system_id:
+            raise ValidationError(f"指标“{node.code}”不属于本轮采用的指标体系。")
+        for item in _items_under(node):
+            assignment, made = EvaluatorAssignment.objects.get_or_create(
+                round=round, evaluator=evaluator, indicator=item, defaults={"assigned_by": _user(user)}
+            )
+            if not made and assignment.recused_at is not None:
+                assignment.recused_at, assignment.recusal_reason = None, ""
+                assignment.assigned_by, assignment.assigned_at = _user(user), timezone.now()
+                assignment.save()
+            created.append(assignment)
+    return created
+
+
+def evaluator_unassign(*, assignment: EvaluatorAssignment, user) -> None:
+    if assignment.round.status == Status.SUBMITTED:
+        raise ValidationError("本轮已提交,不能调整专家分工。")
+    if Judgement.objects.filter(
+        round=assignment.round, judged_by=assignment.evaluator, scoring_item__indicator=assignment.indicator
+    ).exists():
+        raise ValidationError("该专家已对此指标评分,不能取消分工;如需回避请由专家本人申请回避。")
+    assignment.delete()
+
+
+@transaction.atomic
+def assignment_recuse(*, assignment: EvaluatorAssignment, user, reason: str) -> EvaluatorAssignment:
+    """回避: the evaluator steps back from an item; their scores for it are withdrawn."""
+    if assignment.evaluator_id != user.pk:
+        raise PermissionDenied("只能由专家本人申请回避。")
+    if assignment.round.status == Status.SUBMITTED:
+        raise ValidationError("本轮已提交,不能申请回避。")
+    if not (reason or "").strip():
+        raise ValidationError("申请回避必须填写理由。")
+    assignment.recused_at, assignment.recusal_reason = timezone.now(), reason.strip()
+    assignment.save(update_fields=["recused_at", "recusal_reason"])
+    Judgement.objects.filter(
+        round=assignment.round, judged_by=user, scoring_item__indicator=assignment.indicator
+    ).delete()
+    return assignment

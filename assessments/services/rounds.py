@@ -1,0 +1,387 @@
+"""Rounds: open, start, scores in a round, 存疑, 差异说明, submit (freeze and lock), reopen, return; the lock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from indicators.models import ScoringItem
+from indicators.scoring.rules import JUDGED_RULES
+from zones.models import Zone
+from zones.services import zone_transition
+
+from ..models import (
+    AssessmentRound,
+    DifferenceReason,
+    Doubt,
+    EvaluatorAssignment,
+    Judgement,
+    RoundEvent,
+    ScoreSnapshot,
+)
+from .scores import STALE, _judgement_audit, _judgement_state, judgement_check
+
+Kind = AssessmentRound.Kind
+Status = AssessmentRound.Status
+ZS = Zone.Status
+
+
+# Rounds -----------------------------------------------------------------------------
+
+
+def _event(round: AssessmentRound, source: str, target: str, user, reason: str = "") -> None:
+    RoundEvent.objects.create(round=round, from_status=source, to_status=target, by=_user(user), reason=reason)
+
+
+def _user(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def _set_status(round: AssessmentRound, target: str, user, reason: str = "") -> None:
+    source = round.status
+    round.status = target
+    round.version = F("version") + 1
+    round.save(update_fields=["status", "version"])
+    round.refresh_from_db(fields=["version"])
+    _event(round, source, target, user, reason)
+
+
+def round_editable_check(round: AssessmentRound) -> None:
+    if round.status == Status.SUBMITTED:
+        raise ValidationError(f"“{round}”已提交并锁定,不能修改;如需修改请先重开该轮次。")
+    if round.status == Status.PREPARING:
+        raise ValidationError(f"“{round}”尚在准备中(分配评审专家),开始评审后才能评分。")
+
+
+# The zone's lifecycle status a round of each kind needs, and where opening moves it.
+_OPEN_FROM = {
+    Kind.SELF: {ZS.CREATING: ZS.SELF_ASSESSMENT, ZS.SELF_ASSESSMENT: None},
+    Kind.PROVINCIAL: {ZS.PROVINCIAL_REVIEW: None},
+    Kind.NATIONAL: {ZS.NATIONAL_REVIEW: None},
+}
+
+
+@transaction.atomic
+def round_open(
+    *,
+    zone: Zone,
+    kind: str,
+    user,
+    aggregation: str = AssessmentRound.Aggregation.MEAN,
+    blind: bool = True,
+) -> AssessmentRound:
+    """Open a round of ``kind`` for ``zone``. 自评 opens for scoring at once (the office scores,
+    starting from its live judgements) and moves the zone to 自评; 省级评估 and 总局评估 open
+    in 准备中 for evaluators to be assigned."""
+    zone = Zone.objects.select_for_update(of=("self",)).select_related("system").get(pk=zone.pk)
+    if kind not in Kind.values:
+        raise ValidationError("未知的评估类型。")
+    if aggregation not in AssessmentRound.Aggregation.values:
+        raise ValidationError("汇总方式应为“平均”或“中位数”。")
+    open_round = AssessmentRound.objects.filter(zone=zone).exclude(status=Status.SUBMITTED).first()
+    if open_round is not None:
+        raise ValidationError(f"“{open_round}”尚未提交,同一创建对象同时只能有一个进行中的评估轮次。")
+    allowed = _OPEN_FROM[kind]
+    if zone.status not in allowed:
+        needed = "、".join(f"“{ZS(s).label}”" for s in allowed)
+        raise ValidationError(
+            f"创建对象当前状态为“{zone.get_status_display()}”,{Kind(kind).label}只能在 {needed} 阶段发起。"
+        )
+    if allowed[zone.status]:
+        zone_transition(zone=zone, user=user, to_status=allowed[zone.status])
+    round = AssessmentRound.objects.create(
+        zone=zone,
+        kind=kind,
+        system=zone.system,
+        reference_year_1=zone.reference_year_1,
+        reference_year_2=zone.reference_year_2,
+        aggregation=aggregation,
+        blind=bool(blind) and kind != Kind.SELF,
+        status=Status.IN_REVIEW if kind == Kind.SELF else Status.PREPARING,
+        opened_by=_user(user),
+    )
+    _event(round, "", round.status, user)
+    audit_record(action=AuditAction.ROUND_OPENED, actor=_user(user), target=round, zone=zone, after={"kind": kind})
+    if kind == Kind.SELF:
+        # The office starts from its running judgements.
+        Judgement.objects.bulk_create(
+            Judgement(
+                zone=zone,
+                round=round,
+                scoring_item_id=j.scoring_item_id,
+                points=j.points,
+                options=j.options,
+                comment=j.comment,
+                judged_by=j.judged_by or _user(user),
+            )
+            for j in Judgement.objects.filter(zone=zone, round__isnull=True)
+        )
+    return round
+
+
+@transaction.atomic
+def round_start(*, round: AssessmentRound, user) -> AssessmentRound:
+    """准备中 → 评审中, once at least one evaluator is assigned."""
+    if round.status != Status.PREPARING:
+        raise ValidationError(f"“{round}”不在准备阶段。")
+    if not round.assignments.filter(recused_at__isnull=True).exists():
+        raise ValidationError("请先为本轮分配至少一位评审专家。")
+    _set_status(round, Status.IN_REVIEW, user)
+    return round
+
+
+# Scores in a round ------------------------------------------------------------------
+
+
+def _may_score_item(round: AssessmentRound, user, indicator_id: int) -> bool:
+    if round.kind == Kind.SELF:
+        return True  # the office, checked by the caller through assessments.access
+    return EvaluatorAssignment.objects.filter(
+        round=round, evaluator=user, indicator_id=indicator_id, recused_at__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def round_judgement_set(
+    *,
+    round: AssessmentRound,
+    scoring_item: ScoringItem,
+    user,
+    points: Decimal | None = None,
+    options: list[int] | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Judgement:
+    """One evaluator's score of a judged sub-criterion in ``round``.
+
+    ``expected_version`` is the version the form was loaded with (0 for none yet): a save
+    from a stale tab is refused rather than silently overwriting the later change."""
+    round_editable_check(round)
+    if scoring_item.indicator.system_id != round.system_id:
+        raise ValidationError(f"评分项“{scoring_item.code}”不属于本轮采用的指标体系。")
+    if not _may_score_item(round, user, scoring_item.indicator_id):
+        raise PermissionDenied(f"您未被分配评审指标“{scoring_item.indicator.code}”,或已申请回避。")
+    points = judgement_check(scoring_item=scoring_item, points=points, options=options, comment=comment)
+    mine = Judgement.objects.select_for_update().filter(round=round, scoring_item=scoring_item)
+    if round.kind != Kind.SELF:
+        mine = mine.filter(judged_by=user)  # one score per evaluator
+    # In 自评 the office scores as one body: one row per sub-criterion, whoever saves it last.
+    current = mine.first()
+    have = current.version if current else 0
+    if expected_version is not None and expected_version != have:
+        raise ValidationError(STALE)
+    values = {"points": points, "options": sorted(set(options or [])), "comment": (comment or "").strip()}
+    if current is None:
+        try:
+            with transaction.atomic():
+                created = Judgement.objects.create(
+                    zone=round.zone, round=round, scoring_item=scoring_item, judged_by=user, **values
+                )
+        except IntegrityError:
+            raise ValidationError(STALE) from None
+        _judgement_audit(created, before=None, user=user)
+        return created
+    before = _judgement_state(current)
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.judged_by = user
+    current.version = have + 1
+    current.save()
+    _judgement_audit(current, before=before, user=user)
+    return current
+
+
+# Doubts (存疑) ---------------------------------------------------------------------
+
+
+def doubt_raise(*, round: AssessmentRound, scoring_item: ScoringItem, user, reason: str) -> Doubt:
+    round_editable_check(round)
+    if scoring_item.rule_type in JUDGED_RULES:
+        raise ValidationError(f"评分项“{scoring_item.code}”由专家评分,不适用存疑;请直接评分并填写意见。")
+    if scoring_item.indicator.system_id != round.system_id:
+        raise ValidationError(f"评分项“{scoring_item.code}”不属于本轮采用的指标体系。")
+    if round.kind == Kind.SELF or not _may_score_item(round, user, scoring_item.indicator_id):
+        raise PermissionDenied(f"您未被分配评审指标“{scoring_item.indicator.code}”,不能对其数据提出存疑。")
+    if not (reason or "").strip():
+        raise ValidationError("提出存疑必须填写理由。")
+    if Doubt.objects.filter(round=round, scoring_item=scoring_item, status=Doubt.Status.OPEN).exists():
+        raise ValidationError(f"评分项“{scoring_item.code}”的数据已被标记存疑,待办公室处理。")
+    return Doubt.objects.create(round=round, scoring_item=scoring_item, reason=reason.strip(), raised_by=user)
+
+
+def _doubt_close(doubt: Doubt, status: str, user, note: str) -> Doubt:
+    round_editable_check(doubt.round)
+    if doubt.status != Doubt.Status.OPEN:
+        raise ValidationError("该存疑已处理。")
+    doubt.status, doubt.closed_by, doubt.closed_at, doubt.close_note = status, user, timezone.now(), note.strip()
+    doubt.save(update_fields=["status", "closed_by", "closed_at", "close_note"])
+    return doubt
+
+
+def doubt_withdraw(*, doubt: Doubt, user, note: str = "") -> Doubt:
+    if doubt.raised_by_id != user.pk:
+        raise PermissionDenied("只能由提出存疑的专家撤回。")
+    return _doubt_close(doubt, Doubt.Status.WITHDRAWN, user, note)
+
+
+def doubt_resolve(*, doubt: Doubt, user, note: str) -> Doubt:
+    """The office says it corrected the data; the sub-criterion is computed again."""
+    if not (note or "").strip():
+        raise ValidationError("请说明数据如何更正。")
+    return _doubt_close(doubt, Doubt.Status.RESOLVED, user, note)
+
+
+# Reasons, submit, reopen ------------------------------------------------------------
+
+
+def difference_reason_set(*, round: AssessmentRound, scoring_item: ScoringItem, user, text: str) -> DifferenceReason:
+    round_editable_check(round)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("差异说明不能为空。")
+    reason, _created = DifferenceReason.objects.update_or_create(
+        round=round, scoring_item=scoring_item, defaults={"text": text, "by": _user(user)}
+    )
+    return reason
+
+
+_CONCLUSIONS = {
+    Kind.SELF: {"": ZS.CITY_REVIEW},
+    Kind.PROVINCIAL: {
+        AssessmentRound.Conclusion.PASSED: ZS.NATIONAL_REVIEW,
+        AssessmentRound.Conclusion.FAILED: ZS.RECTIFICATION,
+    },
+    Kind.NATIONAL: {
+        AssessmentRound.Conclusion.NAMED: ZS.NAMED,
+        AssessmentRound.Conclusion.RECTIFY: ZS.RECTIFICATION,
+    },
+}
+
+
+@transaction.atomic
+def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: str = "") -> ScoreSnapshot:
+    """Freeze the round's result, lock the zone's data, and move the zone as the conclusion says.
+
+    Refused while a sub-criterion differs from the previous round without a 差异说明,
+    or (省级/总局) without a conclusion."""
+    from ..selectors import round_differences, round_score
+
+    round = (
+        AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone", "system__scope").get(pk=round.pk)
+    )
+    round_editable_check(round)
+    targets = _CONCLUSIONS[round.kind]
+    if conclusion not in targets:
+        choices = "、".join(AssessmentRound.Conclusion(c).label for c in targets if c)
+        raise ValidationError(f"请选择评估结论:{choices}。")
+    target = targets[conclusion]
+    going_back = target == ZS.RECTIFICATION
+    if going_back and not (reason or "").strip():
+        raise ValidationError("退回整改必须填写理由。")
+    live = round_score(round=round)
+    data = live.to_dict()
+    missing = [d["code"] for d in round_differences(round=round, current=data) if d["reason"] is None]
+    if missing:
+        raise ValidationError(f"以下评分项与上一轮得分不同,提交前须填写差异说明:{'、'.join(missing)}。")
+    snapshot = ScoreSnapshot.objects.create(
+        zone=round.zone,
+        round=round,
+        system=round.system,
+        status=ScoreSnapshot.Status.DONE,
+        total=live.result.total,
+        max_total=live.result.max,
+        result=data,
+        requested_by=_user(user),
+        computed_at=timezone.now(),
+    )
+    round.conclusion, round.conclusion_reason, round.submitted_at = conclusion, (reason or "").strip(), timezone.now()
+    round.save(update_fields=["conclusion", "conclusion_reason", "submitted_at"])
+    _set_status(round, Status.SUBMITTED, user, reason)
+    audit_record(
+        action=AuditAction.ROUND_SUBMITTED,
+        actor=_user(user),
+        target=round,
+        zone=round.zone,
+        after={"total": snapshot.total, "max": snapshot.max_total, "conclusion": conclusion},
+        reason=(reason or "").strip(),
+    )
+    if round.zone.status != target:
+        zone_transition(zone=round.zone, user=user, to_status=target, reason=(reason or "").strip())
+    return snapshot
+
+
+def _unlock(round: AssessmentRound, user, reason: str, target: str) -> AssessmentRound:
+    round = AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone").get(pk=round.pk)
+    if round.status != Status.SUBMITTED:
+        raise ValidationError(f"“{round}”未提交,无需重开。")
+    if not (reason or "").strip():
+        raise ValidationError("重开或退回评估轮次必须填写理由。")
+    other = AssessmentRound.objects.filter(zone=round.zone).exclude(status=Status.SUBMITTED).exclude(pk=round.pk)
+    if other.exists():
+        raise ValidationError(f"“{other.first()}”正在进行,不能同时重开另一轮次。")
+    _set_status(round, target, user, reason.strip())
+    audit_record(
+        action=AuditAction.ROUND_REOPENED if target == Status.REOPENED else AuditAction.ROUND_RETURNED,
+        actor=_user(user),
+        target=round,
+        zone=round.zone,
+        before={"status": Status.SUBMITTED},
+        after={"status": target},
+        reason=reason.strip(),
+    )
+    return round
+
+
+@transaction.atomic
+def round_reopen(*, round: AssessmentRound, user, reason: str) -> AssessmentRound:
+    """已提交 → 已重开 (by whoever runs the round), with a reason; unlocks the zone's data."""
+    return _unlock(round, user, reason, Status.REOPENED)
+
+
+@transaction.atomic
+def round_return(*, round: AssessmentRound, user, reason: str) -> AssessmentRound:
+    """已提交 → 已退回 (the province sends a self-assessment back), with a reason."""
+    return _unlock(round, user, reason, Status.RETURNED)
+
+
+def round_settings_update(*, round: AssessmentRound, aggregation: str, blind: bool, user) -> AssessmentRound:
+    if round.status != Status.PREPARING:
+        raise ValidationError("评审开始后不能再修改汇总方式和背靠背设置。")
+    if aggregation not in AssessmentRound.Aggregation.values:
+        raise ValidationError("汇总方式应为“平均”或“中位数”。")
+    round.aggregation, round.blind = aggregation, bool(blind)
+    round.save(update_fields=["aggregation", "blind"])
+    return round
+
+
+# The lock (registered as the ``zone_lock_reason`` hook) -----------------------------
+
+
+def zone_lock_reason(*, zone: Zone, year: int | None = None) -> str | None:
+    """A submitted round locks the zone's evidence, lists, judgements and the figures of the
+    years it read, while it is the zone's latest round and the zone is not in 整改
+    (rectification is changing the data). Reopening or the next round lifts it."""
+    from ..selectors import round_latest, round_years_read
+
+    latest = round_latest(zone=zone)
+    if latest is None or latest.status != Status.SUBMITTED or zone.status == ZS.RECTIFICATION:
+        return None
+    if year is not None and year not in round_years_read(latest.reference_years):
+        return None
+    when = timezone.localtime(latest.submitted_at).strftime("%Y-%m-%d") if latest.submitted_at else ""
+    return (
+        f"{zone.name}的“{latest.get_kind_display()}”评估轮次已于 {when} 提交,"
+        f"{latest.reference_year_1}—{latest.reference_year_2} 年度的数据、佐证材料和评分已锁定;"
+        "如需修改,请先重开该轮次。"
+    )
+
+
+def round_params(data: dict[str, Any]) -> dict[str, Any]:
+    return {"aggregation": data.get("aggregation") or "mean", "blind": bool(data.get("blind"))}

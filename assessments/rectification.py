@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evidence.models import Evidence, EvidenceStatus
 from indicators.models import Indicator
@@ -249,19 +250,21 @@ def _description(round: AssessmentRound, gap: Gap) -> str:
 def _check(round: AssessmentRound, codes: list[str], due_date, gaps: dict[str, Gap]) -> list[str]:
     errors: list[str] = []
     if not codes:
-        errors.append("请至少选择一个失分项。")
+        errors.append(_("请至少选择一个失分项。"))
     if not isinstance(due_date, date):
-        errors.append("请选择整改完成时限。")
+        errors.append(_("请选择整改完成时限。"))
     elif due_date < timezone.localdate():
-        errors.append("整改完成时限不能早于今天。")
+        errors.append(_("整改完成时限不能早于今天。"))
     for code in codes:
         gap = gaps.get(code)
         if gap is None:
-            errors.append(f"评分项“{code}”不是本轮的失分项。")
+            errors.append(_("评分项“%(code)s”不是本轮的失分项。") % {"code": code})
         elif gap.indicator_id is None:
-            errors.append(f"评分项“{code}”所属指标不在本创建对象当前的指标体系中,无法生成整改任务。")
+            errors.append(
+                _("评分项“%(code)s”所属指标不在本创建对象当前的指标体系中,无法生成整改任务。") % {"code": code}
+            )
         elif not gap.units:
-            errors.append(f"评分项“{code}”所属指标在责任分工矩阵中没有责任单位,请先指定责任单位。")
+            errors.append(_("评分项“%(code)s”所属指标在责任分工矩阵中没有责任单位,请先指定责任单位。") % {"code": code})
     return errors
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zones.locks import zone_lock_check
 from zones.models import Zone
@@ -52,9 +53,9 @@ class EntryContext:
 def _text_field(raw: dict, name: str, label: str, errors: list[str], max_length: int = 200) -> str:
     text = str(raw.get(name) or "").strip()
     if not text:
-        errors.append(f"请填写{label}")
+        errors.append(_("请填写%(label)s") % {"label": label})
     elif len(text) > max_length:
-        errors.append(f"{label}不能超过{max_length}个字")
+        errors.append(_("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length})
     return text
 
 
@@ -63,7 +64,7 @@ def _clean_operator(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
     data: dict[str, Any] = {"name": _text_field(raw, "name", "经营者名称", errors)}
     code = normalize(raw.get("credit_code"))
     if not code:
-        errors.append("请填写统一社会信用代码")
+        errors.append(_("请填写统一社会信用代码"))
     else:
         problem = credit_code_error(code)
         if problem:
@@ -75,16 +76,20 @@ def _clean_operator(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
         year = None
     if year not in ctx.years:
         shown = plain(raw.get("year"))
-        errors.append(f"年度“{shown}”应为参考年度({_years_text(ctx.years)})之一" if shown else "请填写年度")
+        errors.append(
+            _("年度“%(shown)s”应为参考年度(%(years)s)之一") % {"shown": shown, "years": _years_text(ctx.years)}
+            if shown
+            else _("请填写年度")
+        )
     data["year"] = year
     try:
         sales = parse_number(raw.get("annual_sales"))
     except ValueError:
-        errors.append(f"年度电子商务销售额“{raw.get('annual_sales')}”不是有效的数字")
+        errors.append(_("年度电子商务销售额“%(value)s”不是有效的数字") % {"value": raw.get("annual_sales")})
         sales = None
     else:
         if sales is None:
-            errors.append("请填写年度电子商务销售额(万元)")
+            errors.append(_("请填写年度电子商务销售额(万元)"))
         else:
             problem = _number_error(sales, name="年度电子商务销售额", rate=False, limit=SALES_LIMIT, negative_ok=False)
             if problem:
@@ -105,24 +110,26 @@ def _clean_outcome(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
     kind = str(raw.get("kind") or "").strip()
     data["kind"] = OUTCOME_KINDS.get(kind)
     if data["kind"] is None:
-        errors.append(f"类型“{kind}”应为 法规、规章、规范性文件 或 标准" if kind else "请选择类型")
+        errors.append(
+            _("类型“%(kind)s”应为 法规、规章、规范性文件 或 标准") % {"kind": kind} if kind else _("请选择类型")
+        )
     try:
         issued = parse_date(raw.get("issued_on"))
     except ValueError:
-        errors.append(f"发布日期“{raw.get('issued_on')}”不是有效日期(格式如 2024-06-01)")
+        errors.append(_("发布日期“%(value)s”不是有效日期(格式如 2024-06-01)") % {"value": raw.get("issued_on")})
         issued = None
     else:
         if issued is None:
-            errors.append("请填写发布日期")
+            errors.append(_("请填写发布日期"))
         elif issued > timezone.localdate():
-            errors.append("发布日期不能晚于今天")
+            errors.append(_("发布日期不能晚于今天"))
     data["issued_on"] = issued
     try:
         evidence = parse_id(raw.get("evidence"))
     except ValueError:
         evidence = -1
     if evidence is not None and evidence not in ctx.evidence_titles:
-        errors.append("佐证材料不存在或不属于本创建对象")
+        errors.append(_("佐证材料不存在或不属于本创建对象"))
     data["evidence"] = evidence
     return data, errors
 
@@ -347,12 +354,12 @@ def entries_clean(*, spec: ListSpec, raws: list[dict], ctx: EntryContext, existi
             ident = None  # a copied or stale row becomes a new entry
         if ident is not None:
             if ident in ids:
-                errors.append(f"与{ids[ident]}是同一条记录(隐藏的编号列重复),请删除其中一行")
+                errors.append(_("与%(ids)s是同一条记录(隐藏的编号列重复),请删除其中一行") % {"ids": ids[ident]})
             ids.setdefault(ident, where.rstrip(":"))
         if not errors and spec.unique:
             key = spec.natural_key(data)
             if key in keys:
-                errors.append(f"与{keys[key]}重复(同一经营者同一年度只能登记一次)")
+                errors.append(_("与%(keys)s重复(同一经营者同一年度只能登记一次)") % {"keys": keys[key]})
             keys.setdefault(key, where.rstrip(":"))
         out.errors += [f"{where}{e}" for e in errors]
         if not errors:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from zones.locks import zone_lock_check, zone_lock_reason
 from zones.models import Zone
@@ -119,7 +120,9 @@ def figures_clean(
         need = needs.metrics[key]
         name = need.metric.name
         if key not in allowed_keys:
-            out.forbidden.append(f"{row.where}统计指标“{name}”不属于您所在单位负责的指标,无权填报")
+            out.forbidden.append(
+                _("%(where)s统计指标“%(name)s”不属于您所在单位负责的指标,无权填报") % {"where": row.where, "name": name}
+            )
             continue
         try:
             year = parse_year(row.year)
@@ -416,12 +419,12 @@ def data_admin_save(*, obj: models.Model, user) -> None:
     Refused (ValidationError) while a submitted round locks the row.
     """
     data_admin_lock_check(obj=obj)
-    _, before = _admin_state(obj)
+    _kind, before = _admin_state(obj)
     action = Action.UPDATED if before else Action.CREATED
     if isinstance(obj, DataValue):
         obj.updated_by = user
     obj.save()
-    _, after = _admin_state(obj)
+    _kind, after = _admin_state(obj)
     changes = _admin_changes(obj=obj, user=user, action=action, before=before, after=after)
     data_changes_store(changes, zone=obj.zone, user=user)
     if changes:
@@ -432,7 +435,7 @@ def data_admin_save(*, obj: models.Model, user) -> None:
 def data_admin_delete(*, obj: models.Model, user) -> None:
     """Delete one in the admin (``delete_model``; ``delete_queryset`` calls it per row); not while locked."""
     data_admin_lock_check(obj=obj)
-    _, before = _admin_state(obj)
+    _kind, before = _admin_state(obj)
     changes = _admin_changes(obj=obj, user=user, action=Action.DELETED, before=before, after={})
     zone = obj.zone
     obj.delete()

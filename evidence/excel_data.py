@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -215,7 +216,7 @@ def _rows(ws: Worksheet, headers: tuple[str, ...], required: int) -> list[tuple[
     first = next(rows, None) or ()
     got = [str(v or "").strip() for v in first[:required]]
     if got != list(headers[:required]):
-        raise DataImportError([f"“{ws.title}”表的表头与模板不符,请重新下载模板后填写"])
+        raise DataImportError([_("“%(title)s”表的表头与模板不符,请重新下载模板后填写") % {"title": ws.title}])
     out = []
     for number, row in enumerate(rows, 2):
         cells = (list(row) + [None] * len(headers))[: len(headers)]
@@ -230,7 +231,9 @@ def data_workbook_parse(upload: IO[bytes], *, max_unpacked_bytes: int) -> Parsed
     with xlsx_open(upload, max_unpacked_bytes=max_unpacked_bytes) as workbook:
         present = [name for name in (FIGURE_SHEET, *LIST_SHEETS.values()) if name in workbook.sheetnames]
         if not present:
-            raise DataImportError([f"文件中没有“{FIGURE_SHEET}”表,请使用本系统下载的数据填报模板"])
+            raise DataImportError(
+                [_("文件中没有“%(figure_sheet)s”表,请使用本系统下载的数据填报模板") % {"figure_sheet": FIGURE_SHEET}]
+            )
         figures = []
         if FIGURE_SHEET in workbook.sheetnames:
             for number, cells in _rows(workbook[FIGURE_SHEET], FIGURE_HEADERS, 7):
@@ -274,7 +277,10 @@ def data_workbook_import(
         spec = LIST_SPECS[name]
         if name not in allowed_lists:
             if raws:
-                forbidden.append(f"“{LIST_SHEETS[name]}”表:您无权填报{spec.title}")
+                forbidden.append(
+                    _("“%(list_sheets)s”表:您无权填报%(title)s")
+                    % {"list_sheets": LIST_SHEETS[name], "title": spec.title}
+                )
             continue
         ctx = entry_context(zone=zone, raws=raws)
         existing_ids = set(spec.model.objects.filter(zone=zone).values_list("pk", flat=True))

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -117,11 +118,11 @@ def _upload_finish(received: _Received, undo) -> None:
 
 def _target_check(*, zone: Zone, indicator: Indicator, scoring_item: ScoringItem | None, unit: Unit) -> None:
     if indicator.system_id != zone.system_id or indicator.level != 3:
-        raise ValidationError("请选择本创建对象指标体系中的三级指标。")
+        raise ValidationError(_("请选择本创建对象指标体系中的三级指标。"))
     if scoring_item is not None and scoring_item.indicator_id != indicator.pk:
-        raise ValidationError("所选评分细则不属于该指标。")
+        raise ValidationError(_("所选评分细则不属于该指标。"))
     if unit.zone_id != zone.pk:
-        raise ValidationError("责任单位不属于该创建对象。")
+        raise ValidationError(_("责任单位不属于该创建对象。"))
 
 
 def evidence_create(
@@ -168,13 +169,15 @@ def evidence_file_add(*, evidence: Evidence, user, file: UploadedFile) -> Eviden
     """The next version of ``evidence``'s file; earlier versions are kept. Only 草稿 or 退回, and not while locked."""
     zone_lock_check(zone=evidence.zone)
     if evidence.status not in (EvidenceStatus.DRAFT, EvidenceStatus.RETURNED):
-        raise ValidationError(f"“{evidence.get_status_display()}”的材料不能再上传新版本。")
+        raise ValidationError(_("“%(status)s”的材料不能再上传新版本。") % {"status": evidence.get_status_display()})
     received = _upload_receive(zone=evidence.zone, upload=file)
     try:
         with transaction.atomic():
             locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
             if locked.status not in (EvidenceStatus.DRAFT, EvidenceStatus.RETURNED):
-                raise ValidationError(f"“{locked.get_status_display()}”的材料不能再上传新版本。")
+                raise ValidationError(
+                    _("“%(status)s”的材料不能再上传新版本。") % {"status": locked.get_status_display()}
+                )
             version = (locked.files.aggregate(latest=Max("version"))["latest"] or 0) + 1
             row = _file_row_create(evidence=locked, received=received, version=version, user=user)
     except BaseException:
@@ -197,12 +200,14 @@ def _transition(
         current = Evidence.objects.select_for_update().get(pk=evidence.pk)
         zone_lock_check(zone=current.zone)
         if current.status not in allowed_from:
-            raise ValidationError(f"材料当前为“{current.get_status_display()}”,不能执行此操作,请刷新页面后重试。")
+            raise ValidationError(
+                _("材料当前为“%(status)s”,不能执行此操作,请刷新页面后重试。") % {"status": current.get_status_display()}
+            )
         if check is not None:
             check(current)
         changed = Evidence.objects.filter(pk=current.pk, status=current.status).update(status=to, **fields)
         if changed != 1:
-            raise ValidationError("材料状态已变化,请刷新页面后重试。")
+            raise ValidationError(_("材料状态已变化,请刷新页面后重试。"))
         EvidenceEvent.objects.create(evidence=current, from_status=current.status, to_status=to, reason=reason, by=user)
     evidence.refresh_from_db()
     return evidence
@@ -217,7 +222,7 @@ def evidence_submit(*, evidence: Evidence, user) -> Evidence:
     def new_version_since_return(current: Evidence) -> None:
         if current.status == EvidenceStatus.RETURNED:
             if not current.files.filter(uploaded_at__gt=current.reviewed_at).exists():
-                raise ValidationError("材料已被退回:请先按退回原因上传新版本的文件,再重新提交。")
+                raise ValidationError(_("材料已被退回:请先按退回原因上传新版本的文件,再重新提交。"))
 
     return _transition(
         evidence=evidence,
@@ -261,9 +266,11 @@ def evidence_return(*, evidence: Evidence, user, reason: str) -> Evidence:
     """已提交 → 退回, with the reason the unit will read. The unit is notified."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("退回材料时必须填写退回原因。")
+        raise ValidationError(_("退回材料时必须填写退回原因。"))
     if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError(f"退回原因不能超过 {MAX_REASON_LENGTH} 个字。")
+        raise ValidationError(
+            _("退回原因不能超过 %(max_reason_length)s 个字。") % {"max_reason_length": MAX_REASON_LENGTH}
+        )
     _transition(
         evidence=evidence,
         allowed_from=(EvidenceStatus.SUBMITTED,),

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Benchmark, Indicator, IndicatorSystem, Metric, ScoringItem
 from .scoring.engine import rollup_errors
@@ -40,9 +41,9 @@ def indicator_system_validate_data(*, data: dict[str, Any]) -> list[str]:
         return exc.messages
     errors: list[str] = []
     if not spec.code:
-        errors.append("缺少指标体系编码")
+        errors.append(_("缺少指标体系编码"))
     if not spec.name:
-        errors.append("缺少指标体系名称")
+        errors.append(_("缺少指标体系名称"))
     errors += rollup_errors(spec)
     for level, nodes in (
         ("一级", spec.dimensions),
@@ -51,7 +52,9 @@ def indicator_system_validate_data(*, data: dict[str, Any]) -> list[str]:
     ):
         for code, count in Counter(n.code for n in nodes).items():
             if code and count > 1:
-                errors.append(f"{level}指标编号“{code}”重复 {count} 次")
+                errors.append(
+                    _("%(level)s指标编号“%(code)s”重复 %(count)s 次") % {"level": level, "code": code, "count": count}
+                )
     declared = set(spec.metrics) | set(Metric.objects.values_list("key", flat=True))
     raw_items = [
         item
@@ -62,15 +65,18 @@ def indicator_system_validate_data(*, data: dict[str, Any]) -> list[str]:
     for raw in raw_items:
         nature = raw.get("nature") or ""
         if nature and nature not in NATURE_BY_LABEL:
-            errors.append(f"三级指标“{raw.get('code')}”:变量性质“{nature}”应为 定量、定性、定量+定性 或 定性+定量")
+            errors.append(
+                _("三级指标“%(value)s”:变量性质“%(nature)s”应为 定量、定性、定量+定性 或 定性+定量")
+                % {"value": raw.get("code"), "nature": nature}
+            )
     for item in spec.items():
         for code, count in Counter(s.code for s in item.scoring_items).items():
             if count > 1:
-                errors.append(f"三级指标“{item.code}”:评分项编号“{code}”重复")
+                errors.append(_("三级指标“%(code)s”:评分项编号“%(code2)s”重复") % {"code": item.code, "code2": code})
         for sub in item.scoring_items:
             errors += [f"评分项“{sub.code}”:{e}" for e in validate_params(sub.rule_type, sub.params)]
             for key in sorted(metrics_used(sub.rule_type, sub.params) - declared):
-                errors.append(f"评分项“{sub.code}”:统计指标“{key}”未定义")
+                errors.append(_("评分项“%(code)s”:统计指标“%(key)s”未定义") % {"code": sub.code, "key": key})
     return errors
 
 
@@ -84,12 +90,12 @@ def indicator_system_create_from_data(
 ) -> IndicatorSystem:
     errors = indicator_system_validate_data(data=data)
     if IndicatorSystem.objects.filter(code=data.get("code")).exists():
-        errors.append(f"指标体系编码“{data.get('code')}”已存在,请换一个编码或版本")
+        errors.append(_("指标体系编码“%(value)s”已存在,请换一个编码或版本") % {"value": data.get("code")})
     scope = None
     if data.get("scope"):
         scope = _regions().filter(level=PROVINCE, name=data["scope"]).first()
         if scope is None:
-            errors.append(f"适用省份“{data['scope']}”不存在")
+            errors.append(_("适用省份“%(data)s”不存在") % {"data": data["scope"]})
     if errors:
         raise ValidationError(errors)
 

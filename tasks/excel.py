@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -170,17 +171,17 @@ def workbook_to_task_rows(source: str | os.PathLike | IO[bytes], *, max_unpacked
             category = title
             continue
         if len(rows) >= MAX_ROWS:
-            raise ExcelImportError([f"任务超过 {MAX_ROWS} 项,请分批导入"])
+            raise ExcelImportError([_("任务超过 %(max_rows)s 项,请分批导入") % {"max_rows": MAX_ROWS}])
         item = TaskRow(number_of_row, number, title, description, leads, units, category=category)
         where = f"第 {number_of_row} 行"
         if not number:
-            item.errors.append(f"{where}:序号不能为空")
+            item.errors.append(_("%(where)s:序号不能为空") % {"where": where})
         if not title:
-            item.errors.append(f"{where}:任务名称不能为空")
+            item.errors.append(_("%(where)s:任务名称不能为空") % {"where": where})
         elif len(title) > 200:
-            item.errors.append(f"{where}:任务名称不能超过 200 个字")
+            item.errors.append(_("%(where)s:任务名称不能超过 200 个字") % {"where": where})
         if not leads and not units:
-            item.errors.append(f"{where}:牵头单位和责任单位不能都为空")
+            item.errors.append(_("%(where)s:牵头单位和责任单位不能都为空") % {"where": where})
         try:
             item.indicator_codes = parse_indicator_codes(indicators)
         except ValueError as exc:
@@ -193,9 +194,9 @@ def workbook_to_task_rows(source: str | os.PathLike | IO[bytes], *, max_unpacked
     numbers = Counter(r.number for r in rows if r.number)
     for r in rows:
         if numbers.get(r.number, 0) > 1:
-            r.errors.append(f"第 {r.row} 行:序号“{r.number}”重复")
+            r.errors.append(_("第 %(row)s 行:序号“%(number)s”重复") % {"row": r.row, "number": r.number})
     if not rows:
-        raise ExcelImportError(["表中没有任务"])
+        raise ExcelImportError([_("表中没有任务")])
     return rows
 
 

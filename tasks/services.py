@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.files import display_name
 from common.jobs import Resent, job_send, jobs_resend
@@ -41,7 +42,7 @@ def _ids(values: Iterable) -> list[int]:
         try:
             out.append(int(value))
         except (TypeError, ValueError):
-            raise ValidationError(f"编号“{value}”无效。") from None
+            raise ValidationError(_("编号“%(value)s”无效。") % {"value": value}) from None
     return list(dict.fromkeys(out))
 
 
@@ -49,12 +50,12 @@ def _units_of_zone(*, zone: Zone, unit_ids: list[int], lead_unit_ids: list[int])
     errors: list[str] = []
     wanted = list(dict.fromkeys(lead_unit_ids + unit_ids))
     if not wanted:
-        raise ValidationError("请至少选择一个责任单位。")
+        raise ValidationError(_("请至少选择一个责任单位。"))
     # Another zone's unit is as unknown as none at all: its name is never shown.
     found = {u.pk: u for u in Unit.objects.filter(pk__in=wanted, zone=zone)}
     for pk in wanted:
         if pk not in found:
-            errors.append(f"责任单位(编号 {pk})不存在。")
+            errors.append(_("责任单位(编号 %(pk)s)不存在。") % {"pk": pk})
     if errors:
         raise ValidationError(errors)
     return [found[pk] for pk in wanted]
@@ -68,9 +69,12 @@ def _indicators_of_zone(*, zone: Zone, indicator_ids: list[int]) -> list[Indicat
     for pk in indicator_ids:
         indicator = found.get(pk)
         if indicator is None:
-            errors.append(f"关联指标(编号 {pk})不存在。")
+            errors.append(_("关联指标(编号 %(pk)s)不存在。") % {"pk": pk})
         elif indicator.system_id != zone.system_id or indicator.level != 3:
-            errors.append(f"指标“{indicator.code} {indicator.name}”不是本创建对象所用指标体系的三级指标。")
+            errors.append(
+                _("指标“%(code)s %(name)s”不是本创建对象所用指标体系的三级指标。")
+                % {"code": indicator.code, "name": indicator.name}
+            )
     if errors:
         raise ValidationError(errors)
     return [found[pk] for pk in indicator_ids]
@@ -79,13 +83,13 @@ def _indicators_of_zone(*, zone: Zone, indicator_ids: list[int]) -> list[Indicat
 def _check_fields(*, title: str, deadline: date | None, priority: str) -> list[str]:
     errors = []
     if not (title or "").strip():
-        errors.append("任务名称不能为空。")
+        errors.append(_("任务名称不能为空。"))
     elif len(title.strip()) > Task._meta.get_field("title").max_length:
-        errors.append("任务名称不能超过 200 个字。")
+        errors.append(_("任务名称不能超过 200 个字。"))
     if not isinstance(deadline, date):
-        errors.append("请填写完成时限。")
+        errors.append(_("请填写完成时限。"))
     if priority not in Task.Priority.values:
-        errors.append("优先级应为 高、中 或 低。")
+        errors.append(_("优先级应为 高、中 或 低。"))
     return errors
 
 
@@ -93,7 +97,7 @@ def _stage_of(*, zone: Zone, stage: Stage | None, deadline: date | None) -> Stag
     """The given stage (which must be the zone's), else the zone's stage whose dates hold the deadline."""
     if stage is not None:
         if stage.zone_id != zone.pk:
-            raise ValidationError("实施阶段不属于本创建对象。")
+            raise ValidationError(_("实施阶段不属于本创建对象。"))
         return stage
     if not isinstance(deadline, date):
         return None
@@ -243,7 +247,7 @@ def task_update(
     )
     for assignment in removed:
         if assignment.pk in reported or assignment.progress or assignment.status != Status.NOT_STARTED:
-            errors.append(f"单位“{assignment.unit.name}”已填报进展,不能移出该任务。")
+            errors.append(_("单位“%(name)s”已填报进展,不能移出该任务。") % {"name": assignment.unit.name})
     if errors:
         raise ValidationError(errors)
 
@@ -299,11 +303,11 @@ def assignment_change_due_date(*, assignment: Assignment, due_date: date, reason
     """The office gives one unit its own due date (reason required)."""
     assignment = _locked(assignment)
     if not zone_can(user, assignment.task.zone, ZoneAction.MANAGE_TASKS):
-        raise PermissionDenied("没有权限执行此操作。")
+        raise PermissionDenied(_("没有权限执行此操作。"))
     if not isinstance(due_date, date):
-        raise ValidationError("请填写完成时限。")
+        raise ValidationError(_("请填写完成时限。"))
     if not (reason or "").strip():
-        raise ValidationError("调整完成时限须说明原因。")
+        raise ValidationError(_("调整完成时限须说明原因。"))
     _due_change(assignment, due_date=due_date, reason=reason.strip(), user=user)
     return assignment
 
@@ -364,21 +368,21 @@ def assignment_report_progress(
     """A liaison reports on their unit's assignment. 100% means 已完成, pending the office's confirmation."""
     assignment = _locked(assignment)
     if not unit_can(user, assignment.unit, ZoneAction.REPORT_PROGRESS):
-        raise PermissionDenied("只能填报本单位的任务进展。")
+        raise PermissionDenied(_("只能填报本单位的任务进展。"))
     errors: list[str] = []
     try:
         percent = int(percent)
     except (TypeError, ValueError):
         percent = -1
     if not 0 <= percent <= 100:
-        errors.append("进度应为 0 到 100 之间的整数。")
+        errors.append(_("进度应为 0 到 100 之间的整数。"))
     text, reason = (text or "").strip(), (reason or "").strip()
     if not text:
-        errors.append("请填写进展情况。")
+        errors.append(_("请填写进展情况。"))
     if assignment.is_confirmed:
         errors.append(CONFIRMED_IS_LOCKED)
     elif 0 <= percent < assignment.progress and not reason:
-        errors.append(f"进度低于上次填报的 {assignment.progress}%,请说明原因。")
+        errors.append(_("进度低于上次填报的 %(progress)s%%,请说明原因。") % {"progress": assignment.progress})
     kind = ""
     if attachment is not None:
         try:
@@ -431,9 +435,9 @@ def assignment_confirm(*, assignment: Assignment, user) -> Assignment:
     """The office confirms a unit's completed assignment."""
     assignment = _locked(assignment)
     if not zone_can(user, assignment.task.zone, ZoneAction.MANAGE_TASKS):
-        raise PermissionDenied("没有权限执行此操作。")
+        raise PermissionDenied(_("没有权限执行此操作。"))
     if not assignment.is_pending_confirmation:
-        raise ValidationError("只有已完成且待确认的任务分工可以确认。")
+        raise ValidationError(_("只有已完成且待确认的任务分工可以确认。"))
     _confirm_apply(assignment, user=user)
     return assignment
 
@@ -443,13 +447,13 @@ def assignment_send_back(*, assignment: Assignment, user, reason: str) -> Assign
     """The office sends a completed assignment back (进行中, progress kept); a confirmed one is reopened."""
     assignment = _locked(assignment)
     if not zone_can(user, assignment.task.zone, ZoneAction.MANAGE_TASKS):
-        raise PermissionDenied("没有权限执行此操作。")
+        raise PermissionDenied(_("没有权限执行此操作。"))
     reason = (reason or "").strip()
     errors = []
     if not reason:
-        errors.append("退回须填写原因。")
+        errors.append(_("退回须填写原因。"))
     if assignment.status != Status.COMPLETED:
-        errors.append("只有已完成的任务分工可以退回。")
+        errors.append(_("只有已完成的任务分工可以退回。"))
     if errors:
         raise ValidationError(errors)
     event = _send_back_apply(assignment, user=user, reason=reason, notice=Notice.WAITING)
@@ -518,7 +522,9 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
         where = f"第 {row.row} 行"
         errors += row.errors
         if row.number in existing:
-            errors.append(f"{where}:序号“{row.number}”的任务已存在,未重复导入")
+            errors.append(
+                _("%(where)s:序号“%(number)s”的任务已存在,未重复导入") % {"where": where, "number": row.number}
+            )
         lead = parse_unit_names(row.leads_text, counties=county_names)
         rest = parse_unit_names(row.units_text, counties=county_names)
         lead_names = list(dict.fromkeys(lead.units + rest.leads))
@@ -528,19 +534,24 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
         unit_ids = [matched[n] for n in names if n in matched]
         if lead.all_counties or rest.all_counties or counties_for_rest:
             if not counties:
-                errors.append(f"{where}:本创建对象没有县(市、区)人民政府单位,无法分派给“各县(市、区)人民政府”")
+                errors.append(
+                    _("%(where)s:本创建对象没有县(市、区)人民政府单位,无法分派给“各县(市、区)人民政府”")
+                    % {"where": where}
+                )
             unit_ids += [u.pk for u in counties]
         if lead.all_members or rest.all_members:
             unit_ids += [u.pk for u in members]
         counties_for_rest = counties_for_rest or _mentions_rest(lead.notes + rest.notes)
         if not unit_ids and not unmatched and (row.leads_text or row.units_text):
-            errors.append(f"{where}:未能识别任何责任单位")
+            errors.append(_("%(where)s:未能识别任何责任单位") % {"where": where})
         indicator_ids = []
         for code in row.indicator_codes:
             if code in indicators:
                 indicator_ids.append(indicators[code])
             else:
-                errors.append(f"{where}:关联指标“{code}”不是本创建对象指标体系的三级指标")
+                errors.append(
+                    _("%(where)s:关联指标“%(code)s”不是本创建对象指标体系的三级指标") % {"where": where, "code": code}
+                )
         lead_ids = [matched[n] for n in lead_names if n in matched]
         plans.append((row, list(dict.fromkeys(unit_ids)), lead_ids, indicator_ids))
     if errors:

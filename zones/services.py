@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -53,7 +54,7 @@ def _fmt(day: date) -> str:
 
 def _period_check(*, start: date | None, end: date | None) -> None:
     if start and end and end <= start:
-        raise ValidationError({"creation_end": "创建周期的结束日期必须晚于开始日期。"})
+        raise ValidationError({"creation_end": _("创建周期的结束日期必须晚于开始日期。")})
 
 
 @transaction.atomic
@@ -73,9 +74,11 @@ def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
         ]
         if outside:
             names = "、".join(s.name for s in outside)
-            raise ValidationError({"creation_start": f"已有实施阶段超出新的创建周期:{names}。请先调整这些阶段。"})
+            raise ValidationError(
+                {"creation_start": _("已有实施阶段超出新的创建周期:%(names)s。请先调整这些阶段。") % {"names": names}}
+            )
     if "name" in data and Zone.objects.exclude(pk=zone.pk).filter(name=data["name"]).exists():
-        raise ValidationError({"name": f"已有名为“{data['name']}”的创建对象。"})
+        raise ValidationError({"name": _("已有名为“%(data)s”的创建对象。") % {"data": data["name"]}})
     for field, value in data.items():
         setattr(zone, field, value)
     zone.full_clean(exclude=["region", "system"])
@@ -96,12 +99,12 @@ def zone_scope_change(*, zone: Zone, user, region: Region | None = None, tier: s
         changes.append((ZoneScopeChange.Field.REGION, str(current.region), str(region)))
     if tier is not None and tier != current.tier:
         if tier not in Zone.Tier.values:
-            raise ValidationError({"tier": "请选择有效的示范区级别。"})
+            raise ValidationError({"tier": _("请选择有效的示范区级别。")})
         changes.append((ZoneScopeChange.Field.TIER, current.get_tier_display(), Zone.Tier(tier).label))
     if not changes:
         return current
     if not reason:
-        raise ValidationError({"reason": "修改行政区划或示范区级别须填写理由(将改变负责评审的省份或评估方式)。"})
+        raise ValidationError({"reason": _("修改行政区划或示范区级别须填写理由(将改变负责评审的省份或评估方式)。")})
     before = {"region": current.region_id, "region_name": str(current.region), "tier": current.tier}
     if region is not None:
         current.region = region
@@ -172,7 +175,7 @@ def zone_transition(*, zone: Zone, user, to_status: str, reason: str = "") -> Zo
 
 def _park_name_check(*, zone: Zone, name: str, exclude_pk: int | None = None) -> None:
     if KeyPark.objects.filter(zone=zone, name=name).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"name": f"已有名为“{name}”的重点园区。"})
+        raise ValidationError({"name": _("已有名为“%(name)s”的重点园区。") % {"name": name}})
 
 
 def key_park_create(*, zone: Zone, name: str, note: str = "") -> KeyPark:
@@ -196,14 +199,19 @@ def key_park_delete(*, park: KeyPark) -> None:
 
 def _stage_dates_check(*, zone: Zone, name: str, start: date, end: date) -> None:
     if end < start:
-        raise ValidationError({"end": f"阶段“{name}”的结束日期不能早于开始日期。"})
+        raise ValidationError({"end": _("阶段“%(name)s”的结束日期不能早于开始日期。") % {"name": name}})
     too_early = zone.creation_start is not None and start < zone.creation_start
     too_late = zone.creation_end is not None and end > zone.creation_end
     if too_early or too_late:
         period = f"{_fmt(zone.creation_start) if zone.creation_start else '…'} 至 " + (
             _fmt(zone.creation_end) if zone.creation_end else "…"
         )
-        raise ValidationError({"start": f"阶段“{name}”({_fmt(start)} 至 {_fmt(end)})超出创建周期 {period}。"})
+        raise ValidationError(
+            {
+                "start": _("阶段“%(name)s”(%(start)s 至 %(end)s)超出创建周期 %(period)s。")
+                % {"name": name, "start": _fmt(start), "end": _fmt(end), "period": period}
+            }
+        )
 
 
 def _next_position(queryset) -> int:
@@ -257,13 +265,13 @@ def stages_create_from_template(*, zone: Zone, template: StageTemplate | str, st
     """
     if isinstance(template, str):
         if template not in TEMPLATES:
-            raise ValidationError({"template": f"未知的阶段模板“{template}”。"})
+            raise ValidationError({"template": _("未知的阶段模板“%(template)s”。") % {"template": template}})
         template = TEMPLATES[template]
     start = start or zone.creation_start
     if start is None:
-        raise ValidationError({"start": "请先设置创建周期,或填写第一个阶段的开始日期。"})
+        raise ValidationError({"start": _("请先设置创建周期,或填写第一个阶段的开始日期。")})
     if Stage.objects.filter(zone=zone).exists():
-        raise ValidationError("该创建对象已有实施阶段;如需按模板重建,请先删除现有阶段。")
+        raise ValidationError(_("该创建对象已有实施阶段;如需按模板重建,请先删除现有阶段。"))
     stages = []
     for position, (spec, first, last) in enumerate(template_dates(template, start), start=1):
         _stage_dates_check(zone=zone, name=spec.name, start=first, end=last)
@@ -296,7 +304,7 @@ def unit_aliases_clean(aliases: Iterable[str] | str) -> list[str]:
 
 def _unit_check(*, zone: Zone, name: str, exclude_pk: int | None = None) -> None:
     if Unit.objects.filter(zone=zone, name=name).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"name": f"该创建对象已有名为“{name}”的单位。"})
+        raise ValidationError({"name": _("该创建对象已有名为“%(name)s”的单位。") % {"name": name}})
 
 
 def unit_create(
@@ -342,9 +350,9 @@ def unit_update(
 
 def _member_check(*, zone: Zone, unit: Unit | None, user) -> None:
     if unit is not None and unit.zone_id != zone.pk:
-        raise ValidationError({"unit": "所选单位不属于该创建对象。"})
+        raise ValidationError({"unit": _("所选单位不属于该创建对象。")})
     if user is not None and not user.memberships.filter(zone=zone).exists():
-        raise ValidationError({"user": "所选用户在该创建对象中没有角色。"})
+        raise ValidationError({"user": _("所选用户在该创建对象中没有角色。")})
 
 
 def leading_group_member_create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from zones.models import Membership, Region, Zone
@@ -67,18 +68,18 @@ def evaluator_assign(
 ) -> list[EvaluatorAssignment]:
     """Assign ``evaluator`` to items of ``round`` (a dimension or second-level node stands for every item under it)."""
     if round.status == Status.SUBMITTED:
-        raise ValidationError(f"“{round}”已提交,不能再分配专家。")
+        raise ValidationError(_("“%(round)s”已提交,不能再分配专家。") % {"round": round})
     if round.kind == Kind.SELF:
-        raise ValidationError("自评由办公室评分,不分配评审专家。")
+        raise ValidationError(_("自评由办公室评分,不分配评审专家。"))
     if not evaluator.is_active:
-        raise ValidationError(f"账号“{evaluator}”已停用。")
+        raise ValidationError(_("账号“%(evaluator)s”已停用。") % {"evaluator": evaluator})
     reason = conflict_of_interest(round=round, evaluator=evaluator)
     if reason:
         raise ValidationError(reason)
     created = []
     for node in indicators:
         if node.system_id != round.system_id:
-            raise ValidationError(f"指标“{node.code}”不属于本轮采用的指标体系。")
+            raise ValidationError(_("指标“%(code)s”不属于本轮采用的指标体系。") % {"code": node.code})
         for item in _items_under(node):
             assignment, made = EvaluatorAssignment.objects.get_or_create(
                 round=round, evaluator=evaluator, indicator=item, defaults={"assigned_by": _user(user)}
@@ -93,11 +94,11 @@ def evaluator_assign(
 
 def evaluator_unassign(*, assignment: EvaluatorAssignment, user) -> None:
     if assignment.round.status == Status.SUBMITTED:
-        raise ValidationError("本轮已提交,不能调整专家分工。")
+        raise ValidationError(_("本轮已提交,不能调整专家分工。"))
     if Judgement.objects.filter(
         round=assignment.round, judged_by=assignment.evaluator, scoring_item__indicator=assignment.indicator
     ).exists():
-        raise ValidationError("该专家已对此指标评分,不能取消分工;如需回避请由专家本人申请回避。")
+        raise ValidationError(_("该专家已对此指标评分,不能取消分工;如需回避请由专家本人申请回避。"))
     assignment.delete()
 
 
@@ -105,11 +106,11 @@ def evaluator_unassign(*, assignment: EvaluatorAssignment, user) -> None:
 def assignment_recuse(*, assignment: EvaluatorAssignment, user, reason: str) -> EvaluatorAssignment:
     """回避: the evaluator steps back from an item; their scores for it are withdrawn."""
     if assignment.evaluator_id != user.pk:
-        raise PermissionDenied("只能由专家本人申请回避。")
+        raise PermissionDenied(_("只能由专家本人申请回避。"))
     if assignment.round.status == Status.SUBMITTED:
-        raise ValidationError("本轮已提交,不能申请回避。")
+        raise ValidationError(_("本轮已提交,不能申请回避。"))
     if not (reason or "").strip():
-        raise ValidationError("申请回避必须填写理由。")
+        raise ValidationError(_("申请回避必须填写理由。"))
     assignment.recused_at, assignment.recusal_reason = timezone.now(), reason.strip()
     assignment.save(update_fields=["recused_at", "recusal_reason"])
     Judgement.objects.filter(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -55,9 +56,9 @@ def _set_status(round: AssessmentRound, target: str, user, reason: str = "") -> 
 
 def round_editable_check(round: AssessmentRound) -> None:
     if round.status == Status.SUBMITTED:
-        raise ValidationError(f"“{round}”已提交并锁定,不能修改;如需修改请先重开该轮次。")
+        raise ValidationError(_("“%(round)s”已提交并锁定,不能修改;如需修改请先重开该轮次。") % {"round": round})
     if round.status == Status.PREPARING:
-        raise ValidationError(f"“{round}”尚在准备中(分配评审专家),开始评审后才能评分。")
+        raise ValidationError(_("“%(round)s”尚在准备中(分配评审专家),开始评审后才能评分。") % {"round": round})
 
 
 # The zone's lifecycle status a round of each kind needs, and where opening moves it.
@@ -82,17 +83,20 @@ def round_open(
     in 准备中 for evaluators to be assigned."""
     zone = Zone.objects.select_for_update(of=("self",)).select_related("system").get(pk=zone.pk)
     if kind not in Kind.values:
-        raise ValidationError("未知的评估类型。")
+        raise ValidationError(_("未知的评估类型。"))
     if aggregation not in AssessmentRound.Aggregation.values:
-        raise ValidationError("汇总方式应为“平均”或“中位数”。")
+        raise ValidationError(_("汇总方式应为“平均”或“中位数”。"))
     open_round = AssessmentRound.objects.filter(zone=zone).exclude(status=Status.SUBMITTED).first()
     if open_round is not None:
-        raise ValidationError(f"“{open_round}”尚未提交,同一创建对象同时只能有一个进行中的评估轮次。")
+        raise ValidationError(
+            _("“%(open_round)s”尚未提交,同一创建对象同时只能有一个进行中的评估轮次。") % {"open_round": open_round}
+        )
     allowed = _OPEN_FROM[kind]
     if zone.status not in allowed:
         needed = "、".join(f"“{ZS(s).label}”" for s in allowed)
         raise ValidationError(
-            f"创建对象当前状态为“{zone.get_status_display()}”,{Kind(kind).label}只能在 {needed} 阶段发起。"
+            _("创建对象当前状态为“%(status)s”,%(label)s只能在 %(needed)s 阶段发起。")
+            % {"status": zone.get_status_display(), "label": Kind(kind).label, "needed": needed}
         )
     if allowed[zone.status]:
         zone_transition(zone=zone, user=user, to_status=allowed[zone.status])
@@ -130,9 +134,9 @@ def round_open(
 def round_start(*, round: AssessmentRound, user) -> AssessmentRound:
     """准备中 → 评审中, once at least one evaluator is assigned."""
     if round.status != Status.PREPARING:
-        raise ValidationError(f"“{round}”不在准备阶段。")
+        raise ValidationError(_("“%(round)s”不在准备阶段。") % {"round": round})
     if not round.assignments.filter(recused_at__isnull=True).exists():
-        raise ValidationError("请先为本轮分配至少一位评审专家。")
+        raise ValidationError(_("请先为本轮分配至少一位评审专家。"))
     _set_status(round, Status.IN_REVIEW, user)
     return round
 
@@ -165,9 +169,9 @@ def round_judgement_set(
     from a stale tab is refused rather than silently overwriting the later change."""
     round_editable_check(round)
     if scoring_item.indicator.system_id != round.system_id:
-        raise ValidationError(f"评分项“{scoring_item.code}”不属于本轮采用的指标体系。")
+        raise ValidationError(_("评分项“%(code)s”不属于本轮采用的指标体系。") % {"code": scoring_item.code})
     if not _may_score_item(round, user, scoring_item.indicator_id):
-        raise PermissionDenied(f"您未被分配评审指标“{scoring_item.indicator.code}”,或已申请回避。")
+        raise PermissionDenied(_("您未被分配评审指标“%(code)s”,或已申请回避。") % {"code": scoring_item.indicator.code})
     points = judgement_check(scoring_item=scoring_item, points=points, options=options, comment=comment)
     mine = Judgement.objects.select_for_update().filter(round=round, scoring_item=scoring_item)
     if round.kind != Kind.SELF:
@@ -204,22 +208,26 @@ def round_judgement_set(
 def doubt_raise(*, round: AssessmentRound, scoring_item: ScoringItem, user, reason: str) -> Doubt:
     round_editable_check(round)
     if scoring_item.rule_type in JUDGED_RULES:
-        raise ValidationError(f"评分项“{scoring_item.code}”由专家评分,不适用存疑;请直接评分并填写意见。")
+        raise ValidationError(
+            _("评分项“%(code)s”由专家评分,不适用存疑;请直接评分并填写意见。") % {"code": scoring_item.code}
+        )
     if scoring_item.indicator.system_id != round.system_id:
-        raise ValidationError(f"评分项“{scoring_item.code}”不属于本轮采用的指标体系。")
+        raise ValidationError(_("评分项“%(code)s”不属于本轮采用的指标体系。") % {"code": scoring_item.code})
     if round.kind == Kind.SELF or not _may_score_item(round, user, scoring_item.indicator_id):
-        raise PermissionDenied(f"您未被分配评审指标“{scoring_item.indicator.code}”,不能对其数据提出存疑。")
+        raise PermissionDenied(
+            _("您未被分配评审指标“%(code)s”,不能对其数据提出存疑。") % {"code": scoring_item.indicator.code}
+        )
     if not (reason or "").strip():
-        raise ValidationError("提出存疑必须填写理由。")
+        raise ValidationError(_("提出存疑必须填写理由。"))
     if Doubt.objects.filter(round=round, scoring_item=scoring_item, status=Doubt.Status.OPEN).exists():
-        raise ValidationError(f"评分项“{scoring_item.code}”的数据已被标记存疑,待办公室处理。")
+        raise ValidationError(_("评分项“%(code)s”的数据已被标记存疑,待办公室处理。") % {"code": scoring_item.code})
     return Doubt.objects.create(round=round, scoring_item=scoring_item, reason=reason.strip(), raised_by=user)
 
 
 def _doubt_close(doubt: Doubt, status: str, user, note: str) -> Doubt:
     round_editable_check(doubt.round)
     if doubt.status != Doubt.Status.OPEN:
-        raise ValidationError("该存疑已处理。")
+        raise ValidationError(_("该存疑已处理。"))
     doubt.status, doubt.closed_by, doubt.closed_at, doubt.close_note = status, user, timezone.now(), note.strip()
     doubt.save(update_fields=["status", "closed_by", "closed_at", "close_note"])
     return doubt
@@ -227,14 +235,14 @@ def _doubt_close(doubt: Doubt, status: str, user, note: str) -> Doubt:
 
 def doubt_withdraw(*, doubt: Doubt, user, note: str = "") -> Doubt:
     if doubt.raised_by_id != user.pk:
-        raise PermissionDenied("只能由提出存疑的专家撤回。")
+        raise PermissionDenied(_("只能由提出存疑的专家撤回。"))
     return _doubt_close(doubt, Doubt.Status.WITHDRAWN, user, note)
 
 
 def doubt_resolve(*, doubt: Doubt, user, note: str) -> Doubt:
     """The office says it corrected the data; the sub-criterion is computed again."""
     if not (note or "").strip():
-        raise ValidationError("请说明数据如何更正。")
+        raise ValidationError(_("请说明数据如何更正。"))
     return _doubt_close(doubt, Doubt.Status.RESOLVED, user, note)
 
 
@@ -245,7 +253,7 @@ def difference_reason_set(*, round: AssessmentRound, scoring_item: ScoringItem, 
     round_editable_check(round)
     text = (text or "").strip()
     if not text:
-        raise ValidationError("差异说明不能为空。")
+        raise ValidationError(_("差异说明不能为空。"))
     reason, _created = DifferenceReason.objects.update_or_create(
         round=round, scoring_item=scoring_item, defaults={"text": text, "by": _user(user)}
     )
@@ -280,16 +288,18 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
     targets = _CONCLUSIONS[round.kind]
     if conclusion not in targets:
         choices = "、".join(AssessmentRound.Conclusion(c).label for c in targets if c)
-        raise ValidationError(f"请选择评估结论:{choices}。")
+        raise ValidationError(_("请选择评估结论:%(choices)s。") % {"choices": choices})
     target = targets[conclusion]
     going_back = target == ZS.RECTIFICATION
     if going_back and not (reason or "").strip():
-        raise ValidationError("退回整改必须填写理由。")
+        raise ValidationError(_("退回整改必须填写理由。"))
     live = round_score(round=round)
     data = live.to_dict()
     missing = [d["code"] for d in round_differences(round=round, current=data) if d["reason"] is None]
     if missing:
-        raise ValidationError(f"以下评分项与上一轮得分不同,提交前须填写差异说明:{'、'.join(missing)}。")
+        raise ValidationError(
+            _("以下评分项与上一轮得分不同,提交前须填写差异说明:%(missing)s。") % {"missing": "、".join(missing)}
+        )
     snapshot = ScoreSnapshot.objects.create(
         zone=round.zone,
         round=round,
@@ -320,12 +330,12 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
 def _unlock(round: AssessmentRound, user, reason: str, target: str) -> AssessmentRound:
     round = AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone").get(pk=round.pk)
     if round.status != Status.SUBMITTED:
-        raise ValidationError(f"“{round}”未提交,无需重开。")
+        raise ValidationError(_("“%(round)s”未提交,无需重开。") % {"round": round})
     if not (reason or "").strip():
-        raise ValidationError("重开或退回评估轮次必须填写理由。")
+        raise ValidationError(_("重开或退回评估轮次必须填写理由。"))
     other = AssessmentRound.objects.filter(zone=round.zone).exclude(status=Status.SUBMITTED).exclude(pk=round.pk)
     if other.exists():
-        raise ValidationError(f"“{other.first()}”正在进行,不能同时重开另一轮次。")
+        raise ValidationError(_("“%(first)s”正在进行,不能同时重开另一轮次。") % {"first": other.first()})
     _set_status(round, target, user, reason.strip())
     audit_record(
         action=AuditAction.ROUND_REOPENED if target == Status.REOPENED else AuditAction.ROUND_RETURNED,
@@ -353,9 +363,9 @@ def round_return(*, round: AssessmentRound, user, reason: str) -> AssessmentRoun
 
 def round_settings_update(*, round: AssessmentRound, aggregation: str, blind: bool, user) -> AssessmentRound:
     if round.status != Status.PREPARING:
-        raise ValidationError("评审开始后不能再修改汇总方式和背靠背设置。")
+        raise ValidationError(_("评审开始后不能再修改汇总方式和背靠背设置。"))
     if aggregation not in AssessmentRound.Aggregation.values:
-        raise ValidationError("汇总方式应为“平均”或“中位数”。")
+        raise ValidationError(_("汇总方式应为“平均”或“中位数”。"))
     round.aggregation, round.blind = aggregation, bool(blind)
     round.save(update_fields=["aggregation", "blind"])
     return round

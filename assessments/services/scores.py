@@ -48,27 +48,31 @@ def judgement_check(
     Below full marks a comment is required."""
     code = scoring_item.code
     if scoring_item.rule_type not in JUDGED_RULES:
-        raise ValidationError(f"评分项“{code}”由系统按数据自动计算,不能人工评分。")
+        raise ValidationError(_("评分项“%(code)s”由系统按数据自动计算,不能人工评分。") % {"code": code})
     maximum = scoring_item.points
     if scoring_item.rule_type == "any_one":
         count = len(scoring_item.params.get("options", []))
         bad = [o for o in options or [] if not (isinstance(o, int) and not isinstance(o, bool) and 1 <= o <= count)]
         if bad:
-            raise ValidationError(f"评分项“{code}”:情形序号应在 1–{count} 之间。")
+            raise ValidationError(
+                _("评分项“%(code)s”:情形序号应在 1–%(count)s 之间。") % {"code": code, "count": count}
+            )
         points = maximum if options else Decimal(0)
     else:
         if points is None:
-            raise ValidationError(f"评分项“{code}”:请填写得分。")
+            raise ValidationError(_("评分项“%(code)s”:请填写得分。") % {"code": code})
         try:
             points = Decimal(str(points))
         except ArithmeticError:
-            raise ValidationError(f"评分项“{code}”:得分应为数字。") from None
+            raise ValidationError(_("评分项“%(code)s”:得分应为数字。") % {"code": code}) from None
         if not points.is_finite() or points < 0 or points > maximum:
-            raise ValidationError(f"评分项“{code}”:得分应在 0 到 {plain(maximum)} 分之间。")
+            raise ValidationError(
+                _("评分项“%(code)s”:得分应在 0 到 %(maximum)s 分之间。") % {"code": code, "maximum": plain(maximum)}
+            )
         if points % STEP != 0:
-            raise ValidationError(f"评分项“{code}”:得分以 0.5 分为单位(如 1、1.5)。")
+            raise ValidationError(_("评分项“%(code)s”:得分以 0.5 分为单位(如 1、1.5)。") % {"code": code})
     if points < maximum and not (comment or "").strip():
-        raise ValidationError(f"评分项“{code}”:未得满分时必须填写评审意见,说明扣分理由。")
+        raise ValidationError(_("评分项“%(code)s”:未得满分时必须填写评审意见,说明扣分理由。") % {"code": code})
     return points
 
 
@@ -84,7 +88,7 @@ def judgement_set(
 ) -> Judgement:
     """The office's live judgement of a judged sub-criterion (behind the live score)."""
     if scoring_item.indicator.system_id != zone.system_id:
-        raise ValidationError(f"评分项“{scoring_item.code}”不属于该创建对象采用的指标体系。")
+        raise ValidationError(_("评分项“%(code)s”不属于该创建对象采用的指标体系。") % {"code": scoring_item.code})
     points = judgement_check(scoring_item=scoring_item, points=points, options=options, comment=comment)
     zone_lock_check(zone=zone)
     before = Judgement.objects.filter(zone=zone, round=None, scoring_item=scoring_item).first()

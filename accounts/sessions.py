@@ -53,4 +53,5 @@ class IdleSessionMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
-        request.background_request = getattr(view_func, "background_request", False)
+        # A poll is a GET; a POST to the same view is the user acting (e.g. 生成 PDF).
+        request.background_request = request.method == "GET" and getattr(view_func, "background_request", False)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.sessions import background_request
 from zones.access import ZoneAction, unit_ids_for, zone_can, zone_get_for_user, zones_where
 
 from . import selectors, services
@@ -292,6 +293,7 @@ def selfcheck_pdf(request: HttpRequest, selfcheck_id: int):
     )
 
 
+@background_request
 @login_required
 def selfcheck_pdf_status(request: HttpRequest, selfcheck_id: int) -> HttpResponse:
     """Polled by the self-check page while the PDF renders (htmx); POST queues a (re)render."""

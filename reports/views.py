@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.sessions import background_request
 from common.files import file_response
 
 from . import selectors, services
@@ -97,6 +98,7 @@ def report_detail(request: HttpRequest, zone_id: int, zone_report_id: int) -> Ht
     return render(request, "reports/detail.html", {"zone": zone, "report": report, "can": can, "downloads": downloads})
 
 
+@background_request
 @login_required
 @require_GET
 def report_status(request: HttpRequest, zone_id: int, zone_report_id: int) -> HttpResponse:

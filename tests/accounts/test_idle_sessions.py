@@ -109,3 +109,33 @@ def test_a_sign_in_starts_the_clock(client, clock, office_a):
     """The login page's own session (before signing in) carries no activity: nothing is stored for it."""
     assert client.get(reverse("login")).status_code == 200
     assert Session.objects.count() == 0
+
+
+def test_every_poll_in_the_templates_is_a_background_request():
+    """A page that polls (hx-trigger="every …") must not keep the session alive: its view is marked."""
+    import re
+    from pathlib import Path
+
+    from django.urls import resolve
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    polled = set()
+    for template in root.rglob("*.html"):
+        for tag in re.findall(r"<[^>]*hx-trigger=\"every[^>]*>", template.read_text(encoding="utf-8")):
+            polled |= set(re.findall(r"{% url '([\w:-]+)'", tag))
+    assert polled >= {"assessments:scores-status", "reports:status", "inspections:selfcheck-pdf-status"}
+    for name in polled:
+        view = resolve(reverse(name, args=[1] * reverse_args(name))).func
+        assert getattr(view, "background_request", False), f"{name} polls but extends the session"
+
+
+def reverse_args(name: str) -> int:
+    from django.urls import NoReverseMatch
+
+    for count in range(4):
+        try:
+            reverse(name, args=[1] * count)
+            return count
+        except NoReverseMatch:
+            continue
+    raise AssertionError(name)

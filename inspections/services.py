@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.jobs import job_send_on_commit
 from notifications.models import Notification
@@ -41,9 +42,9 @@ def _decimal(value: Any, label: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}应为数字。") from None
+        raise ValidationError(_("%(label)s应为数字。") % {"label": label}) from None
     if not number.is_finite():
-        raise ValidationError(f"{label}应为数字。")
+        raise ValidationError(_("%(label)s应为数字。") % {"label": label})
     return number
 
 
@@ -52,11 +53,11 @@ def _campaign_check(data: dict[str, Any]) -> dict[str, Any]:
     if "title" in clean:
         clean["title"] = (clean["title"] or "").strip()
         if not clean["title"]:
-            raise ValidationError("请填写自查考评的名称。")
+            raise ValidationError(_("请填写自查考评的名称。"))
     if "due_date" in clean and not isinstance(clean["due_date"], date):
-        raise ValidationError("请填写自查报告报送截止日期。")
+        raise ValidationError(_("请填写自查报告报送截止日期。"))
     if "scale" in clean and clean["scale"] not in Campaign.Scale.values:
-        raise ValidationError("未知的考评计分方式。")
+        raise ValidationError(_("未知的考评计分方式。"))
     for name, label in (
         ("row_points", "每项满分"),
         ("excellent_min", "优秀分数线"),
@@ -66,15 +67,15 @@ def _campaign_check(data: dict[str, Any]) -> dict[str, Any]:
         if name in clean:
             clean[name] = _decimal(clean[name], label)
     if "row_points" in clean and not (0 < clean["row_points"] <= 1000):
-        raise ValidationError("每项满分应大于 0 且不超过 1000。")
+        raise ValidationError(_("每项满分应大于 0 且不超过 1000。"))
     return clean
 
 
 def _thresholds_check(campaign: Campaign) -> None:
     if not (0 <= campaign.pass_min <= campaign.good_min <= campaign.excellent_min <= 100):
         raise ValidationError(
-            f"等次分数线须满足 0 ≤ 合格 ≤ 良好 ≤ 优秀 ≤ 100(当前:合格 {campaign.pass_min}、"
-            f"良好 {campaign.good_min}、优秀 {campaign.excellent_min})。"
+            _("等次分数线须满足 0 ≤ 合格 ≤ 良好 ≤ 优秀 ≤ 100(当前:合格 %(pass)s、良好 %(good)s、优秀 %(excellent)s)。")
+            % {"pass": campaign.pass_min, "good": campaign.good_min, "excellent": campaign.excellent_min}
         )
 
 
@@ -96,14 +97,14 @@ def campaign_open(*, zone: Zone, user, title: str, due_date: date, **options: An
         raise ValueError(f"未知的字段:{', '.join(sorted(unknown))}")
     data = _campaign_check({"title": title, "due_date": due_date, **options})
     if Campaign.objects.filter(zone=zone, status=Campaign.Status.OPEN).exists():
-        raise ValidationError("该创建对象已有进行中的自查考评,请先结束后再发起新的。")
+        raise ValidationError(_("该创建对象已有进行中的自查考评,请先结束后再发起新的。"))
     campaign = Campaign(zone=zone, system_id=zone.system_id, opened_by=user, **data)
     _thresholds_check(campaign)
     try:
         with transaction.atomic():
             campaign.save()
     except IntegrityError:
-        raise ValidationError("该创建对象已有进行中的自查考评,请先结束后再发起新的。") from None
+        raise ValidationError(_("该创建对象已有进行中的自查考评,请先结束后再发起新的。")) from None
     campaign_units_sync(campaign=campaign)
     return campaign
 
@@ -118,7 +119,7 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     scale_changes = any(k in clean and clean[k] != getattr(locked, k) for k in ("scale", "row_points"))
     if scale_changes and Evaluation.objects.filter(campaign=locked, status=Evaluation.Status.DONE).exists():
-        raise ValidationError("已有单位完成考评,不能再修改计分方式或每项满分。")
+        raise ValidationError(_("已有单位完成考评,不能再修改计分方式或每项满分。"))
     for name, value in clean.items():
         setattr(locked, name, value)
     _thresholds_check(locked)
@@ -135,7 +136,7 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
         status=Campaign.Status.CLOSED, closed_by=user, closed_at=timezone.now()
     )
     if not changed:
-        raise ValidationError("该自查考评已经结束。")
+        raise ValidationError(_("该自查考评已经结束。"))
     campaign.refresh_from_db()
     return campaign
 
@@ -146,8 +147,8 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
 def selfcheck_ensure(*, campaign: Campaign, unit: Unit) -> SelfCheck:
     """The unit's self-check in ``campaign``, created if the unit joined the zone later."""
     if unit.zone_id != campaign.zone_id:
-        raise ValidationError("责任单位不属于该创建对象。")
-    selfcheck, _ = SelfCheck.objects.get_or_create(campaign=campaign, unit=unit)
+        raise ValidationError(_("责任单位不属于该创建对象。"))
+    selfcheck, _created = SelfCheck.objects.get_or_create(campaign=campaign, unit=unit)
     Evaluation.objects.get_or_create(campaign=campaign, unit=unit)
     return selfcheck
 
@@ -172,15 +173,15 @@ def _target(key: str) -> dict[str, int]:
 
 def _editable_check(selfcheck: SelfCheck) -> None:
     if not selfcheck.campaign.is_open:
-        raise ValidationError("该自查考评已经结束,不能再修改自查。")
+        raise ValidationError(_("该自查考评已经结束,不能再修改自查。"))
     if selfcheck.status == Status.SUBMITTED:
-        raise ValidationError("自查报告已报送并锁定;如需修改,请联系办公室退回。")
+        raise ValidationError(_("自查报告已报送并锁定;如需修改,请联系办公室退回。"))
 
 
 def _text(value: Any, label: str, limit: int = MAX_TEXT) -> str:
     text = (value or "").strip()
     if len(text) > limit:
-        raise ValidationError(f"{label}不能超过 {limit} 个字。")
+        raise ValidationError(_("%(label)s不能超过 %(limit)s 个字。") % {"label": label, "limit": limit})
     return text
 
 
@@ -200,10 +201,10 @@ def selfcheck_save(
     clean: dict[str, dict[str, str]] = {}
     for key, answer in answers.items():
         if key not in keys:
-            raise ValidationError("所填事项不属于本单位的责任指标或任务,请刷新页面后重试。")
+            raise ValidationError(_("所填事项不属于本单位的责任指标或任务,请刷新页面后重试。"))
         status = (answer.get("status") or "").strip()
         if status and status not in SelfStatus.values:
-            errors.append(f"{keys[key]}:未知的自评状态。")
+            errors.append(_("%(row)s:未知的自评状态。") % {"row": keys[key]})
             continue
         row = {
             "done_text": _text(answer.get("done_text"), f"{keys[key]}的开展情况"),
@@ -212,7 +213,7 @@ def selfcheck_save(
             "gaps": _text(answer.get("gaps"), f"{keys[key]}的存在问题"),
         }
         if status == SelfStatus.NOT_APPLICABLE and not row["na_reason"]:
-            errors.append(f"{keys[key]}:选择“不适用”时必须说明理由。")
+            errors.append(_("%(row)s:选择“不适用”时必须说明理由。") % {"row": keys[key]})
         if status != SelfStatus.NOT_APPLICABLE:
             row["na_reason"] = ""
         clean[key] = row
@@ -268,9 +269,9 @@ def selfcheck_submit(*, selfcheck: SelfCheck, user, render: bool = True) -> Self
     missing = [label for key, label in keys.items() if key not in answered]
     if missing:
         shown = "、".join(missing[:5]) + (f" 等 {len(missing)} 项" if len(missing) > 5 else "")
-        raise ValidationError(f"以下事项尚未填写自评状态:{shown}。")
+        raise ValidationError(_("以下事项尚未填写自评状态:%(rows)s。") % {"rows": shown})
     if not keys:
-        raise ValidationError("本单位在责任分工中没有指标,也没有分派的任务,无需报送自查报告。")
+        raise ValidationError(_("本单位在责任分工中没有指标,也没有分派的任务,无需报送自查报告。"))
     source = locked.status
     SelfCheck.objects.filter(pk=locked.pk).update(
         status=Status.SUBMITTED,
@@ -307,7 +308,7 @@ def _render_on_commit(selfcheck_id: int) -> None:
 def selfcheck_pdf_request(*, selfcheck: SelfCheck) -> SelfCheck:
     """Queue the PDF of a submitted report that has none yet, or whose rendering failed."""
     if selfcheck.status != Status.SUBMITTED:
-        raise ValidationError("自查报告报送后才能生成 PDF。")
+        raise ValidationError(_("自查报告报送后才能生成 PDF。"))
     with transaction.atomic():
         changed = SelfCheck.objects.filter(
             pk=selfcheck.pk,
@@ -334,12 +335,12 @@ def selfcheck_return(*, selfcheck: SelfCheck, user, reason: str) -> SelfCheck:
     """The office sends a submitted report back with a reason; the unit's liaisons are told."""
     reason = _text(reason, "退回原因", 1000)
     if not reason:
-        raise ValidationError("退回自查报告时必须填写退回原因。")
+        raise ValidationError(_("退回自查报告时必须填写退回原因。"))
     changed = SelfCheck.objects.filter(pk=selfcheck.pk, status=Status.SUBMITTED).update(
         status=Status.RETURNED, return_reason=reason, updated_at=timezone.now()
     )
     if not changed:
-        raise ValidationError("只有已报送的自查报告可以退回。")
+        raise ValidationError(_("只有已报送的自查报告可以退回。"))
     _event(selfcheck, SelfCheckEvent.Kind.RETURNED, Status.SUBMITTED, Status.RETURNED, user, reason)
     selfcheck.refresh_from_db()
     campaign, unit = selfcheck.campaign, selfcheck.unit
@@ -364,11 +365,13 @@ def selfcheck_return(*, selfcheck: SelfCheck, user, reason: str) -> SelfCheck:
 def selfcheck_scan_upload(*, selfcheck: SelfCheck, user, file: UploadedFile) -> SelfCheck:
     """The unit's own signed scan of its report, checked like evidence (PDF or image); replaces an earlier one."""
     if not selfcheck.campaign.is_open and selfcheck.status != Status.SUBMITTED:
-        raise ValidationError("该自查考评已经结束。")
+        raise ValidationError(_("该自查考评已经结束。"))
     received = upload_receive(zone=selfcheck.campaign.zone, upload=file)
     if received.content_type not in ("application/pdf", "image/jpeg", "image/png", "application/ofd"):
         received.discard()
-        raise ValidationError(f"签字扫描件只接受 PDF、OFD、JPG、PNG 文件,“{received.original_name}”不是。")
+        raise ValidationError(
+            _("签字扫描件只接受 PDF、OFD、JPG、PNG 文件,“%(name)s”不是。") % {"name": received.original_name}
+        )
     try:
         with transaction.atomic():
             SelfCheck.objects.filter(pk=selfcheck.pk).update(

@@ -26,6 +26,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentRound
 from common.jobs import job_send
@@ -108,9 +109,9 @@ def report_request(*, zone: Zone, round: AssessmentRound | None, kind: str, user
     """
     report_kind = kind_get(kind)
     if report_kind is None:
-        raise ValidationError("未知的报告类型。")
+        raise ValidationError(_("未知的报告类型。"))
     if round is not None and round.zone_id != zone.pk:
-        raise ValidationError("评估轮次不属于该创建对象。")
+        raise ValidationError(_("评估轮次不属于该创建对象。"))
     refusal = report_kind.refusal(round=round)
     if refusal:
         raise ValidationError(refusal)
@@ -146,7 +147,7 @@ def report_request(*, zone: Zone, round: AssessmentRound | None, kind: str, user
 def report_retry(*, report: Report, user) -> Requested:
     """Queue a failed report again (the same row); refused for one that has not failed."""
     if report.status != Status.FAILED:
-        raise ValidationError("只有生成失败的报告可以重试。")
+        raise ValidationError(_("只有生成失败的报告可以重试。"))
     try:
         with transaction.atomic():
             moved = Report.objects.filter(pk=report.pk, status=Status.FAILED).update(
@@ -384,13 +385,13 @@ def opinion_create(*, zone: Zone, round: AssessmentRound | None, conclusion: str
     text = (text or "").strip()
     errors = []
     if round is None or round.zone_id != zone.pk:
-        errors.append("请选择该创建对象的评估轮次。")
+        errors.append(_("请选择该创建对象的评估轮次。"))
     if conclusion not in ReviewOpinion.Conclusion.values:
-        errors.append("请选择评审结论:通过、整改后复核或不通过。")
+        errors.append(_("请选择评审结论:通过、整改后复核或不通过。"))
     if not text:
-        errors.append("请填写评审意见。")
+        errors.append(_("请填写评审意见。"))
     if len(text) > 5000:
-        errors.append("评审意见不能超过 5000 字。")
+        errors.append(_("评审意见不能超过 5000 字。"))
     if errors:
         raise ValidationError(errors)
     opinion = ReviewOpinion.objects.create(
@@ -413,9 +414,9 @@ def opinion_reply(*, opinion: ReviewOpinion, text: str, user) -> OpinionReply:
     """The office's answer to an opinion; the opinion's author is notified."""
     text = (text or "").strip()
     if not text:
-        raise ValidationError("请填写答复内容。")
+        raise ValidationError(_("请填写答复内容。"))
     if len(text) > 5000:
-        raise ValidationError("答复不能超过 5000 字。")
+        raise ValidationError(_("答复不能超过 5000 字。"))
     reply = OpinionReply.objects.create(opinion=opinion, text=text, author=user, author_name=_display(user))
     if opinion.author_id and opinion.author_id != getattr(user, "pk", None):
         notification_create(

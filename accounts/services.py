@@ -359,9 +359,21 @@ def zone_member_create(
 
 @transaction.atomic
 def zone_member_grant(*, zone: Zone, username: str, role: str, unit: Unit | None, granted_by) -> Membership:
-    """Give an existing account a role in ``zone``."""
+    """Give an existing account a role in ``zone``.
+
+    The office may not learn about accounts beyond its zone: a name that does not exist, an
+    account that is disabled, and one that holds a system role (三员分立) get the same answer."""
     _check_office_role(role)
-    user = _grantee(username=username)
+    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    if user is None or user.is_superuser or Membership.objects.filter(user=user, role__in=ADMIN_ROLES).exists():
+        raise ValidationError(
+            {
+                "username": [
+                    _("不能为“%(username)s”授权:该账号不存在、已停用,或不能担任业务角色。")
+                    % {"username": username.strip()}
+                ]
+            }
+        )
     return membership_grant(user=user, role=role, zone=zone, unit=unit, granted_by=granted_by)
 
 

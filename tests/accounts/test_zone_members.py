@@ -177,10 +177,10 @@ def test_office_grants_an_existing_account(client, zone_a, office_a, unit_x, out
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"username": "nobody", "role": Role.OFFICE}, "用户名“nobody”不存在。"),
+        ({"username": "nobody", "role": Role.OFFICE}, "不能为“nobody”授权:该账号不存在、已停用,或不能担任业务角色。"),
         ({"username": "liaison_x", "role": Role.LIAISON, "unit": "UNIT_X"}, "该用户已拥有此授权。"),
         ({"username": "office_a", "role": Role.LIAISON, "unit": "UNIT_X"}, "不能给自己授权。"),
-        ({"username": "auditor", "role": Role.OFFICE}, "三员分立"),
+        ({"username": "auditor", "role": Role.OFFICE}, "不能为“auditor”授权:该账号不存在、已停用,或不能担任业务角色。"),
         ({"username": "outsider", "role": Role.PROVINCIAL_REVIEWER}, "选择一个有效的选项"),
     ],
 )
@@ -202,8 +202,19 @@ def test_an_inactive_account_cannot_be_granted(client, zone_a, office_a):
 
     response = client.post(grant_url(zone_a), {"username": "gone", "role": Role.OFFICE})
 
-    assert response.status_code == 400 and "该账号已停用" in response.content.decode()
+    assert response.status_code == 400 and "该账号不存在、已停用" in response.content.decode()
     assert not Membership.objects.filter(user__username="gone").exists()
+
+
+def test_the_office_cannot_tell_a_missing_account_from_a_disabled_or_system_one(client, zone_a, office_a, audit_admin):
+    """No message lets the office probe accounts beyond its zone."""
+    UserFactory(username="gone", is_active=False)
+    client.force_login(office_a)
+    answers = set()
+    for name in ("nobody", "gone", audit_admin.username):
+        page = client.post(grant_url(zone_a), {"username": name, "role": Role.OFFICE}).content.decode()
+        answers.add(page.replace(name, "NAME").split("不能为")[1].split("。")[0])
+    assert len(answers) == 1
 
 
 # Revoking --------------------------------------------------------------------------------

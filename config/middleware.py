@@ -22,12 +22,14 @@ import math
 import re
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from common.params import MAX_ID_DIGITS
 from common.text import text_refusal
+from common.uploads import too_large_message
 
 from .errors import error_response
 
@@ -107,4 +109,17 @@ class RequestGuardMiddleware:
                     return error_response(request, 400, message)
         except MultiPartParserError:
             return error_response(request, 400, _("提交的表单数据格式有误,无法处理。"))
+        refused = getattr(request, "upload_refused", None)
+        if refused and not _declares_limit(view_func):
+            # A view with its own limit says so in its own page; any other (an import, a scan)
+            # would only see a missing file: say what happened instead.
+            return error_response(request, 400, too_large_message(refused[0], settings.UPLOAD_MAX_BYTES))
         return None
+
+
+def _declares_limit(view_func) -> bool:
+    """Whether the view handles files over its own upload limit itself (``@upload_limit`` or
+    an API view's ``upload_max_bytes``)."""
+    if getattr(view_func, "upload_max_bytes", None) is not None:
+        return True
+    return getattr(getattr(view_func, "cls", None), "upload_max_bytes", None) is not None

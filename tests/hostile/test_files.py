@@ -185,3 +185,15 @@ def test_a_good_file_is_accepted_at_the_same_place(client, world, liaison_y, end
     response = client.post(url(world), {**fields(world), field: upload}, **headers)
     assert response.status_code < 400, response.content[:300]
     assert database_state() != before[0] and media_files() != before[1]
+
+
+@pytest.mark.parametrize("endpoint", sorted(IMPORTS))
+def test_a_workbook_over_the_upload_limit_is_named_too_large(client, world, importer, settings, endpoint):
+    """An import has no limit of its own: past UPLOAD_MAX_BYTES the file is cut off while it
+    streams, and the answer says so (not "no file chosen")."""
+    settings.UPLOAD_MAX_BYTES = 1024
+    persona, url, fields = IMPORTS[endpoint]
+    client.force_login(importer if persona == "importer" else getattr(world, persona))
+    big = workbook_upload(xlsx_bytes() + b"\0" * 4096, name="大表.xlsx")
+    response = refused(client, "post", url(world), {**fields, "file": big})
+    assert "文件“大表.xlsx”超过 1 KB 的上传上限,已拒绝。" in response.content.decode()

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
@@ -76,6 +77,22 @@ def header_row(ws: Worksheet, row: int, headers: Iterable[str]) -> None:
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = WRAP_CENTER
+
+
+def title_row(ws: Worksheet, text: str, columns: int) -> None:
+    """A report's title in row 1: bold, large, merged over ``columns`` columns."""
+    put(ws, 1, 1, text).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+
+
+def body_row(ws: Worksheet, row: int, values: Iterable[Any], *, wrap: set[int]) -> None:
+    """A bordered data row: the columns in ``wrap`` wrap left-aligned, the others centred; dates as dates."""
+    for column, value in enumerate(values, 1):
+        cell = put(ws, row, column, value)
+        cell.border = BORDER
+        cell.alignment = WRAP if column in wrap else WRAP_CENTER
+        if isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
 
 
 def column_widths(ws: Worksheet, widths: Iterable[float]) -> None:

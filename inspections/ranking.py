@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from common.xlsx import BORDER, HEADER_FILL, WRAP, WRAP_CENTER, put
+from common.xlsx import body_row, column_widths, header_row, put, title_row
 from zones.models import Unit
 
 from .access import ALL
@@ -90,34 +86,6 @@ FINDING_HEADERS = (
 )
 
 
-def _title(ws: Worksheet, text: str, columns: int) -> None:
-    put(ws, 1, 1, text).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-
-
-def _header(ws: Worksheet, row: int, headers: tuple[str, ...]) -> None:
-    for column, title in enumerate(headers, 1):
-        cell = put(ws, row, column, title)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-
-
-def _row(ws: Worksheet, row: int, values: list[Any], *, wrap: set[int]) -> None:
-    for column, value in enumerate(values, 1):
-        cell = put(ws, row, column, value)
-        cell.border = BORDER
-        cell.alignment = WRAP if column in wrap else WRAP_CENTER
-        if isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-
-
-def _widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
-    for column, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
 def _target(finding: Finding) -> str:
     if finding.indicator_id:
         return f"指标 {finding.indicator.code} {finding.indicator.name}"
@@ -135,8 +103,8 @@ def ranking_to_workbook(*, campaign: Campaign, rows: list[RankRow], findings: li
     workbook = Workbook()
     ws = workbook.active
     ws.title = RANKING_SHEET
-    _title(ws, heading, len(RANKING_HEADERS))
-    _header(ws, 2, RANKING_HEADERS)
+    title_row(ws, heading, len(RANKING_HEADERS))
+    header_row(ws, 2, RANKING_HEADERS)
     for number, item in enumerate(rows, start=3):
         evaluation = item.evaluation
         done = item.entry.score is not None
@@ -153,15 +121,15 @@ def ranking_to_workbook(*, campaign: Campaign, rows: list[RankRow], findings: li
             item.line.findings_open,
             item.line.findings_serious_open,
         ]
-        _row(ws, number, values, wrap={2, 7})
-    _widths(ws, (6, 30, 11, 11, 8, 8, 16, 8, 8, 8, 14))
+        body_row(ws, number, values, wrap={2, 7})
+    column_widths(ws, (6, 30, 11, 11, 8, 8, 16, 8, 8, 8, 14))
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
 
     sheet = workbook.create_sheet(FINDINGS_SHEET)
-    _title(sheet, heading, len(FINDING_HEADERS))
-    _header(sheet, 2, FINDING_HEADERS)
+    title_row(sheet, heading, len(FINDING_HEADERS))
+    header_row(sheet, 2, FINDING_HEADERS)
     row, first, current = 3, 3, None
     for finding in findings:
         if current is not None and finding.unit_id != current and row - 1 > first:
@@ -180,13 +148,13 @@ def ranking_to_workbook(*, campaign: Campaign, rows: list[RankRow], findings: li
             finding.response,
             closed,
         ]
-        _row(sheet, row, values, wrap={1, 3, 4, 8})
+        body_row(sheet, row, values, wrap={1, 3, 4, 8})
         row += 1
     if current is not None and row - 1 > first:
         sheet.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
     if not findings:
         put(sheet, row, 1, "未发现问题。")
-    _widths(sheet, (24, 6, 40, 26, 9, 12, 9, 40, 16))
+    column_widths(sheet, (24, 6, 40, 26, 9, 12, 9, 40, 16))
     sheet.freeze_panes = "A3"
     sheet.print_title_rows = "2:2"
     sheet.page_setup.orientation = "landscape"

@@ -26,15 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
-from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
-from common.xlsx import BORDER, WRAP, WRAP_CENTER, column_widths, header_row, put
+from common.xlsx import body_row, column_widths, header_row, put, title_row
 from zones.models import Unit, Zone
 
 from .models import Assignment, AssignmentEvent, ProgressReport
@@ -174,20 +171,6 @@ OVERDUE_HEADERS = ("责任单位", "序号", "任务", "完成时限", "逾期�
 RANKING_HEADERS = ("排名", "责任单位", "应完成", "按时完成", "逾期完成", "逾期未完成", "按时完成率(%)")
 
 
-def _title(ws: Worksheet, text: str, columns: int) -> None:
-    put(ws, 1, 1, text).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-
-
-def _row(ws: Worksheet, row: int, values: list[Any], *, wrap: set[int]) -> None:
-    for column, value in enumerate(values, 1):
-        cell = put(ws, row, column, value)
-        cell.border = BORDER
-        cell.alignment = WRAP if column in wrap else WRAP_CENTER
-        if isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-
-
 def _local(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -201,7 +184,7 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
     workbook = Workbook()
     ws = workbook.active
     ws.title = OVERDUE_SHEET
-    _title(ws, heading, len(OVERDUE_HEADERS))
+    title_row(ws, heading, len(OVERDUE_HEADERS))
     header_row(ws, 2, OVERDUE_HEADERS)
     row = 3
     for group in bulletin.groups:
@@ -218,7 +201,7 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
                 report.text if report else "",
                 _local(report.at) if report else "",
             ]
-            _row(ws, row, values, wrap={1, 3, 7})
+            body_row(ws, row, values, wrap={1, 3, 7})
             row += 1
         if row - 1 > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
@@ -230,7 +213,7 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
     ws.page_setup.orientation = "landscape"
 
     ranking = workbook.create_sheet(RANKING_SHEET)
-    _title(ranking, heading, len(RANKING_HEADERS))
+    title_row(ranking, heading, len(RANKING_HEADERS))
     header_row(ranking, 2, RANKING_HEADERS)
     for row, entry in enumerate(bulletin.ranking, start=3):
         values = [
@@ -242,7 +225,7 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
             entry.overdue,
             entry.rate_percent if entry.rate_percent is not None else "—",
         ]
-        _row(ranking, row, values, wrap={2})
+        body_row(ranking, row, values, wrap={2})
     column_widths(ranking, (6, 30, 8, 10, 10, 11, 14))
     ranking.freeze_panes = "A3"
     return workbook

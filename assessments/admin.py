@@ -4,22 +4,13 @@ through the pages and API (the services), so no rule, lock or rescore is skipped
 from django.contrib import admin
 
 from zones.access import ZoneAction
-from zones.admin_mixins import ZoneScopedAdmin
+from zones.admin_mixins import ReadOnlyAdmin, ZoneScopedAdmin
 
 from .models import AssessmentRound, EvaluatorProfile, Judgement, ScoreSnapshot
 
 
-class ReadOnlyZoneAdmin(ZoneScopedAdmin):
+class ReadOnlyZoneAdmin(ReadOnlyAdmin, ZoneScopedAdmin):
     zone_action = ZoneAction.VIEW_ROUNDS
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AssessmentRound)

@@ -7,7 +7,7 @@ pages and API), so that every change leaves an event row: here they are read-onl
 from django.contrib import admin
 
 from zones.access import ZoneAction
-from zones.admin_mixins import ZoneScopedAdmin
+from zones.admin_mixins import ReadOnlyAdmin, ZoneScopedAdmin
 
 from .models import Assignment, AssignmentEvent, ProgressReport, Task
 
@@ -55,21 +55,12 @@ class TaskAdmin(ZoneScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class _ReadOnlyZoneScoped(ZoneScopedAdmin):
+class _ReadOnlyZoneScoped(ReadOnlyAdmin, ZoneScopedAdmin):
     zone_action = ZoneAction.MANAGE_TASKS
     zone_field = "assignment__task__zone"
 
     def _zone_of(self, obj):
         return obj.assignment.task.zone_id
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assignment)

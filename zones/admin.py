@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from .access import ZoneAction
-from .admin_mixins import ZoneScopedAdmin
+from .admin_mixins import ReadOnlyAdmin, ZoneScopedAdmin
 from .models import (
     IndicatorResponsibility,
     KeyPark,
@@ -94,22 +94,13 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: roles are granted and revoked on the portal's pages (授权管理, 用户管理), whose
     services keep 三员分立 and write the audit log; the admin must not be a way round them."""
 
     list_display = ("user", "role", "zone", "unit", "province")
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ManagedZoneAdmin(ZoneScopedAdmin):
@@ -126,21 +117,12 @@ class ManagedZoneAdmin(ZoneScopedAdmin):
 
 
 @admin.register(ZoneTransition)
-class ZoneTransitionAdmin(ManagedZoneAdmin):
+class ZoneTransitionAdmin(ReadOnlyAdmin, ManagedZoneAdmin):
     """Events are never edited: read-only."""
 
     list_display = ("zone", "from_status", "to_status", "is_back", "by", "at")
     list_filter = ("is_back", "to_status")
     list_select_related = ("zone", "by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(KeyPark)

@@ -85,3 +85,17 @@ class ZoneScopedAdmin(admin.ModelAdmin):
         return self.has_view_permission(request, obj)
 
     has_delete_permission = has_change_permission
+
+
+class ReadOnlyAdmin:
+    """Rows the admin only lists and shows: they are written by services (events, grants,
+    scores, reviewed evidence), so no add, change or delete here. Put it first among the bases."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

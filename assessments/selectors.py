@@ -239,12 +239,22 @@ def sub_points(result: dict[str, Any] | None) -> dict[str, Decimal]:
     return {sub["code"]: Decimal(str(sub["points"])) for item in result["items"] for sub in item["subs"]}
 
 
-def round_differences(*, round: AssessmentRound, current: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Sub-criteria whose points differ from the previous round's, with the written reason if any."""
-    previous = round_previous(round=round)
-    if previous is None:
+_UNREAD: Any = object()
+
+
+def round_differences(
+    *, round: AssessmentRound, current: dict[str, Any] | None = None, previous_result: Any = _UNREAD
+) -> list[dict[str, Any]]:
+    """Sub-criteria whose points differ from the previous round's, with the written reason if any.
+
+    ``current`` / ``previous_result``: the two results when the caller has read them already
+    (``previous_result=None``: there is no previous round)."""
+    if previous_result is _UNREAD:
+        previous = round_previous(round=round)
+        previous_result = round_result_data(round=previous) if previous else None
+    if previous_result is None:
         return []
-    before = sub_points(round_result_data(round=previous))
+    before = sub_points(previous_result)
     now = sub_points(current if current is not None else round_result_data(round=round))
     reasons = {r.scoring_item.code: r for r in round.difference_reasons.select_related("scoring_item", "by")}
     out = []
@@ -397,7 +407,7 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
             before_dims[dim["code"]] = dim["points"]
             for child in dim["children"]:
                 before_dims[child["code"]] = child["points"]
-    differences = round_differences(round=round, current=data)
+    differences = round_differences(round=round, current=data, previous_result=before)
     diff_codes = {d["code"]: d for d in differences}
     show_all = sees_all_scores(user, round)
     own_subs = set(Judgement.objects.filter(round=round, judged_by=user).values_list("scoring_item__code", flat=True))

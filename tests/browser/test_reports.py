@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connections
+from django.db import OperationalError, connections
 from playwright.sync_api import expect
 
 from assessments.models import AssessmentRound, ScoreSnapshot
@@ -24,9 +25,14 @@ PASSWORD = "Test@2024!"  # tests.factories.UserFactory
 
 
 @pytest.fixture
-def worker_thread(monkeypatch):
+def worker_thread(monkeypatch, settings):
     """Jobs go to a background thread (a stand-in for the Celery worker) instead of running inside
-    the request, so the page has something to watch; the thread shares the test's database."""
+    the request, so the page has something to watch; the thread shares the test's database.
+
+    It retries as reports.jobs.render_report does: on OperationalError (here SQLite's "table is
+    locked" while the live server's thread uses the shared connection) with a backoff, and after
+    the lease when its own earlier attempt still holds a claim (the lease is short here)."""
+    settings.REPORTS_RENDER_LEASE_SECONDS = 2
     shared = connections["default"]
     threads: list[threading.Thread] = []
 
@@ -34,7 +40,15 @@ def worker_thread(monkeypatch):
         def run() -> None:
             connections["default"] = shared  # as Django's live server thread does
             try:
-                services.report_render(report_id=args[0])
+                for attempt in range(20):
+                    try:
+                        outcome = services.report_render(report_id=args[0])
+                    except OperationalError:
+                        time.sleep(0.2 * (attempt + 1))
+                        continue
+                    if not outcome.wait:
+                        return
+                    time.sleep(outcome.wait)
             finally:
                 shared.dec_thread_sharing()
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from evidence.data_common import GROWTH_LIMIT, VALUE_LIMIT, parse_number
+from evidence.data.services import GROWTH_LIMIT, VALUE_LIMIT, parse_number
 from indicators.scoring import (
     JudgementRecord,
     OperatorRecord,

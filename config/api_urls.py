@@ -6,7 +6,7 @@ urlpatterns = [
     path("inspections/", include("inspections.api_urls")),
     path("zones/", include("zones.api_urls")),
     path("tasks/", include("tasks.api_urls")),
-    path("data/", include("evidence.data_api_urls")),
+    path("data/", include("evidence.data.api_urls")),
     path("evidence/", include("evidence.api_urls")),
     path("reports/", include("reports.api_urls")),
 ]

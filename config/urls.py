@@ -30,7 +30,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
     path("inspections/", include("inspections.urls")),
-    path("data/", include("evidence.data_urls")),
+    path("data/", include("evidence.data.urls")),
     path("evidence/", include("evidence.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("config.api_urls")),

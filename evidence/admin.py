@@ -9,7 +9,7 @@ from django.urls import reverse
 from zones.access import ZoneAction
 from zones.admin_mixins import ZoneScopedAdmin
 
-from .data_services import data_admin_delete, data_admin_lock_check, data_admin_save
+from .data.services import data_admin_delete, data_admin_lock_check, data_admin_save
 from .models import DataValue, OperatorEntry, OutcomeEntry
 from .models_files import Evidence, EvidenceEvent, EvidenceFile
 

@@ -25,7 +25,7 @@ from indicators.scoring.types import ZoneFacts
 from zones.access import ZoneAction, unit_can
 from zones.models import IndicatorResponsibility, Unit, Zone
 
-from .data_selectors import ZoneDataNeeds, zone_data_needs
+from .data.selectors import ZoneDataNeeds, zone_data_needs
 from .models import DataValue, Evidence, EvidenceStatus, OperatorEntry, OutcomeEntry
 
 JUDGED = {RuleType.CHECKLIST, RuleType.ANY_ONE, RuleType.EXPERT}

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from evidence.data_selectors import zone_data_needs, zone_data_values
+from evidence.data.selectors import zone_data_needs, zone_data_values
 from evidence.models import Evidence, EvidenceFile, EvidenceStatus
 from indicators.models import Indicator
 from tasks.models import Assignment, ProgressReport

@@ -17,8 +17,8 @@ LISTS = re.compile(r"(errors|problems|forbidden)$")
 # Every app's services, and the modules whose messages those services raise.
 HELPERS = [
     "assessments/rectification.py",
-    "evidence/data_lists.py",
-    "evidence/excel_data.py",
+    "evidence/data/services.py",
+    "evidence/data/excel.py",
     "tasks/excel.py",
 ]
 # Modules left to convert (none left).

@@ -4,7 +4,7 @@
  * The arithmetic mirrors indicators/scoring/figures.py exactly, in decimal (BigInt)
  * rather than binary floating point, so the page shows what the server will show
  * after saving:
- *   - inputs are read as the server reads them (evidence/data_services.parse_number)
+ *   - inputs are read as the server reads them (evidence/data/services.parse_number)
  *     and kept to 4 decimals, rounded half up, as they are stored;
  *   - growth = (this year / last year - 1) x 100%, an official growth rate wins;
  *     a missing or zero base year is missing data;
@@ -83,7 +83,7 @@
     return data.names[key] || key;
   }
 
-  // -> {text, note}, as evidence/data_selectors.derived_rows renders figures.py's Figure.
+  // -> {text, note}, as evidence/data/selectors.derived_rows renders figures.py's Figure.
   function compute(spec, year) {
     var missing = [];
     if (spec.kind === "growth") {

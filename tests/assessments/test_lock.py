@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import AssessmentRound, Judgement
-from evidence.excel_data import FIGURE_SHEET, LIST_SHEETS
+from evidence.data.excel import FIGURE_SHEET, LIST_SHEETS
 from evidence.models import DataChange, DataValue, Evidence, EvidenceEvent, EvidenceFile, OperatorEntry
 from evidence.services import evidence_submit
 from indicators.models import Metric
@@ -439,7 +439,7 @@ def test_admin_change_of_an_operator_shows_the_message_then_saves_after_reopenin
 
 def test_the_admin_services_refuse_too(office_a, zone_a, value_2024, operator, locked):
     """A job or script calling the services directly is refused the same way."""
-    from evidence.data_services import data_admin_delete, data_admin_save
+    from evidence.data.services import data_admin_delete, data_admin_save
 
     value_2024.value = Decimal("1")
     operator.annual_sales = Decimal("3")

@@ -11,8 +11,7 @@ from assessments import services as assessments
 from assessments.models import AssessmentRound
 from audit.models import AuditEvent
 from audit.services import audit_verify
-from evidence.data_common import Via
-from evidence.data_services import FigureRow, data_values_save
+from evidence.data.services import FigureRow, Via, data_values_save
 from evidence.models import DataChange, Evidence
 from evidence.services import evidence_accept, evidence_return
 from tests.assessments.round_helpers import item, score, sub, zone_at

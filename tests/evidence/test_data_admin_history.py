@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import ScoreSnapshot
-from evidence.data_services import data_admin_delete, data_admin_save
+from evidence.data.services import data_admin_delete, data_admin_save
 from evidence.models import DataChange, DataValue, OperatorEntry
 from indicators.models import Metric
 

@@ -1,6 +1,6 @@
 """The statistics API: list, upsert (the form's checks and permissions), history.
 
-Until config/api_urls.py includes evidence.data_api_urls, this module is its own URLconf.
+Until config/api_urls.py includes evidence.data.api_urls, this module is its own URLconf.
 """
 
 import pytest
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 __all__ = ["data_liaison_y", "data_matrix"]
 
 urlpatterns = [
-    path("api/data/", include("evidence.data_api_urls")),
+    path("api/data/", include("evidence.data.api_urls")),
     path("", include("config.urls")),
 ]
 

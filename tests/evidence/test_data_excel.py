@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from assessments.models import ScoreSnapshot
-from evidence.excel_data import FIGURE_SHEET, LIST_SHEETS, NOTES_SHEET
+from evidence.data.excel import FIGURE_SHEET, LIST_SHEETS, NOTES_SHEET
 from evidence.models import DataChange, DataValue, OperatorEntry, OutcomeEntry
 from indicators.models import Metric
 from tests.evidence.test_data_fixtures import X_METRICS, data_liaison_y, data_matrix

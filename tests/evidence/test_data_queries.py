@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evidence.credit_code import check_character
-from evidence.data_common import Via
-from evidence.data_lists import LIST_SPECS, entry_create
+from evidence.data.services import LIST_SPECS, Via, entry_create
 from evidence.models import DataValue
 from indicators.models import Indicator, Metric
 from tests.factories import UnitFactory

@@ -28,11 +28,10 @@ from common.xlsx import ExcelImportError
 from zones.access import ZoneAction, unit_can, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit, Zone
 
-from .completeness import STATE_LABELS, zone_completeness
-from .data_common import Via
-from .data_forms import FigureForm, entry_form, entry_initial
-from .data_lists import LIST_SPECS, entry_create, entry_delete, entry_update
-from .data_selectors import (
+from ..completeness import STATE_LABELS, zone_completeness
+from .excel import DataImportError, data_workbook, data_workbook_import, data_workbook_parse
+from .forms import FigureForm, entry_form, entry_initial
+from .selectors import (
     LISTS,
     DataScope,
     data_change_list,
@@ -44,8 +43,7 @@ from .data_selectors import (
     zone_data_needs,
     zone_data_values,
 )
-from .data_services import data_values_save
-from .excel_data import DataImportError, data_workbook, data_workbook_import, data_workbook_parse
+from .services import LIST_SPECS, Via, data_values_save, entry_create, entry_delete, entry_update
 
 logger = logging.getLogger(__name__)
 

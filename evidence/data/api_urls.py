@@ -1,8 +1,8 @@
-"""API for statistics; included as ``path("data/", include("evidence.data_api_urls"))`` in config/api_urls.py."""
+"""API for statistics; included as ``path("data/", include("evidence.data.api_urls"))`` in config/api_urls.py."""
 
 from django.urls import path
 
-from . import data_api
+from . import api as data_api
 
 urlpatterns = [
     path("zones/<int:zone_id>/values/", data_api.DataValueListApi.as_view(), name="api-data-values"),

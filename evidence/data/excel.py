@@ -38,19 +38,24 @@ from common.xlsx import (
 )
 from zones.models import Zone
 
-from .data_common import Via, data_changes_store, zone_rescore_on_commit
-from .data_lists import (
+from ..models import DataChange, DataValue, OperatorEntry, OutcomeEntry
+from .selectors import ZoneDataNeeds, zone_data_needs, zone_data_values
+from .services import (
     LIST_SPECS,
     CleanedEntries,
     EntryContext,
+    FigureRow,
+    Via,
+    data_changes_store,
     entries_clean,
     entries_replace_apply,
     entries_replace_lock_check,
     entry_context,
+    figures_apply,
+    figures_clean,
+    figures_lock_check,
+    zone_rescore_on_commit,
 )
-from .data_selectors import ZoneDataNeeds, zone_data_needs, zone_data_values
-from .data_services import FigureRow, figures_apply, figures_clean, figures_lock_check
-from .models import DataChange, DataValue, OperatorEntry, OutcomeEntry
 
 FIGURE_SHEET = "填报"
 NOTES_SHEET = "说明"

@@ -14,10 +14,9 @@ from rest_framework.views import APIView
 from common.params import query_int
 from zones.access import ZoneAction, zone_can, zone_get_for_user
 
-from .data_common import UNSET, Via
-from .data_selectors import data_change_list, data_scope_for, zone_data_needs, zone_data_values
-from .data_services import FigureRow, data_values_save
-from .models import DataChange, DataValue
+from ..models import DataChange, DataValue
+from .selectors import data_change_list, data_scope_for, zone_data_needs, zone_data_values
+from .services import UNSET, FigureRow, Via, data_values_save
 
 
 @extend_schema_serializer(component_name="DataValue")

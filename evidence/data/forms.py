@@ -1,4 +1,4 @@
-"""Forms for statistics and list inputs. They only collect; the checks live in data_services."""
+"""Forms for statistics and list inputs. They only collect; the checks live in evidence.data.services."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zones.models import Zone
 
-from .data_common import UNSET, plain
-from .data_lists import ListSpec
-from .data_selectors import MetricNeed, ZoneDataNeeds
-from .data_services import FigureRow, figures_clean
-from .models import DataValue, Evidence, OutcomeEntry
+from ..models import DataValue, Evidence, OutcomeEntry
+from .selectors import MetricNeed, ZoneDataNeeds
+from .services import UNSET, FigureRow, ListSpec, figures_clean, plain
 
 NO_EVIDENCE = ("", "—")
 

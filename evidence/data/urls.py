@@ -1,8 +1,8 @@
-"""Pages for statistics entry and completeness; included as ``path("data/", include("evidence.data_urls"))``."""
+"""Pages for statistics entry and completeness; included as ``path("data/", include("evidence.data.urls"))``."""
 
 from django.urls import path
 
-from . import data_views
+from . import views as data_views
 
 app_name = "data"
 

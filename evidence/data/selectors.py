@@ -22,7 +22,7 @@ from indicators.scoring.types import MetricSpec, ZoneFacts
 from zones.access import ZoneAction, unit_can, zone_can
 from zones.models import IndicatorResponsibility, Unit, Zone
 
-from .models import DataChange, DataValue, Evidence, OperatorEntry, OutcomeEntry
+from ..models import DataChange, DataValue, Evidence, OperatorEntry, OutcomeEntry
 
 LISTS = ("operators", "outcomes")
 LIST_RULES = {"qualifying_count": "operators", "capped_count": "outcomes"}

@@ -1,17 +1,18 @@
-"""Evidence API: one view per operation, the same access checks and services as the pages."""
+"""Evidence API: one view per operation, the same access checks, selectors and services as the pages."""
 
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.files import upload_limit_install
+from common.pagination import ApiPagination
 from common.params import query_int
-from indicators.models import Indicator, ScoringItem
 from zones.access import ZoneAction, zone_get_for_user
 
 from . import selectors, services
@@ -75,28 +76,39 @@ class _LimitedUploadApi(APIView):
         return None
 
 
-class EvidenceListApi(APIView):
+class EvidenceListApi(ListAPIView):
+    """A page of a zone's evidence (``count``, ``next``, ``previous``, ``results``; ``page``, ``page_size`` ≤ 200)."""
+
+    serializer_class = EvidenceOutputSerializer
+    pagination_class = ApiPagination
+    filter_backends: list = []
+
     @extend_schema(
-        summary="佐证材料列表",
+        summary="佐证材料列表(分页)",
         parameters=[
             OpenApiParameter("status", str, enum=EvidenceStatus.values, description="按状态筛选"),
             OpenApiParameter("unit", int, description="责任单位 id"),
             OpenApiParameter("indicator", int, description="三级指标 id"),
+            OpenApiParameter("q", str, description="材料名称包含的文字,或指标编号"),
+            OpenApiParameter("sort", str, enum=list(selectors.EVIDENCE_SORTS), description="排序,默认按指标"),
         ],
-        responses=EvidenceOutputSerializer(many=True),
     )
-    def get(self, request, zone_id: int):
-        zone = zone_get_for_user(request.user, zone_id)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
-        status_ = request.query_params.get("status")
-        rows = selectors.evidence_list(
-            user=request.user,
+    def get_queryset(self):
+        zone = zone_get_for_user(self.request.user, self.kwargs["zone_id"])
+        params = self.request.query_params
+        status_ = params.get("status")
+        return selectors.evidence_list(
+            user=self.request.user,
             zone=zone,
             status=status_ if status_ in EvidenceStatus.values else None,
-            unit_id=query_int(request.query_params, "unit"),
-            indicator_id=query_int(request.query_params, "indicator"),
+            unit_id=query_int(params, "unit"),
+            indicator_id=query_int(params, "indicator"),
+            search=params.get("q", "")[:100],
+            sort=params.get("sort", "indicator"),
         )
-        return Response(EvidenceOutputSerializer(rows, many=True).data)
 
 
 class UploadOutputSerializer(serializers.Serializer):
@@ -131,12 +143,7 @@ class EvidenceUploadApi(_LimitedUploadApi):
     def post(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.SUBMIT_EVIDENCE)
         # The indicator first: whether the user's unit answers for it is a 403, before any other error.
-        indicator_id = str(request.data.get("indicator", ""))
-        indicator = (
-            Indicator.objects.filter(pk=int(indicator_id), system_id=zone.system_id, level=3).first()
-            if indicator_id.isdigit()
-            else None
-        )
+        indicator = selectors.evidence_upload_indicator(zone=zone, indicator_id=str(request.data.get("indicator", "")))
         if indicator is None:
             return _error("请选择本创建对象指标体系中的三级指标。", 400)
         unit = selectors.evidence_upload_unit(user=request.user, zone=zone, indicator=indicator)
@@ -148,7 +155,8 @@ class EvidenceUploadApi(_LimitedUploadApi):
         data = serializer.validated_data
         scoring_item = None
         if data.get("scoring_item"):
-            scoring_item = ScoringItem.objects.filter(pk=data["scoring_item"], indicator=indicator).first()
+            item_id = data["scoring_item"]
+            scoring_item = selectors.evidence_scoring_item_get(indicator=indicator, scoring_item_id=item_id)
             if scoring_item is None:
                 return _error("所选评分细则不属于该指标。", 400)
         evidence = services.evidence_create(
@@ -162,7 +170,7 @@ class EvidenceUploadApi(_LimitedUploadApi):
             description=data.get("description", ""),
             effective_date=data.get("effective_date"),
         )
-        file = evidence.files.select_related("duplicate_of").get(version=1)
+        file = selectors.evidence_file_version(evidence=evidence, version=1)
         return Response(_upload_output(evidence, file), status=status.HTTP_201_CREATED)
 
 

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from indicators.models import Indicator, RuleType, ScoringItem
 from indicators.scoring.figures import compute_figure
@@ -60,7 +63,7 @@ class Cell:
     lead: bool
     counts: dict[str, int]
 
-    @property
+    @cached_property
     def state(self) -> str:
         return _state(self.counts)
 
@@ -68,7 +71,7 @@ class Cell:
     def label(self) -> str:
         return STATE_LABELS[self.state]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.counts.values())
 
@@ -94,6 +97,7 @@ class Row:
     missing: list[str] = field(default_factory=list)  # figures (or lists) the rule still lacks
     ready: bool = False
     state: str = MISSING  # the row's evidence across the units shown
+    cells_html: str = ""  # the row's <td>s, drawn once here (see _cells_html)
 
     @property
     def figures_complete(self) -> bool:
@@ -179,6 +183,7 @@ def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension
     dimensions: list[Dimension] = []
     item_count = ready_count = 0
     state_counts: dict[str, int] = defaultdict(int)
+    labels = _unit_labels(units)
     for dim in by_parent[None]:
         rows: list[Row] = []
         for sub in by_parent[dim.id]:
@@ -192,6 +197,7 @@ def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension
             continue
         dimensions.append(Dimension(dim.code, dim.name, rows))
         for row in rows:
+            row.cells_html = _cells_html(row.cells, labels)
             if row.kind == "item":
                 item_count += 1
                 ready_count += row.ready
@@ -208,6 +214,31 @@ def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension
         ready_count=ready_count,
         state_counts=dict(state_counts),
     )
+
+
+def _unit_labels(units: list[Unit]) -> dict[int, str]:
+    """Each column's short name, escaped once for the cells' tooltips."""
+    return {u.pk: escape(u.short_name or u.name) for u in units}
+
+
+def _cells_html(cells: list[Cell], labels: dict[int, str]) -> str:
+    """The row's cells as HTML. A province's grid has thousands of cells: drawing them here
+    costs about a microsecond each, the template's per-cell tags and filters a hundred times
+    that. Every text that comes from the database is escaped."""
+    parts = []
+    for cell in cells:
+        pk = cell.unit.pk
+        if cell.shown:
+            state = cell.state
+            lead = " cm-lead" if cell.lead else ""
+            text = cell.total or "·"
+            parts.append(
+                f'<td class="cm-cell cm-{state}{lead}" data-unit="{pk}" data-state="{state}" '
+                f'title="{labels[pk]}:{escape(cell.title)}">{text}</td>'
+            )
+        else:
+            parts.append(f'<td class="cm-cell" data-unit="{pk}"></td>')
+    return mark_safe("".join(parts))  # noqa: S308 -- built above from escaped text and integers
 
 
 def _cells(ind, sub_id, units, responsible, counts) -> list[Cell]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator, ScoringItem
 from zones.models import Zone
 
+from .models import EvidenceStatus
 from .services import MAX_REASON_LENGTH
 
 
@@ -60,15 +61,58 @@ class EvidenceReturnForm(forms.Form):
         return reason
 
 
-class EvidenceFilterForm(forms.Form):
-    """The review queue's filters (GET)."""
+CONTROL_CLASS, SELECT_CLASS = "form-control form-control-sm", "form-select form-select-sm"
 
+SORT_CHOICES = [
+    ("indicator", _("按指标")),
+    ("newest", _("最新上传在前")),
+    ("oldest", _("最早上传在前")),
+    ("title", _("按材料名称")),
+]
+
+
+class EvidenceFilterForm(forms.Form):
+    """The evidence list's and the review queue's filters, search and sort (GET, kept in the URL).
+    ``with_status``: the list filters by status; the queue shows submitted evidence only."""
+
+    q = forms.CharField(required=False, max_length=100, label=_("搜索"), strip=True)
+    status = forms.ChoiceField(required=False, label=_("状态"))
     unit = forms.ModelChoiceField(queryset=None, required=False, label=_("责任单位"), empty_label=_("全部单位"))
     dimension = forms.ModelChoiceField(queryset=None, required=False, label=_("一级指标"), empty_label=_("全部维度"))
     indicator = forms.ModelChoiceField(queryset=None, required=False, label=_("三级指标"), empty_label=_("全部指标"))
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("排序"))
 
-    def __init__(self, *args, choices: dict, **kwargs):
+    def __init__(self, *args, choices: dict, with_status: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("unit", "dimension", "indicator"):
             self.fields[name].queryset = choices[f"{name}s"]
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        if with_status:
+            self.fields["status"].choices = [("", _("全部状态")), *EvidenceStatus.choices]
+        else:
+            del self.fields["status"]
+        self.fields["q"].widget.attrs.update({"placeholder": _("材料名称或指标编号"), "type": "search"})
+        self.fields["q"].error_messages["max_length"] = _("搜索词不能超过 %(limit_value)d 个字。")
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = CONTROL_CLASS if name == "q" else SELECT_CLASS
+
+    def clean_q(self):
+        # A NUL or a direction override is never part of a title: refuse rather than search for it.
+        q = self.cleaned_data["q"]
+        if any(ch == "\x00" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in q):
+            raise forms.ValidationError(_("搜索词含有不可见的控制字符。"))
+        return q
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``selectors.evidence_list``: only the fields that are valid."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # cleaned_data then holds the valid fields only
+            data = self.cleaned_data
+        return {
+            "status": data.get("status") or None,
+            "unit_id": getattr(data.get("unit"), "pk", None),
+            "indicator_id": getattr(data.get("indicator"), "pk", None),
+            "dimension_id": getattr(data.get("dimension"), "pk", None),
+            "search": data.get("q") or "",
+            "sort": data.get("sort") or "indicator",
+        }

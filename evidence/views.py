@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from common.files import file_response, upload_limit_install
+from common.pagination import page_of
 from common.params import query_int
 from common.uploads import upload_limit
 from zones.access import ZoneAction, zone_can, zone_get_for_user, zones_visible_to
@@ -69,18 +70,35 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "evidence/home.html", {"zones": zones})
 
 
+LIST_PAGE_SIZE = 50
+
+
+def _listing(request: HttpRequest, zone, *, form: EvidenceFilterForm, url_name: str, **fixed) -> dict:
+    """The filtered, sorted page of evidence and its rows ready to print, for the list and the queue."""
+    filters = {**form.filters(), **fixed}
+    rows = selectors.evidence_list(user=request.user, zone=zone, **filters)
+    listing = page_of(request, rows, per_page=LIST_PAGE_SIZE)
+    return {
+        "form": form,
+        "listing": listing,
+        "rows": selectors.evidence_rows(rows=listing.rows, zone=zone),
+        "filtered": any(request.GET.get(name) for name in form.fields),
+        "list_url": reverse(url_name, args=[zone.pk]),
+        "back": request.GET.urlencode(),  # where "提交" on a row comes back to
+    }
+
+
 @login_required
 @require_GET
 def evidence_list(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id)
-    status = request.GET.get("status") if request.GET.get("status") in EvidenceStatus.values else None
+    choices = selectors.evidence_filter_choices(zone=zone, user=request.user)
+    form = EvidenceFilterForm(request.GET, choices=choices, with_status=True)
     can_review = zone_can(request.user, zone, ZoneAction.REVIEW_EVIDENCE)
     context = _page(
         request,
         zone,
-        rows=selectors.evidence_list(user=request.user, zone=zone, status=status),
-        status=status,
-        statuses=EvidenceStatus.choices,
+        **_listing(request, zone, form=form, url_name="evidence:list"),
         can_upload=zone_can(request.user, zone, ZoneAction.SUBMIT_EVIDENCE),
         can_review=can_review,
         submitted_count=selectors.evidence_count_submitted(user=request.user, zone=zone) if can_review else 0,
@@ -92,17 +110,9 @@ def evidence_list(request: HttpRequest, zone_id: int) -> HttpResponse:
 @require_GET
 def review_queue(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.REVIEW_EVIDENCE)
-    form = EvidenceFilterForm(request.GET or None, choices=selectors.evidence_filter_choices(zone=zone))
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.evidence_list(
-        user=request.user,
-        zone=zone,
-        status=EvidenceStatus.SUBMITTED,
-        unit_id=getattr(filters.get("unit"), "pk", None),
-        indicator_id=getattr(filters.get("indicator"), "pk", None),
-        dimension_id=getattr(filters.get("dimension"), "pk", None),
-    )
-    return render(request, "evidence/queue.html", _page(request, zone, form=form, rows=rows))
+    form = EvidenceFilterForm(request.GET, choices=selectors.evidence_filter_choices(zone=zone))
+    context = _listing(request, zone, form=form, url_name="evidence:queue", status=EvidenceStatus.SUBMITTED)
+    return render(request, "evidence/queue.html", _page(request, zone, **context))
 
 
 @login_required
@@ -157,7 +167,9 @@ def evidence_submit(request: HttpRequest, zone_id: int, evidence_id: int) -> Htt
     else:
         messages.success(request, _("已提交“%(title)s”,等待办公室审核。") % {"title": evidence.title})
     if request.POST.get("next") == "list":
-        return redirect("evidence:list", zone_id=zone.pk)
+        # Back to the page of the list the row was on; ``back`` is only ever a query string.
+        back = QueryDict(request.POST.get("back", "")).urlencode()
+        return redirect(reverse("evidence:list", args=[zone.pk]) + (f"?{back}" if back else ""))
     return _detail(evidence)
 
 
@@ -270,8 +282,7 @@ def _upload_file(request: HttpRequest, *, zone_id: int, limiter) -> HttpResponse
         description=data["description"],
         effective_date=data["effective_date"],
     )
-    file = evidence.files.select_related("duplicate_of").get(version=1)
-    return _file_json(evidence, file)
+    return _file_json(evidence, selectors.evidence_file_version(evidence=evidence, version=1))
 
 
 @upload_limit(services.evidence_max_upload_bytes)  # for whatever reads the body first

@@ -36,7 +36,8 @@ def test_a_liaison_uploads_lists_and_submits(api, liaison_x, zone_a, item_12, re
     evidence_id = body["evidence"]["id"]
 
     listing = api.get(reverse("api-evidence-list", args=[zone_a.pk])).json()
-    assert [row["id"] for row in listing] == [evidence_id] and listing[0]["latest_version"] == 1
+    assert listing["count"] == 1 and listing["next"] is None
+    assert [row["id"] for row in listing["results"]] == [evidence_id] and listing["results"][0]["latest_version"] == 1
 
     version = api.post(
         reverse("api-evidence-version", args=[zone_a.pk, evidence_id]),

@@ -11,11 +11,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import ApiPagination
 from common.params import query_int
-from zones.access import ZoneAction, zone_can, zone_get_for_user
+from zones.access import ZoneAction, zone_get_for_user
 
 from ..models import DataChange, DataValue
-from .selectors import data_change_list, data_scope_for, zone_data_needs, zone_data_values
+from .selectors import data_change_list, data_scope_for, data_values_visible, zone_data_needs
 from .services import UNSET, FigureRow, Via, data_values_save
 
 
@@ -37,17 +38,26 @@ class DataValueOutputSerializer(serializers.Serializer):
         return link.evidence_id if link else None
 
 
+def _paginated(view: APIView, request, rows, serializer) -> Response:
+    """One page of ``rows`` as ``{count, next, previous, results}`` (common.pagination.ApiPagination).
+
+    ``page`` and ``page_size`` that are not numbers are refused with a Chinese message (400)."""
+    query_int(request.query_params, "page")
+    query_int(request.query_params, "page_size")
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
 class DataValueListApi(APIView):
+    pagination_class = ApiPagination
+
     @extend_schema(responses=DataValueOutputSerializer(many=True), summary="创建对象的统计数据")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id)
-        values = zone_data_values(zone=zone)
-        if not zone_can(request.user, zone, ZoneAction.VIEW_ALL_EVIDENCE):
-            # A liaison reads the figures of their own units' items only, as on the data pages.
-            scope = data_scope_for(user=request.user, zone=zone, needs=zone_data_needs(zone=zone))
-            values = {key: value for key, value in values.items() if key[0] in scope.metric_keys}
-        rows = sorted(values.values(), key=lambda v: (v.metric.key, v.year))
-        return Response(DataValueOutputSerializer(rows, many=True).data)
+        # A liaison reads the figures of their own units' items only, as on the data pages.
+        rows = data_values_visible(user=request.user, zone=zone)
+        return _paginated(self, request, rows, DataValueOutputSerializer)
 
 
 @extend_schema_serializer(component_name="DataValueUpsertItem")
@@ -98,8 +108,7 @@ class DataValueUpsertApi(APIView):
         changes = data_values_save(
             zone=zone, user=request.user, rows=rows, via=Via.API, allowed_keys=scope.metric_keys, needs=needs
         )
-        wanted = {(r.metric, r.year) for r in rows}
-        values = [v for key, v in sorted(zone_data_values(zone=zone).items()) if key in wanted]
+        values = data_values_visible(user=request.user, zone=zone, wanted={(r.metric, r.year) for r in rows})
         return Response(
             {"changes": len(changes), "values": DataValueOutputSerializer(values, many=True).data},
             status=status.HTTP_200_OK,
@@ -114,6 +123,8 @@ def _number_in(value):
 
 
 class DataChangeListApi(APIView):
+    pagination_class = ApiPagination
+
     @extend_schema_serializer(component_name="DataChange")
     class OutputSerializer(serializers.ModelSerializer):
         metric = serializers.CharField(source="metric.key", default=None)
@@ -141,7 +152,6 @@ class DataChangeListApi(APIView):
         parameters=[
             OpenApiParameter("metric", str, description="只看某个统计指标"),
             OpenApiParameter("year", int, description="只看某个年度"),
-            OpenApiParameter("limit", int, description="最多返回条数(默认 200,最多 1000)"),
         ],
         responses=OutputSerializer(many=True),
         summary="统计数据与名单的变更记录",
@@ -154,12 +164,7 @@ class DataChangeListApi(APIView):
             zone=zone,
             metric_keys=None if scope.is_office else scope.metric_keys,
             lists=None if scope.is_office else scope.lists,
+            metric=request.query_params.get("metric") or None,
+            year=query_int(request.query_params, "year"),
         )
-        if request.query_params.get("metric"):
-            rows = rows.filter(metric__key=request.query_params["metric"])
-        year = query_int(request.query_params, "year")
-        if year is not None:
-            rows = rows.filter(year=year)
-        limit = query_int(request.query_params, "limit") or 200
-        limit = min(limit, 1000)
-        return Response(self.OutputSerializer(rows[:limit], many=True).data)
+        return _paginated(self, request, rows, self.OutputSerializer)

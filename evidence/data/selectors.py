@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from indicators.models import Metric, ScoringItem
 from indicators.scoring.figures import compute_figure
@@ -311,16 +311,80 @@ def outcome_list(*, zone: Zone) -> QuerySet[OutcomeEntry]:
     return OutcomeEntry.objects.filter(zone=zone).select_related("evidence_link__evidence").order_by("issued_on", "pk")
 
 
-def data_change_list(
-    *, zone: Zone, metric_keys: set[str] | None = None, lists: set[str] | None = None
-) -> QuerySet[DataChange]:
-    """A zone's history, newest first; restricted to the given metrics and lists when not None."""
-    from django.db.models import Q
+def entry_list_of(*, zone: Zone, list_name: str) -> QuerySet:
+    """A list input's entries in the order the page and the template show them (``LISTS``' names)."""
+    return operator_list(zone=zone) if list_name == "operators" else outcome_list(zone=zone)
 
+
+# Progress --------------------------------------------------------------------
+
+
+@dataclass
+class UnitFill:
+    unit: Unit
+    metrics: int  # how many metrics the unit reports
+    wanted: int  # figures (metric × year) it reports
+    filled: int  # of which stored
+
+
+@dataclass
+class DataFill:
+    units: list[UnitFill]
+    wanted: int  # figures in the user's share
+    filled: int
+
+
+def data_fill_for(*, zone: Zone, needs: ZoneDataNeeds, scope: DataScope) -> DataFill:
+    """How many of the figures in ``scope`` are in, for each of its units and in all (2 queries)."""
+    values = zone_data_values(zone=zone)
+    responsibilities = responsibilities_of(zone=zone, unit_ids=[u.pk for u in scope.units])
+
+    def filled(wanted: list[tuple[str, int]]) -> int:
+        return sum(1 for key in wanted if key in values)
+
+    units = []
+    for unit in scope.units:
+        keys = {k for k, n in needs.metrics.items() if n.indicator_ids & responsibilities.get(unit.pk, set())}
+        wanted = [(k, y) for k in keys for y in needs.metrics[k].years]
+        units.append(UnitFill(unit, len(keys), len(wanted), filled(wanted)))
+    wanted = [(k, y) for k in scope.metric_keys for y in needs.metrics[k].years]
+    return DataFill(units, len(wanted), filled(wanted))
+
+
+# What the API lists ----------------------------------------------------------
+
+
+def data_values_visible(*, user, zone: Zone, wanted: set[tuple[str, int]] | None = None) -> list[DataValue]:
+    """The figures ``user`` may read on ``zone`` (a liaison: their units' metrics only, as on the
+    data pages), by metric key and year; only the ``wanted`` (key, year) pairs when given."""
+    values = zone_data_values(zone=zone)
+    if not zone_can(user, zone, ZoneAction.VIEW_ALL_EVIDENCE):
+        scope = data_scope_for(user=user, zone=zone, needs=zone_data_needs(zone=zone))
+        values = {key: value for key, value in values.items() if key[0] in scope.metric_keys}
+    return [value for key, value in sorted(values.items()) if wanted is None or key in wanted]
+
+
+# History ---------------------------------------------------------------------
+
+
+def data_change_list(
+    *,
+    zone: Zone,
+    metric_keys: set[str] | None = None,
+    lists: set[str] | None = None,
+    metric: str | None = None,
+    year: int | None = None,
+) -> QuerySet[DataChange]:
+    """A zone's history, newest first; restricted to the given metrics and lists when not None,
+    and to one metric (key) or one year when given."""
     rows = DataChange.objects.filter(zone=zone).select_related("metric", "changed_by")
     if metric_keys is not None or lists is not None:
         targets = {"operators": DataChange.Target.OPERATOR, "outcomes": DataChange.Target.OUTCOME}
         query = Q(target=DataChange.Target.VALUE, metric__key__in=metric_keys or ())
         query |= Q(target__in=[targets[name] for name in lists or ()])
         rows = rows.filter(query)
+    if metric:
+        rows = rows.filter(metric__key=metric)
+    if year is not None:
+        rows = rows.filter(year=year)
     return rows.order_by("-changed_at", "-id")

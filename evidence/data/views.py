@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import attachment_disposition
+from common.pagination import page_of
 from common.params import query_int
 from common.xlsx import ExcelImportError
 from zones.access import ZoneAction, unit_can, zone_can, zone_get_for_user, zones_where
@@ -35,10 +35,11 @@ from .selectors import (
     LISTS,
     DataScope,
     data_change_list,
+    data_fill_for,
     data_scope_for,
     derived_rows,
+    entry_list_of,
     evidence_choices,
-    responsibilities_of,
     unit_data_keys,
     zone_data_needs,
     zone_data_values,
@@ -48,6 +49,7 @@ from .services import LIST_SPECS, Via, data_values_save, entry_create, entry_del
 logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HISTORY_PAGE_SIZE = 50
 
 
 def _zone_and_scope(request: HttpRequest, zone_id: int):
@@ -73,28 +75,17 @@ def data_home(request: HttpRequest, completeness: bool = False) -> HttpResponse:
 def zone_data(request: HttpRequest, zone_id: int) -> HttpResponse:
     """The zone's data entry: the units the user reports for, with how many figures are in."""
     zone, needs, scope = _zone_and_scope(request, zone_id)
-    values = zone_data_values(zone=zone)
-    responsibilities = responsibilities_of(zone=zone, unit_ids=[u.pk for u in scope.units])
-    units = []
-    for unit in scope.units:
-        keys = {k for k, n in needs.metrics.items() if n.indicator_ids & responsibilities.get(unit.pk, set())}
-        wanted = [(k, y) for k in keys for y in needs.metrics[k].years]
-        units.append({"unit": unit, "metrics": len(keys), "wanted": len(wanted), "filled": _filled(values, wanted)})
-    wanted = [(k, y) for k in scope.metric_keys for y in needs.metrics[k].years]
+    fill = data_fill_for(zone=zone, needs=needs, scope=scope)
     context = {
         "zone": zone,
         "scope": scope,
-        "units": units,
-        "filled": _filled(values, wanted),
-        "wanted": len(wanted),
+        "units": fill.units,
+        "filled": fill.filled,
+        "wanted": fill.wanted,
         "list_specs": [LIST_SPECS[name] for name in LISTS if name in scope.lists],
         "can_view_completeness": zone_can(request.user, zone, ZoneAction.VIEW_COMPLETENESS),
     }
     return render(request, "evidence/data/zone.html", context)
-
-
-def _filled(values, wanted) -> int:
-    return sum(1 for key in wanted if key in values)
 
 
 def _figure_page(request: HttpRequest, zone: Zone, needs, keys: set[str], unit: Unit | None, scope: DataScope):
@@ -185,13 +176,6 @@ def _list_access(request: HttpRequest, zone_id: int, list_name: str):
     return zone, scope, spec, evidence
 
 
-def _entries(spec, zone):
-    rows = spec.model.objects.filter(zone=zone)
-    if spec.has_evidence:
-        rows = rows.select_related("evidence_link__evidence")
-    return rows.order_by(*(("year", "name", "pk") if spec.name == "operators" else ("issued_on", "pk")))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_list(request: HttpRequest, zone_id: int, list_name: str) -> HttpResponse:
@@ -207,7 +191,13 @@ def entry_list(request: HttpRequest, zone_id: int, list_name: str) -> HttpRespon
             else:
                 messages.success(request, _("已添加。"))
                 return redirect("data:entries", zone_id=zone.pk, list_name=spec.name)
-    context = {"zone": zone, "scope": scope, "spec": spec, "entries": _entries(spec, zone), "form": form}
+    context = {
+        "zone": zone,
+        "scope": scope,
+        "spec": spec,
+        "entries": entry_list_of(zone=zone, list_name=spec.name),
+        "form": form,
+    }
     return render(request, "evidence/data/entries.html", context)
 
 
@@ -215,7 +205,7 @@ def entry_list(request: HttpRequest, zone_id: int, list_name: str) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, zone_id: int, list_name: str, entry_id: int) -> HttpResponse:
     zone, scope, spec, evidence = _list_access(request, zone_id, list_name)
-    entry = get_object_or_404(_entries(spec, zone), pk=entry_id)
+    entry = get_object_or_404(entry_list_of(zone=zone, list_name=spec.name), pk=entry_id)
     form = entry_form(spec, request.POST or None, zone=zone, evidence=evidence, initial=entry_initial(spec, entry))
     if request.method == "POST":
         if form.is_valid():
@@ -235,7 +225,7 @@ def entry_edit(request: HttpRequest, zone_id: int, list_name: str, entry_id: int
 @require_POST
 def entry_remove(request: HttpRequest, zone_id: int, list_name: str, entry_id: int) -> HttpResponse:
     zone, _scope, spec, _evidence = _list_access(request, zone_id, list_name)
-    entry = get_object_or_404(_entries(spec, zone), pk=entry_id)
+    entry = get_object_or_404(entry_list_of(zone=zone, list_name=spec.name), pk=entry_id)
     try:
         entry_delete(spec=spec, entry=entry, user=request.user, via=Via.FORM)
     except ValidationError as exc:
@@ -275,8 +265,8 @@ def data_template(request: HttpRequest, zone_id: int) -> HttpResponse:
         keys=keys,
         lists=lists,
         values=zone_data_values(zone=zone),
-        operators=_entries(LIST_SPECS["operators"], zone) if "operators" in lists else (),
-        outcomes=_entries(LIST_SPECS["outcomes"], zone) if "outcomes" in lists else (),
+        operators=entry_list_of(zone=zone, list_name="operators") if "operators" in lists else (),
+        outcomes=entry_list_of(zone=zone, list_name="outcomes") if "outcomes" in lists else (),
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -328,27 +318,24 @@ def data_excel(request: HttpRequest, zone_id: int) -> HttpResponse:
 @require_GET
 def data_history(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone, needs, scope = _zone_and_scope(request, zone_id)
+    metric = request.GET.get("metric") or ""
+    year = query_int(request.GET, "year")
     rows = data_change_list(
         zone=zone,
         metric_keys=None if scope.is_office else scope.metric_keys,
         lists=None if scope.is_office else scope.lists,
+        metric=metric if metric in needs.metrics else None,
+        year=year,
     )
-    metric = request.GET.get("metric") or ""
-    if metric in needs.metrics:
-        rows = rows.filter(metric__key=metric)
-    year = request.GET.get("year") or ""
-    if query_int(request.GET, "year") is not None:
-        rows = rows.filter(year=int(year))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "zone": zone,
         "scope": scope,
-        "page": page,
-        "query": query.urlencode(),
+        "listing": page_of(request, rows, per_page=HISTORY_PAGE_SIZE),
         "metric": needs.metrics.get(metric),
-        "year": year,
+        "year": "" if year is None else year,
+        # The filter's choices: the metrics the user may see, in the catalogue's order.
+        "metric_choices": [needs.metrics[k] for k in needs.metrics if scope.is_office or k in scope.metric_keys],
+        "years": needs.all_years(),
     }
     return render(request, "evidence/data/history.html", context)
 

@@ -39,7 +39,7 @@ def test_upsert_creates_and_lists(client, office_a, zone_a, unit_x, data_matrix,
     body = response.json()
     assert body["changes"] == 4
     assert [(v["year"], v["value"]) for v in body["values"]] == [(2023, "352.8000"), (2024, "381.2000")]
-    listed = client.get(reverse("api-data-values", args=[zone_a.pk])).json()
+    listed = client.get(reverse("api-data-values", args=[zone_a.pk])).json()["results"]
     assert {(v["metric"], v["year"], v["published_growth"]) for v in listed} == {
         ("online_retail_sales", 2023, "-1.5000"),
         ("online_retail_sales", 2024, None),
@@ -138,11 +138,11 @@ def test_history_is_scoped_for_a_liaison(client, office_a, liaison_x, zone_a, da
             {"metric": "express_volume", "year": 2024, "value": 2},
         ],
     )
-    everything = client.get(reverse("api-data-history", args=[zone_a.pk])).json()
+    everything = client.get(reverse("api-data-history", args=[zone_a.pk])).json()["results"]
     assert {row["metric"] for row in everything} == {"online_retail_sales", "express_volume"}
     assert everything[0]["changed_by"] == "office_a" and everything[0]["via"] == "api"
-    one = client.get(reverse("api-data-history", args=[zone_a.pk]) + "?metric=express_volume").json()
+    one = client.get(reverse("api-data-history", args=[zone_a.pk]) + "?metric=express_volume").json()["results"]
     assert [row["new_value"] for row in one] == ["2"]
     client.force_login(liaison_x)
-    mine = client.get(reverse("api-data-history", args=[zone_a.pk])).json()
+    mine = client.get(reverse("api-data-history", args=[zone_a.pk])).json()["results"]
     assert {row["metric"] for row in mine} == {"online_retail_sales"}

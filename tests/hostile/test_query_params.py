@@ -47,7 +47,7 @@ TARGETS = [
         "api-data-history",
         "office",
         lambda w: f"/api/data/zones/{w.zone.pk}/history/",
-        "limit",
+        "page_size",
         {"superscript": "²", "huge": HUGE, "negative": "-1"},
     ),
     (

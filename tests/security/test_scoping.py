@@ -23,7 +23,7 @@ def listed(client, user, zone) -> set[str]:
     client.force_login(user)
     response = client.get(reverse("api-data-values", args=[zone.pk]))
     assert response.status_code == 200
-    return {row["metric"] for row in response.json()}
+    return {row["metric"] for row in response.json()["results"]}
 
 
 def test_a_liaison_of_unit_y_does_not_read_unit_xs_figures(client, zone_a, data_liaison_y, figures):

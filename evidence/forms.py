@@ -95,13 +95,6 @@ class EvidenceFilterForm(forms.Form):
         for name, field in self.fields.items():
             field.widget.attrs["class"] = CONTROL_CLASS if name == "q" else SELECT_CLASS
 
-    def clean_q(self):
-        # A NUL or a direction override is never part of a title: refuse rather than search for it.
-        q = self.cleaned_data["q"]
-        if any(ch == "\x00" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in q):
-            raise forms.ValidationError(_("搜索词含有不可见的控制字符。"))
-        return q
-
     def filters(self) -> dict:
         """Keyword arguments for ``selectors.evidence_list``: only the fields that are valid."""
         data = {}

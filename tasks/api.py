@@ -8,13 +8,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import ApiPagination
 from common.uploads import too_large_message
 from zones.access import ZoneAction, unit_ids_for, zone_can, zone_get_for_user
 
 from .models import Assignment, ProgressReport, Task
 from .selectors import (
     assignment_get_for_user,
-    task_assignments_with_history,
+    assignment_list_for_task,
     task_get_for_user,
     task_list_for_zone,
     task_summary,
@@ -110,13 +111,22 @@ def _task_queryset(task: Task):
     return task_list_for_zone(zone=task.zone).get(pk=task.pk)
 
 
+def _paginated(view: APIView, request, rows, serializer_class) -> Response:
+    """A page of ``rows`` (``page``, ``page_size``) as ``count``/``next``/``previous``/``results``."""
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
 class TaskListApi(APIView):
-    @extend_schema(responses=TaskOutputSerializer(many=True), summary="创建对象的任务列表")
+    pagination_class = ApiPagination
+
+    @extend_schema(responses=TaskOutputSerializer(many=True), summary="创建对象的任务列表(分页)")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_TASKS)
         only = None if zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS) else unit_ids_for(request.user, zone)
         tasks = task_list_for_zone(zone=zone, only_unit_ids=only)
-        return Response(TaskOutputSerializer(tasks, many=True).data)
+        return _paginated(self, request, tasks, TaskOutputSerializer)
 
 
 class TaskCreateApi(APIView):
@@ -164,11 +174,12 @@ class TaskAssignmentListApi(APIView):
             reports = assignment.report_list
             return ReportOutputSerializer(reports[0]).data if reports else None
 
-    @extend_schema(responses=OutputSerializer(many=True), summary="任务的各责任单位分工")
+    pagination_class = ApiPagination
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="任务的各责任单位分工(分页)")
     def get(self, request, task_id: int):
         task = task_get_for_user(user=request.user, task_id=task_id)
-        assignments = task_assignments_with_history(task=task)
-        return Response(self.OutputSerializer(assignments, many=True).data)
+        return _paginated(self, request, assignment_list_for_task(task=task), self.OutputSerializer)
 
 
 class AssignmentReportApi(APIView):

@@ -6,11 +6,13 @@ with the task's units (a liaison sees the tasks of their own units only).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator
@@ -30,6 +32,18 @@ STATUS_FILTERS: tuple[tuple[str, str], ...] = (
     (Status.COMPLETED, "已完成"),
     (Status.OVERDUE, "逾期"),
 )
+
+# Orders of the task list (``sort`` in the URL); the first is the default (plan order).
+TASK_SORTS: tuple[tuple[str, str], ...] = (
+    ("", "按序号"),
+    ("deadline", "按完成时限"),
+    ("progress", "按平均进度(低→高)"),
+)
+_TASK_ORDER = {
+    "": ("position", "id"),
+    "deadline": ("deadline", "position", "id"),
+    "progress": ("avg_progress", "position", "id"),
+}
 
 NOT_FOUND = "任务不存在或无权访问。"
 
@@ -120,8 +134,11 @@ def task_list_for_zone(
     stage_id: int | None = None,
     search: str = "",
     only_unit_ids: set[int] | None = None,
+    sort: str = "",
 ) -> QuerySet[Task]:
-    """The zone's tasks in plan order, each with its assignments (units) and indicators prefetched.
+    """The zone's tasks in plan order (or ``sort``, one of TASK_SORTS), each with its assignments
+    (units) and indicators prefetched; page it before it is evaluated (the prefetches then load
+    the page's rows only).
 
     ``unit_id`` / ``status`` / ``overdue`` keep the tasks that have an assignment
     matching all of them; ``only_unit_ids`` (for liaisons) the tasks of those units.
@@ -142,12 +159,14 @@ def task_list_for_zone(
         tasks = tasks.filter(stage_id=stage_id)
     if search:
         tasks = tasks.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    if sort == "progress":
+        tasks = tasks.annotate(avg_progress=Avg("assignments__progress"))
     return (
         tasks.select_related("stage")
         .prefetch_related(
             _assignments_prefetch(), Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
         )
-        .order_by("position", "id")
+        .order_by(*_TASK_ORDER.get(sort, _TASK_ORDER[""]))
     )
 
 
@@ -162,37 +181,141 @@ class TaskSummary:
 
 def task_summary(*, task: Task) -> TaskSummary:
     """Counts over the task's (prefetched) assignments; no query."""
-    assignments = list(task.assignments.all())
+    return _summary(list(task.assignments.all()), timezone.localdate())
+
+
+def _late(assignment: Assignment, today: date) -> bool:
+    """Assignment.is_overdue with today's date worked out once for a whole list."""
+    if assignment.status == Status.COMPLETED:
+        return False
+    return assignment.status == Status.OVERDUE or assignment.due_date < today
+
+
+def _summary(assignments: list[Assignment], today: date) -> TaskSummary:
     total = len(assignments)
     return TaskSummary(
         total=total,
         completed=sum(a.status == Status.COMPLETED for a in assignments),
         pending=sum(a.is_pending_confirmation for a in assignments),
-        overdue=sum(a.is_overdue for a in assignments),
+        overdue=sum(_late(a, today) for a in assignments),
         progress=round(sum(a.progress for a in assignments) / total) if total else 0,
     )
 
 
-def _open_first(assignments: list[Assignment]) -> list[Assignment]:
-    """Due soon first; completed ones last."""
-    return sorted(
-        assignments,
-        key=lambda a: (a.status == Status.COMPLETED, a.due_date, a.task.position, a.task_id),
-    )
+_STATUS_LABELS = {
+    Status.NOT_STARTED: "未开始",
+    Status.IN_PROGRESS: "进行中",
+    Status.COMPLETED: "已完成",
+    Status.OVERDUE: "逾期",
+}
 
 
-def assignment_list_for_units(*, unit_ids: list[int], assignment_id: int | None = None) -> list[Assignment]:
-    """The units' assignments (我的任务), due soon first, each with its task's indicators and reports."""
+@dataclass(frozen=True)
+class UnitChip:
+    """One unit of a task-list row: what the badge says and how it is coloured."""
+
+    label: str
+    title: str
+    tone: str  # "late", "done" or ""
+
+
+@dataclass
+class TaskRow:
+    """A row of the task list, worked out here so the template only prints it."""
+
+    task: Task
+    url: str
+    summary: TaskSummary
+    chips: list[UnitChip]
+    indicator_codes: list[str]
+
+
+def task_rows(*, tasks: Iterable[Task]) -> list[TaskRow]:
+    """The rows of a page of ``task_list_for_zone`` (its prefetches: no query)."""
+    today = timezone.localdate()
+    rows = []
+    for task in tasks:
+        assignments = list(task.assignments.all())
+        chips = []
+        for a in assignments:
+            late = _late(a, today)
+            status = "pending" if a.is_pending_confirmation else (Status.OVERDUE if late else a.status)
+            label = "已完成(待确认)" if status == "pending" else _STATUS_LABELS.get(status, status)
+            name = a.unit.short_name or a.unit.name
+            chips.append(
+                UnitChip(
+                    label=f"{'★' if a.is_lead else ''}{name} {a.progress}%",
+                    title=f"{a.unit.name} · {label} · {a.progress}%",
+                    tone="late" if late else ("done" if a.status == Status.COMPLETED else ""),
+                )
+            )
+        rows.append(
+            TaskRow(
+                task=task,
+                url=reverse("tasks:task-detail", args=[task.pk]),
+                summary=_summary(assignments, today),
+                chips=chips,
+                indicator_codes=[i.code for i in task.indicators.all()],
+            )
+        )
+    return rows
+
+
+def _open_first_order() -> tuple:
+    """Due soon first; completed ones last (the order of 我的任务)."""
+    done_last = Case(When(status=Status.COMPLETED, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (done_last, "due_date", "task__position", "task_id", "pk")
+
+
+def assignment_list_for_units(
+    *, unit_ids: list[int], assignment_id: int | None = None, status: str | None = None, search: str = ""
+) -> QuerySet[Assignment]:
+    """The units' assignments (我的任务), due soon first; ``status`` is one of STATUS_FILTERS, ``search``
+    looks in the task's title and description. Page it, then ``assignment_cards`` the page."""
     queryset = Assignment.objects.filter(unit_id__in=unit_ids)
     if assignment_id is not None:
         queryset = queryset.filter(pk=assignment_id)
-    assignments = list(
-        queryset.select_related("task", "unit__zone").prefetch_related(
+    if status:
+        queryset = queryset.filter(assignment_status_q(status))
+    if search:
+        queryset = queryset.filter(Q(task__title__icontains=search) | Q(task__description__icontains=search))
+    return (
+        queryset.select_related("task", "unit__zone")
+        .prefetch_related(
             Prefetch("task__indicators", queryset=Indicator.objects.order_by("position")),
             Prefetch("reports", queryset=ProgressReport.objects.select_related("by"), to_attr="report_list"),
         )
+        .order_by(*_open_first_order())
     )
-    return _open_first(assignments)
+
+
+def assignment_cards(*, assignments: Iterable[Assignment], own_unit_ids: set[int] | None = None) -> list[Assignment]:
+    """A page of ``assignment_list_for_units`` with what each card prints worked out once (no query,
+    no URL reversal in the template): ``overdue``, ``status_key``/``status_label``, ``last_report``,
+    ``detail_url``, ``report_url``, ``history_url``, ``attachment_url``, ``indicator_list``."""
+    today = timezone.localdate()
+    cards = []
+    for a in assignments:
+        a.overdue = _late(a, today)
+        if a.is_pending_confirmation:
+            a.status_key, a.status_label = "pending", "已完成(待确认)"
+        elif a.status == Status.COMPLETED:
+            a.status_key, a.status_label = "confirmed", "已完成"
+        else:
+            key = Status.OVERDUE if a.overdue else a.status
+            a.status_key, a.status_label = str(key), _STATUS_LABELS.get(key, key)
+        a.last_report = a.report_list[0] if a.report_list else None
+        a.detail_url = reverse("tasks:task-detail", args=[a.task_id])
+        a.report_url = reverse("tasks:assignment-report", args=[a.pk])
+        a.attachment_url = (
+            reverse("tasks:report-attachment", args=[a.last_report.pk])
+            if a.last_report and a.last_report.attachment
+            else ""
+        )
+        a.indicator_list = list(a.task.indicators.all())
+        a.can_report = own_unit_ids is None or a.unit_id in own_unit_ids
+        cards.append(a)
+    return cards
 
 
 @dataclass
@@ -207,7 +330,7 @@ def _code_key(indicator: Indicator) -> tuple[int, str]:
     return (int(indicator.code), "") if indicator.code.isdigit() else (10**6, indicator.code)
 
 
-def indicators_for_units(*, units: list[Unit], assignments: list[Assignment]) -> list[UnitIndicators]:
+def indicators_for_units(*, units: list[Unit]) -> list[UnitIndicators]:
     """Each unit's indicators with their criteria text.
 
     From the responsibility matrix (zones.IndicatorResponsibility) when the zone
@@ -229,13 +352,16 @@ def indicators_for_units(*, units: list[Unit], assignments: list[Assignment]) ->
             entry.indicators.append(row.indicator)
             if getattr(row, "is_lead", False):
                 entry.lead_codes.add(row.indicator.code)
-    for assignment in assignments:
-        entry = by_unit.get(assignment.unit_id)
-        if entry is None or entry.from_matrix:
-            continue
-        for indicator in assignment.task.indicators.all():
-            if indicator not in entry.indicators:
-                entry.indicators.append(indicator)
+    fallback = [pk for pk, entry in by_unit.items() if not entry.from_matrix]
+    if fallback:  # the indicators of the unit's tasks (all of them, not only the page shown)
+        pairs = set(
+            Task.indicators.through.objects.filter(task__assignments__unit_id__in=fallback).values_list(
+                "task__assignments__unit_id", "indicator_id"
+            )
+        )
+        indicators = Indicator.objects.in_bulk({indicator_id for _unit, indicator_id in pairs})
+        for unit_id, indicator_id in sorted(pairs):
+            by_unit[unit_id].indicators.append(indicators[indicator_id])
     for entry in by_unit.values():
         entry.indicators.sort(key=_code_key)
     return list(by_unit.values())
@@ -256,6 +382,18 @@ def task_assignments_with_history(*, task: Task) -> list[Assignment]:
                 queryset=AssignmentEvent.objects.select_related("by").order_by("at", "id"),
                 to_attr="event_list",
             ),
+        )
+        .order_by("-is_lead", "unit__position", "unit_id")
+    )
+
+
+def assignment_list_for_task(*, task: Task) -> QuerySet[Assignment]:
+    """The task's assignments with their reports (newest first), lead units first (page it; for the API)."""
+    return (
+        Assignment.objects.filter(task=task)
+        .select_related("unit", "confirmed_by")
+        .prefetch_related(
+            Prefetch("reports", queryset=ProgressReport.objects.select_related("by"), to_attr="report_list")
         )
         .order_by("-is_lead", "unit__position", "unit_id")
     )
@@ -325,3 +463,19 @@ def task_ledger(*, zone: Zone) -> list[LedgerTask]:
             )
         )
     return ledger
+
+
+# ---------------------------------------------------------------- progress history
+
+
+def assignment_reports(*, assignment: Assignment) -> QuerySet[ProgressReport]:
+    """An assignment's progress reports, newest first (page it)."""
+    return ProgressReport.objects.filter(assignment=assignment).select_related("by").order_by("-at", "-id")
+
+
+def report_rows(*, reports: Iterable[ProgressReport]) -> list[ProgressReport]:
+    """A page of ``assignment_reports`` with ``attachment_url`` worked out (empty without one)."""
+    rows = list(reports)
+    for report in rows:
+        report.attachment_url = reverse("tasks:report-attachment", args=[report.pk]) if report.attachment else ""
+    return rows

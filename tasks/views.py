@@ -12,15 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import attachment_disposition
+from common.pagination import page_of
 from common.params import query_int
 from common.uploads import too_large_message, upload_limit
-from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can, zone_get_for_user, zones_where
+from zones.access import ZoneAction, own_unit_ids_where, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit
 
 from .bulletin import bulletin_for_zone, bulletin_to_workbook
@@ -29,16 +31,20 @@ from .excel_views import _xlsx_response
 from .forms import ProgressReportForm, SendBackForm, TaskForm
 from .selectors import (
     STATUS_FILTERS,
+    TASK_SORTS,
+    assignment_cards,
     assignment_get_for_user,
     assignment_list_for_units,
+    assignment_reports,
     indicators_for_units,
     liaison_units_for,
     report_get_for_user,
+    report_rows,
     task_assignments_with_history,
     task_events,
     task_get_for_user,
     task_list_for_zone,
-    task_summary,
+    task_rows,
 )
 from .services import (
     assignment_confirm,
@@ -51,6 +57,10 @@ from .services import (
 from .uploads import attachment_max_bytes
 
 logger = logging.getLogger(__name__)
+
+TASKS_PER_PAGE = 50
+CARDS_PER_PAGE = 20  # 我的任务: cards with a form each, read on phones too
+HISTORY_PER_PAGE = 30
 
 
 def _unit_groups(units) -> list[tuple[str, list[Unit]]]:
@@ -80,21 +90,23 @@ def task_list(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_TASKS)
     if not zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS):
         return redirect("tasks:mine")
-    status = request.GET.get("status") or ""
     filters = {
         "unit_id": query_int(request.GET, "unit"),
-        "status": status if status in dict(STATUS_FILTERS) else None,
+        "status": _status_filter(request),
         "overdue": request.GET.get("overdue") == "1",
         "stage_id": query_int(request.GET, "stage"),
-        "search": (request.GET.get("q") or "").strip()[:100],
+        "search": _search(request),
     }
-    tasks = list(task_list_for_zone(zone=zone, **filters))
-    for task in tasks:
-        task.summary = task_summary(task=task)
+    sort = request.GET.get("sort") or ""
+    sort = sort if sort in dict(TASK_SORTS) else ""
+    listing = page_of(request, task_list_for_zone(zone=zone, sort=sort, **filters), per_page=TASKS_PER_PAGE)
     context = {
         "zone": zone,
-        "tasks": tasks,
+        "listing": listing,
+        "rows": task_rows(tasks=listing.rows),
         "filters": filters,
+        "sort": sort,
+        "sorts": TASK_SORTS,
         "units": zone.units.order_by("position", "pk"),
         "stages": zone.stages.order_by("position", "start"),
         "status_filters": STATUS_FILTERS,
@@ -102,6 +114,15 @@ def task_list(request: HttpRequest, zone_id: int) -> HttpResponse:
         "filtered": any(filters.values()),
     }
     return render(request, "tasks/task_list.html", context)
+
+
+def _status_filter(request: HttpRequest) -> str | None:
+    status = request.GET.get("status") or ""
+    return status if status in dict(STATUS_FILTERS) else None
+
+
+def _search(request: HttpRequest) -> str:
+    return (request.GET.get("q") or "").strip()[:100]
 
 
 def _task_form_page(request: HttpRequest, *, zone, form: TaskForm, task=None) -> HttpResponse:
@@ -163,19 +184,16 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = task_get_for_user(user=request.user, task_id=task_id)
     zone = task.zone
     assignments = task_assignments_with_history(task=task)
-    own_units = unit_ids_for(request.user, zone)
+    reporting = own_unit_ids_where(request.user, zone, ZoneAction.REPORT_PROGRESS)
     for assignment in assignments:
-        assignment.unit.zone = zone  # already checked and loaded; saves a query per unit
-        assignment.can_report = assignment.unit_id in own_units and unit_can(
-            request.user, assignment.unit, ZoneAction.REPORT_PROGRESS
-        )
+        assignment.can_report = assignment.unit_id in reporting
     context = {
         "zone": zone,
         "task": task,
         "stage": task.stage if task.stage_id else None,
         "indicators": list(task.indicators.order_by("position")),
         "assignments": assignments,
-        "events": task_events(assignments=assignments),
+        "history": page_of(request, task_events(assignments=assignments), per_page=HISTORY_PER_PAGE),
         "can_manage": zone_can(request.user, zone, ZoneAction.MANAGE_TASKS),
         "can_view_all": zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS),
         "send_back_form": SendBackForm(),
@@ -187,14 +205,20 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    """我的任务: every assignment of the user's units, due soon first, and the units' indicators."""
+    """我的任务: the assignments of the user's units, due soon first, a page at a time, and the units' indicators."""
     units = liaison_units_for(user=request.user)
-    assignments = assignment_list_for_units(unit_ids=[u.pk for u in units])
+    filters = {"status": _status_filter(request), "search": _search(request)}
+    assignments = assignment_list_for_units(unit_ids=[u.pk for u in units], **filters)
+    listing = page_of(request, assignments, per_page=CARDS_PER_PAGE)
     context = {
         "units": units,
-        "assignments": assignments,
-        "unit_indicators": indicators_for_units(units=units, assignments=assignments),
-        "report_form": ProgressReportForm(),
+        "listing": listing,
+        "assignments": assignment_cards(assignments=listing.rows),
+        "next_url": request.get_full_path(),
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "status_filters": STATUS_FILTERS,
+        "unit_indicators": indicators_for_units(units=units),
         "office_zones": list(zones_where(request.user, ZoneAction.VIEW_ALL_TASKS).order_by("name")),
     }
     return render(request, "tasks/mine.html", context)
@@ -207,12 +231,35 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _report_page(request: HttpRequest, assignment, *, errors: list[str] | None = None) -> HttpResponse:
+    """One assignment: its progress history a page at a time and, for its unit's liaison, the report form."""
+    zone = assignment.task.zone
+    reporting = own_unit_ids_where(request.user, zone, ZoneAction.REPORT_PROGRESS)
+    card = assignment_cards(
+        assignments=assignment_list_for_units(unit_ids=[assignment.unit_id], assignment_id=assignment.pk),
+        own_unit_ids=reporting,
+    )[0]
+    history = page_of(request, assignment_reports(assignment=assignment), per_page=HISTORY_PER_PAGE)
+    context = {
+        "zone": zone,
+        "assignment": card,
+        "history": history,
+        "reports": report_rows(reports=history.rows),
+        "errors": errors or [],
+        "can_view_all": zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS),
+    }
+    return render(request, "tasks/report.html", context, status=400 if errors else 200)
+
+
 @upload_limit(attachment_max_bytes)
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    """A liaison's progress report (from 我的任务 or the task page); with htmx the card is re-rendered."""
+    """A liaison's progress report: the page (GET, also the phone's way in) and its form (POST, from
+    that page, 我的任务 or the task page); with htmx the card is re-rendered."""
     assignment = assignment_get_for_user(user=request.user, assignment_id=assignment_id)
+    if request.method == "GET":
+        return _report_page(request, assignment)
     form = ProgressReportForm(request.POST, request.FILES)
     errors: list[str] = []
     refused = getattr(request, "upload_refused", [])
@@ -235,14 +282,14 @@ def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
         labels = {name: field.label for name, field in form.fields.items()}
         errors = [f"{labels.get(name, '')}:{e}".lstrip(":") for name, items in form.errors.items() for e in items]
     if request.headers.get("HX-Request"):
-        card = assignment_list_for_units(unit_ids=[assignment.unit_id], assignment_id=assignment.pk)[0]
-        context = {
-            "assignment": card,
-            "report_form": form if errors else ProgressReportForm(),
-            "errors": errors,
-            "saved": not errors,
-        }
-        return render(request, "tasks/_assignment_card.html", context)
+        cards = assignment_cards(
+            assignments=assignment_list_for_units(unit_ids=[assignment.unit_id], assignment_id=assignment.pk)
+        )
+        next_url = _back(request, reverse("tasks:mine"))
+        context = {"assignments": cards, "errors": errors, "saved": not errors, "next_url": next_url}
+        return render(request, "tasks/_assignment_cards.html", context)
+    if errors and request.POST.get("from") == "page":  # the report page shows the form again, with the messages
+        return _report_page(request, assignment, errors=errors)
     if errors:
         for message in errors:
             messages.error(request, message)

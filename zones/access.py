@@ -200,6 +200,17 @@ def unit_can(user, unit, action: ZoneAction) -> bool:
     return Role.LIAISON in roles and unit.pk in unit_ids_for(user, zone)
 
 
+def own_unit_ids_where(user, zone: Zone, action: ZoneAction) -> set[int]:
+    """The units of ``zone`` that are ``user``'s own (liaison) and on which they may do the unit-scoped
+    ``action``: the answer of ``unit_can`` for every row of a list at once (no check per row)."""
+    own = unit_ids_for(user, zone)
+    if not own:
+        return set()
+    if user.is_superuser or Role.LIAISON in zone_roles(user, zone) & _ACTION_ROLES[action]:
+        return own
+    return set()
+
+
 # System-level roles (三员分立). Superusers pass, as everywhere in this module.
 
 

@@ -35,7 +35,7 @@ def test_office_creates_and_lists_tasks(client, office_a, zone_a, unit_x, unit_y
         ("甲市统计局", False, "not_started"),
     }
     listed = client.get(reverse("api-task-list", args=[zone_a.pk])).json()
-    assert [t["id"] for t in listed] == [body["id"]]
+    assert listed["count"] == 1 and [t["id"] for t in listed["results"]] == [body["id"]]
     detail = client.get(reverse("api-task-detail", args=[body["id"]])).json()
     assert detail["description"] == "" and detail["deadline"] == "2030-12-31"
 
@@ -62,7 +62,7 @@ def test_assignments_progress_confirm_and_send_back(client, office_a, liaison_x,
     done = client.post(url, {"percent": 100, "text": "已完成", "attachment": pdf})
     assert done.status_code == 201 and done.json()["has_attachment"] is True
 
-    assignments = client.get(reverse("api-task-assignments", args=[task_xy.pk])).json()
+    assignments = client.get(reverse("api-task-assignments", args=[task_xy.pk])).json()["results"]
     mine = next(a for a in assignments if a["id"] == assignment_x.pk)
     assert (mine["status"], mine["progress"], mine["last_report"]["text"]) == ("completed", 100, "已完成")
 

@@ -107,13 +107,14 @@ def test_liaison_does_not_see_tasks_of_other_units(client, liaison_x, task_y, zo
     assert client.post(report_url, {"percent": 5, "text": "x"}).status_code == 404
     assert snapshot() == before
     listed = client.get(reverse("api-task-list", args=[zone_a.pk])).json()
-    assert listed == []
+    assert listed["count"] == 0 and listed["results"] == []
 
 
 def test_liaison_reads_own_tasks_and_reports(client, liaison_x, task_xy, assignment_x, zone_a):
     client.force_login(liaison_x)
     assert client.get(reverse("tasks:task-detail", args=[task_xy.pk])).status_code == 200
-    assert [t["id"] for t in client.get(reverse("api-task-list", args=[zone_a.pk])).json()] == [task_xy.pk]
+    listed = client.get(reverse("api-task-list", args=[zone_a.pk])).json()
+    assert [t["id"] for t in listed["results"]] == [task_xy.pk]
     response = client.post(
         reverse("api-assignment-progress", args=[assignment_x.pk]),
         {"percent": 30, "text": "推进中"},

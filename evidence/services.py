@@ -34,10 +34,12 @@ from common.files import KINDS, human_size  # noqa: F401 (human_size: the upload
 from common.uploads import Received, UploadPolicy, upload_receive
 from common.uploads import too_large_message as upload_too_large_message
 from indicators.models import Indicator, ScoringItem
+from notifications.services import notify_on_commit
 from zones.locks import zone_lock_check
 from zones.models import Unit, Zone
 
 from .models import Evidence, EvidenceEvent, EvidenceFile, EvidenceStatus
+from .notices import evidence_decided_notify, evidence_submitted_notify
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +226,7 @@ def evidence_submit(*, evidence: Evidence, user) -> Evidence:
             if not current.files.filter(uploaded_at__gt=current.reviewed_at).exists():
                 raise ValidationError(_("材料已被退回:请先按退回原因上传新版本的文件,再重新提交。"))
 
-    return _transition(
+    _transition(
         evidence=evidence,
         allowed_from=(EvidenceStatus.DRAFT, EvidenceStatus.RETURNED),
         to=EvidenceStatus.SUBMITTED,
@@ -232,6 +234,14 @@ def evidence_submit(*, evidence: Evidence, user) -> Evidence:
         check=new_version_since_return,
         return_reason="",
     )
+    # The office members who review it are told once the submission commits (once per submission).
+    notify_on_commit(
+        evidence_submitted_notify,
+        evidence_id=evidence.pk,
+        actor_id=getattr(user, "pk", None),
+        at=timezone.now().isoformat(),
+    )
+    return evidence
 
 
 @transaction.atomic
@@ -246,6 +256,7 @@ def evidence_accept(*, evidence: Evidence, user) -> Evidence:
         reviewed_at=timezone.now(),
     )
     _review_audit(evidence, user=user, action=AuditAction.EVIDENCE_ACCEPTED)
+    notify_on_commit(evidence_decided_notify, evidence_id=evidence.pk)  # the unit's liaisons
     return evidence
 
 
@@ -288,24 +299,5 @@ def evidence_return(*, evidence: Evidence, user, reason: str) -> Evidence:
 
 def evidence_returned_notify(evidence: Evidence) -> None:
     """Tell the liaisons of the evidence's unit that it came back, with the reason (once per return)."""
-    from django.urls import reverse
-
-    from notifications.models import Notification
-    from notifications.services import notification_create
-    from zones.models import Membership
-
-    liaisons = Membership.objects.filter(
-        role=Membership.Role.LIAISON, zone_id=evidence.zone_id, unit_id=evidence.unit_id, user__is_active=True
-    ).select_related("user")
-    url = reverse("evidence:detail", args=[evidence.zone_id, evidence.pk])
-    returned_at = evidence.reviewed_at.isoformat() if evidence.reviewed_at else ""
-    for membership in liaisons:
-        notification_create(
-            recipient=membership.user,
-            kind=Notification.Kind.EVIDENCE_RETURNED,
-            title=f"佐证材料被退回:{evidence.title}",
-            body=f"退回原因:{evidence.return_reason}",
-            url=url,
-            dedupe_key=f"evidence:{evidence.pk}:returned:{returned_at}",
-        )
+    evidence_decided_notify(evidence_id=evidence.pk)
     logger.info("evidence %s returned to unit %s", evidence.pk, evidence.unit_id)

@@ -12,6 +12,15 @@ class Notification(models.Model):
         SENT_BACK = "sent_back", "退回"
         EVIDENCE_RETURNED = "evidence_returned", "材料退回"
         INFO = "info", "通知"
+        # The office's to-dos, the liaisons' news, the evaluators' rounds.
+        EVIDENCE_SUBMITTED = "evidence_submitted", "材料待审核"
+        PROGRESS_COMPLETED = "progress_completed", "进展待确认"
+        ASSIGNED = "assigned", "新任务"
+        DUE_CHANGED = "due_changed", "时限调整"
+        EVIDENCE_ACCEPTED = "evidence_accepted", "材料已采纳"
+        ROUND_ASSIGNED = "round_assigned", "评审分工"
+        ZONE_REPLIED = "zone_replied", "创建对象答复"
+        DOUBT_RAISED = "doubt_raised", "数据存疑"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
@@ -20,6 +29,10 @@ class Notification(models.Model):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     url = models.CharField("链接", max_length=300, blank=True)
+    # The zone the notice is about, by number and name (a ground-floor app names no other app's
+    # model, as audit does): the digest groups by it and the page shows it.
+    zone_id = models.BigIntegerField("创建对象编号", null=True, blank=True)
+    zone_name = models.CharField("创建对象", max_length=100, blank=True)
     dedupe_key = models.CharField(
         "去重键", max_length=200, blank=True, help_text="同一接收人同一去重键只发送一次(例如“某任务到期前 3 天”)。"
     )

@@ -30,9 +30,11 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentRound
 from common.jobs import job_send
-from notifications.services import notification_create
+from notifications.models import Notification
+from notifications.services import notify
 from zones.models import Membership, Zone
 
+from .access import ReportAction, report_can
 from .kinds import kind_get
 from .models import DownloadRecord, OpinionReply, Report, ReviewOpinion
 
@@ -397,16 +399,30 @@ def opinion_create(*, zone: Zone, round: AssessmentRound | None, conclusion: str
     opinion = ReviewOpinion.objects.create(
         zone=zone, round=round, conclusion=conclusion, text=text, author=user, author_name=_display(user)
     )
-    url = reverse("reports:zone", args=[zone.pk]) + f"#opinion-{opinion.pk}"
-    for office in _office_users(zone):
-        notification_create(
-            recipient=office,
-            title=f"{zone.name}收到评审意见:{opinion.get_conclusion_display()}",
-            body=f"{opinion.author_name}对{round.get_kind_display()}的评审意见:{text[:200]}",
-            url=url,
-            dedupe_key=f"opinion-{opinion.pk}",
-        )
+    # Inside the transaction: the notices are rows of the same database, so a rollback takes them too.
+    opinion_created_notify(opinion_id=opinion.pk)
     return opinion
+
+
+def opinion_created_notify(*, opinion_id: int) -> int:
+    """A 评审意见 → the zone's office members who may answer it (after commit)."""
+    opinion = (
+        ReviewOpinion.objects.select_related("zone__region__parent__parent", "round").filter(pk=opinion_id).first()
+    )
+    if opinion is None:
+        return 0
+    zone = opinion.zone
+    return notify(
+        recipients=_office_users(zone),
+        kind=Notification.Kind.INFO,
+        title=f"{zone.name}收到评审意见:{opinion.get_conclusion_display()}",
+        body=f"{opinion.author_name}对{opinion.round.get_kind_display()}的评审意见:{opinion.text[:200]}",
+        url=reverse("reports:zone", args=[zone.pk]) + f"#opinion-{opinion.pk}",
+        dedupe_key=f"opinion-{opinion.pk}",
+        zone=zone,
+        may_see=lambda user: report_can(user, zone, ReportAction.ANSWER_OPINION),
+        actor=opinion.author_id,
+    )
 
 
 @transaction.atomic
@@ -418,12 +434,28 @@ def opinion_reply(*, opinion: ReviewOpinion, text: str, user) -> OpinionReply:
     if len(text) > 5000:
         raise ValidationError(_("答复不能超过 5000 字。"))
     reply = OpinionReply.objects.create(opinion=opinion, text=text, author=user, author_name=_display(user))
-    if opinion.author_id and opinion.author_id != getattr(user, "pk", None):
-        notification_create(
-            recipient=opinion.author,
-            title=f"{opinion.zone.name}办公室答复了您的评审意见",
-            body=text[:200],
-            url=reverse("reports:zone", args=[opinion.zone_id]) + f"#opinion-{opinion.pk}",
-            dedupe_key=f"opinion-reply-{reply.pk}",
-        )
+    opinion_replied_notify(reply_id=reply.pk)  # in the transaction, as above
     return reply
+
+
+def opinion_replied_notify(*, reply_id: int) -> int:
+    """The office's answer → the opinion's author, if they may still open the zone's report page."""
+    reply = (
+        OpinionReply.objects.select_related("opinion__zone__region__parent__parent", "opinion__author")
+        .filter(pk=reply_id)
+        .first()
+    )
+    if reply is None or reply.opinion.author is None:
+        return 0
+    opinion, zone = reply.opinion, reply.opinion.zone
+    return notify(
+        recipients=[opinion.author],
+        kind=Notification.Kind.ZONE_REPLIED,
+        title=f"{zone.name}办公室答复了您的评审意见",
+        body=reply.text[:200],
+        url=reverse("reports:zone", args=[zone.pk]) + f"#opinion-{opinion.pk}",
+        dedupe_key=f"opinion-reply-{reply.pk}",
+        zone=zone,
+        may_see=lambda user: report_can(user, zone, ReportAction.VIEW),
+        actor=reply.author_id,
+    )

@@ -18,12 +18,14 @@ from common.files import display_name
 from common.jobs import Resent, job_send, jobs_resend
 from common.xlsx import ExcelImportError
 from indicators.models import Indicator
+from notifications.services import notify_on_commit
 from zones.access import ZoneAction, unit_can, zone_can
 from zones.models import Stage, Unit, Zone
 from zones.unit_names import UnitRef, match_units, parse_unit_names
 
 from .excel import TaskRow, workbook_to_task_rows
 from .models import Assignment, AssignmentEvent, ProgressReport, Task
+from .notices import assignment_completed_notify, assignment_due_changed_notify, assignments_assigned_notify
 from .uploads import attachment_check
 
 Status = Assignment.Status
@@ -170,10 +172,12 @@ def task_create(
     number: str = "",
     stage: Stage | None = None,
     user=None,
+    notify: bool = True,
 ) -> Task:
     """A task with one assignment per responsible unit (lead units included).
 
     Without ``stage`` the task goes to the zone's stage whose dates hold its deadline.
+    The units' liaisons are told once it commits (``notify=False``: the caller tells them).
     """
     stage, units, lead_ids, indicators, errors = _task_inputs(
         zone=zone,
@@ -202,8 +206,9 @@ def task_create(
         created_by=user,
     )
     task.indicators.set(indicators)
-    for unit in units:
-        _assign(task, unit, is_lead=unit.pk in lead_ids, user=user)
+    created = [_assign(task, unit, is_lead=unit.pk in lead_ids, user=user).pk for unit in units]
+    if notify:
+        notify_on_commit(assignments_assigned_notify, assignment_ids=created, actor_id=getattr(user, "pk", None))
     return task
 
 
@@ -264,16 +269,19 @@ def task_update(
     task.indicators.set(indicators)
     for assignment in removed:
         assignment.delete()
+    added = []
     for unit in units:
         assignment = current.get(unit.pk)
         if assignment is None:
-            _assign(task, unit, is_lead=unit.pk in lead_ids, user=user)
+            added.append(_assign(task, unit, is_lead=unit.pk in lead_ids, user=user).pk)
             continue
         if assignment.is_lead != (unit.pk in lead_ids):
             assignment.is_lead = unit.pk in lead_ids
             assignment.save(update_fields=["is_lead", "updated_at"])
         if deadline != old_deadline and assignment.due_date == old_deadline:
             _due_change(assignment, due_date=deadline, reason="任务完成时限调整", user=user)
+    if added:
+        notify_on_commit(assignments_assigned_notify, assignment_ids=added, actor_id=getattr(user, "pk", None))
     return task
 
 
@@ -295,7 +303,8 @@ def _due_change(assignment: Assignment, *, due_date: date, reason: str, user) ->
     if before == Status.OVERDUE and due_date >= timezone.localdate():
         assignment.status = Status.IN_PROGRESS if assignment.progress else Status.NOT_STARTED
     assignment.save(update_fields=["due_date", "status", "updated_at"])
-    _event(assignment, Kind.DUE_CHANGED, user=user, from_status=before, due_date=due_date, reason=reason)
+    event = _event(assignment, Kind.DUE_CHANGED, user=user, from_status=before, due_date=due_date, reason=reason)
+    notify_on_commit(assignment_due_changed_notify, event_id=event.pk)
 
 
 @transaction.atomic
@@ -342,7 +351,7 @@ def _progress_apply(
         report.attachment_type = attachment_kind
         report.attachment.save(attachment.name, attachment, save=False)
     report.save()
-    _event(
+    event = _event(
         assignment,
         Kind.SUBMITTED if percent == 100 else Kind.PROGRESS,
         user=user,
@@ -352,6 +361,8 @@ def _progress_apply(
         report=report,
         at=report.at,
     )
+    if event.kind == Kind.SUBMITTED:  # 已完成, waiting for the office's confirmation
+        notify_on_commit(assignment_completed_notify, event_id=event.pk)
     return report
 
 
@@ -571,12 +582,16 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
                     lead_unit_ids=lead_ids,
                     indicator_ids=indicator_ids,
                     user=user,
+                    notify=False,
                 )
             )
         except ValidationError as exc:
             errors += [f"第 {row.row} 行:{message}" for message in exc.messages]
     if errors:
         raise ValidationError(errors)
+    # One notice per unit for the whole list, not one per task.
+    assignment_ids = list(Assignment.objects.filter(task__in=tasks).values_list("pk", flat=True))
+    notify_on_commit(assignments_assigned_notify, assignment_ids=assignment_ids, actor_id=getattr(user, "pk", None))
     return tasks
 
 

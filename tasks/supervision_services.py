@@ -165,6 +165,7 @@ def assignment_reminders_send(*, today: date) -> int:
                 url=_my_tasks_url(assignment.pk),
                 kind=kind,
                 dedupe_key=reminder.key,
+                zone=assignment.task.zone,
             )
             created += notification is not None
     return created
@@ -207,6 +208,7 @@ def assignment_sent_back_notify(*, event_id: int) -> int:
             url=_my_tasks_url(assignment.pk),
             kind=Notification.Kind.SENT_BACK,
             dedupe_key=f"assignment:{assignment.pk}:event:{event.pk}",
+            zone=task.zone,
         )
         created += notification is not None
     AssignmentEvent.objects.filter(pk=event.pk, notice__in=[Notice.WAITING, Notice.SENT]).update(

@@ -28,6 +28,7 @@ from common.jobs import job_send
 from config.celery import app as celery_app
 from evidence.models import DataValue
 from notifications.models import Notification
+from notifications.services import notifications_muted
 from tasks.models import Assignment, AssignmentEvent
 from tasks.services import assignment_notices_resend, assignment_report_progress, task_create
 from tests.evidence.test_data_fixtures import data_matrix, figure_post
@@ -70,14 +71,15 @@ def broker_back() -> None:
 @pytest.fixture
 def send_back_case(zone_a, unit_x, office_a, liaison_x):
     """An assignment of unit X reported complete, for the office to send back."""
-    task = task_create(
-        zone=zone_a,
-        title="建设网络市场监管平台",
-        deadline=timezone.localdate() + timedelta(days=30),
-        unit_ids=[unit_x.pk],
-    )
-    assignment = task.assignments.get()
-    assignment_report_progress(assignment=assignment, user=liaison_x, percent=100, text="已完成")
+    with notifications_muted():  # the set-up's own notices (new task, 待确认) are not under test
+        task = task_create(
+            zone=zone_a,
+            title="建设网络市场监管平台",
+            deadline=timezone.localdate() + timedelta(days=30),
+            unit_ids=[unit_x.pk],
+        )
+        assignment = task.assignments.get()
+        assignment_report_progress(assignment=assignment, user=liaison_x, percent=100, text="已完成")
     return assignment
 
 

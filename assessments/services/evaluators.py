@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from notifications.services import notify_on_commit
 from zones.models import Membership, Region, Zone
 
 from ..models import (
@@ -16,6 +17,7 @@ from ..models import (
     EvaluatorProfile,
     Judgement,
 )
+from .notices import evaluator_assigned_notify
 from .rounds import _user
 
 Kind = AssessmentRound.Kind
@@ -89,6 +91,9 @@ def evaluator_assign(
                 assignment.assigned_by, assignment.assigned_at = _user(user), timezone.now()
                 assignment.save()
             created.append(assignment)
+    notify_on_commit(
+        evaluator_assigned_notify, round_id=round.pk, evaluator_id=evaluator.pk, actor_id=getattr(user, "pk", None)
+    )
     return created
 
 

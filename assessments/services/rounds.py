@@ -15,6 +15,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from indicators.models import ScoringItem
 from indicators.scoring.rules import JUDGED_RULES
+from notifications.services import notify_on_commit
 from zones.models import Zone
 from zones.services import zone_transition
 
@@ -27,6 +28,7 @@ from ..models import (
     RoundEvent,
     ScoreSnapshot,
 )
+from .notices import doubt_raised_notify, doubt_resolved_notify
 from .scores import STALE, _judgement_audit, _judgement_state, judgement_check
 
 Kind = AssessmentRound.Kind
@@ -221,7 +223,9 @@ def doubt_raise(*, round: AssessmentRound, scoring_item: ScoringItem, user, reas
         raise ValidationError(_("提出存疑必须填写理由。"))
     if Doubt.objects.filter(round=round, scoring_item=scoring_item, status=Doubt.Status.OPEN).exists():
         raise ValidationError(_("评分项“%(code)s”的数据已被标记存疑,待办公室处理。") % {"code": scoring_item.code})
-    return Doubt.objects.create(round=round, scoring_item=scoring_item, reason=reason.strip(), raised_by=user)
+    doubt = Doubt.objects.create(round=round, scoring_item=scoring_item, reason=reason.strip(), raised_by=user)
+    notify_on_commit(doubt_raised_notify, doubt_id=doubt.pk)  # the office, who correct the figure
+    return doubt
 
 
 def _doubt_close(doubt: Doubt, status: str, user, note: str) -> Doubt:
@@ -243,7 +247,9 @@ def doubt_resolve(*, doubt: Doubt, user, note: str) -> Doubt:
     """The office says it corrected the data; the sub-criterion is computed again."""
     if not (note or "").strip():
         raise ValidationError(_("请说明数据如何更正。"))
-    return _doubt_close(doubt, Doubt.Status.RESOLVED, user, note)
+    doubt = _doubt_close(doubt, Doubt.Status.RESOLVED, user, note)
+    notify_on_commit(doubt_resolved_notify, doubt_id=doubt.pk)  # the zone's answer, to the evaluator
+    return doubt
 
 
 # Reasons, submit, reopen ------------------------------------------------------------

@@ -129,11 +129,11 @@ def assignment_due_changed_notify(*, event_id: int) -> int:
     )
 
 
-def assignment_completed_notify(*, event_id: int) -> int:
+def assignment_completed_notify(*, report_id: int) -> int:
     """A unit reported 100% (已完成, waiting for confirmation) → the zone's office, who confirm it or send it back."""
     event = (
-        AssignmentEvent.objects.select_related("assignment__task__zone", "assignment__unit", "by")
-        .filter(pk=event_id, kind=AssignmentEvent.Kind.SUBMITTED)
+        AssignmentEvent.objects.select_related("assignment__task__zone", "assignment__unit", "report")
+        .filter(report_id=report_id, kind=AssignmentEvent.Kind.SUBMITTED)
         .first()
     )
     if event is None:

@@ -351,7 +351,7 @@ def _progress_apply(
         report.attachment_type = attachment_kind
         report.attachment.save(attachment.name, attachment, save=False)
     report.save()
-    event = _event(
+    _event(
         assignment,
         Kind.SUBMITTED if percent == 100 else Kind.PROGRESS,
         user=user,
@@ -361,8 +361,6 @@ def _progress_apply(
         report=report,
         at=report.at,
     )
-    if event.kind == Kind.SUBMITTED:  # 已完成, waiting for the office's confirmation
-        notify_on_commit(assignment_completed_notify, event_id=event.pk)
     return report
 
 
@@ -402,9 +400,12 @@ def assignment_report_progress(
             errors += exc.messages
     if errors:
         raise ValidationError(errors)
-    return _progress_apply(
+    report = _progress_apply(
         assignment, percent=percent, text=text, reason=reason, user=user, attachment=attachment, attachment_kind=kind
     )
+    if percent == 100:  # 已完成, waiting for the office's confirmation (a past record replayed is not news)
+        notify_on_commit(assignment_completed_notify, report_id=report.pk)
+    return report
 
 
 def _confirm_apply(assignment: Assignment, *, user, at=None) -> None:

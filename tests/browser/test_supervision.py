@@ -59,6 +59,8 @@ def test_office_follows_progress_and_the_liaison_is_reminded_once(
     expect(page.locator("#unit-chart canvas")).to_have_count(1)
     logout(page)
 
+    # The new task's notice (tests/browser/test_notices.py) has been read: the reminder is under test here.
+    Notification.objects.filter(recipient=liaison_x).update(read_at=timezone.now())
     # The clock moves past the due date: the morning job runs (twice, as a redelivered job would).
     supervision_run(today=due + timedelta(days=1))
     login("liaison_x", PASSWORD)
@@ -67,11 +69,11 @@ def test_office_follows_progress_and_the_liaison_is_reminded_once(
     page.reload()
     expect(page.locator("#nav-unread")).to_have_text("1")
     page.locator("#nav-bell").click()
-    items = page.locator(".list-group-item")
+    items = page.locator(".list-group-item", has_text="逾期提醒")
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text("逾期提醒")
     expect(items.first).to_contain_text("任务“加大政策扶持力度”已逾期 1 天")
-    assert Notification.objects.filter(recipient=liaison_x).count() == 1
+    assert Notification.objects.filter(recipient=liaison_x, kind=Notification.Kind.OVERDUE).count() == 1
 
     # The reminder leads to the assignment in 我的任务.
     with page.expect_navigation():

@@ -1,0 +1,284 @@
+"""Province-scale load benchmark (issue 9). Run: ``.venv/bin/python -m benchmarks.load``.
+
+1. creates a throw-away PostgreSQL database (the name in DATABASE_URL, by default
+   ``postgres://postgres@127.0.0.1:5432/portal_load``; it must not exist yet);
+2. with the production settings (benchmarks/load/settings.py: only STATIC_ROOT moves to a
+   temporary folder) migrates, runs ``load_standard``, ``collectstatic`` and builds the data:
+   the demo zone grown to 60 units, 522 tasks, 3,377 assignments, 2,027 progress reports and
+   5,008 pieces of evidence, plus load accounts (benchmarks/load/build.py);
+3. starts gunicorn as docker-compose.yml does (``config.wsgi``, 3 sync workers, timeout 120,
+   access log), with Redis as the cache when one answers at REDIS_URL (default
+   redis://127.0.0.1:6379/13), else the local-memory cache;
+4. runs locust headless (benchmarks/load/locustfile.py) with office, liaison and reviewer
+   users, at 20 and then 50 users for 90 s each, and prints per page the requests, errors,
+   median and p95, the machine's CPU (from /proc/stat, average and busiest second) and the
+   targets with pass/fail;
+5. stops gunicorn and drops the database and the temporary folder, whatever happened.
+
+Options: ``--users 20 50``, ``--duration 90``. Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_load"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
+TARGET_PAGE_P95 = 150  # ms, every page at 20 users
+TARGET_LOGIN_P95 = 400  # ms, the login POST at 20 users (password hashing)
+TARGET_OVERALL_P95 = 500  # ms, at 50 users
+
+
+# ------------------------------------------------------------------ database
+
+
+def _admin_connect(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    return psycopg.connect(admin, autocommit=True)
+
+
+def database_create(url: str) -> str:
+    name = urlsplit(url).path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        sys.exit(f"数据库名“{name}”只能包含字母、数字和下划线。")
+    with _admin_connect(url) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            sys.exit(f"数据库 {name} 已存在:基准测试只使用自己新建的数据库,请先删除它或在 DATABASE_URL 中换一个名字。")
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def database_drop(url: str, name: str) -> None:
+    with _admin_connect(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ----------------------------------------------------------------------- CPU
+
+
+class CpuSampler:
+    """Busy share of all CPUs from /proc/stat, sampled every second between start() and stop()."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _read() -> tuple[int, int]:
+        with open("/proc/stat") as handle:
+            fields = [int(v) for v in handle.readline().split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields) - idle, sum(fields)
+
+    def _run(self) -> None:
+        busy, total = self._read()
+        self.first = (busy, total)
+        while not self._stop.wait(1.0):
+            b, t = self._read()
+            if t > total:
+                self.samples.append((b - busy) * 100 / (t - total))
+            busy, total = b, t
+        self.last = (busy, total)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> tuple[float, float]:
+        self._stop.set()
+        self._thread.join()
+        (b0, t0), (b1, t1) = self.first, self.last
+        average = (b1 - b0) * 100 / (t1 - t0) if t1 > t0 else 0.0
+        return average, max(self.samples, default=0.0)
+
+
+# -------------------------------------------------------------------- server
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:  # noqa: BLE001 - any failure means "no Redis": the local-memory cache is used
+        return False
+
+
+def _wait_for(url: str, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def run(cmd: list[str], env: dict[str, str]) -> None:
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+
+
+# ------------------------------------------------------------------- results
+
+
+def read_stats(prefix: str) -> list[dict[str, str]]:
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_failures(prefix: str) -> list[dict[str, str]]:
+    path = Path(f"{prefix}_failures.csv")
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))[:10]
+
+
+def report(users: int, rows: list[dict[str, str]], duration: int, cpu: tuple[float, float]) -> list[str]:
+    """Print the table of one run; return the targets it missed."""
+    missed = []
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    pages = sorted((r for r in rows if r["Name"] != "Aggregated"), key=lambda r: r["Name"])
+    print(f"\n== {users} users, {duration} s: {float(total['Requests/s']):.1f} requests/s, CPU {cpu[0]:.0f} % average,")
+    print(f"   {cpu[1]:.0f} % in the busiest second (all cores of this machine, locust included)")
+    print(f"   {'page':<28} {'requests':>8} {'errors':>6} {'median':>7} {'p95':>7}  target")
+    for r in [*pages, total]:
+        name, errors, p95 = r["Name"], int(r["Failure Count"]), float(r["95%"])
+        verdict = ""
+        if users <= 20:
+            limit = TARGET_LOGIN_P95 if name == "login POST" else TARGET_PAGE_P95
+            if name != "Aggregated":
+                ok = p95 < limit and errors == 0
+                verdict = f"p95 < {limit} ms, 0 errors: {'PASS' if ok else 'FAIL'}"
+                if not ok:
+                    missed.append(f"{users} users: {name} p95 {p95:.0f} ms, {errors} errors")
+        elif name == "Aggregated":
+            ok = p95 < TARGET_OVERALL_P95 and errors == 0
+            verdict = f"overall p95 < {TARGET_OVERALL_P95} ms, 0 errors: {'PASS' if ok else 'FAIL'}"
+            if not ok:
+                missed.append(f"{users} users: overall p95 {p95:.0f} ms, {errors} errors")
+        label = "overall" if name == "Aggregated" else name
+        print(
+            f"   {label:<28} {int(r['Request Count']):>8} {errors:>6} "
+            f"{float(r['Median Response Time']):>5.0f}ms {p95:>5.0f}ms  {verdict}"
+        )
+    return missed
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--duration", type=int, default=90, help="seconds per run")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL 必须是 PostgreSQL 数据库(postgres://…)。")
+    work = Path(tempfile.mkdtemp(prefix="portal-load-"))
+    redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.load.settings",
+        "DATABASE_URL": url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOAD_STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "LOAD_PLAN": str(work / "plan.json"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("CELERY_BROKER_URL", None)  # no worker here: jobs (none are sent by browsing) run in-process
+    if _redis_answers(redis_url):
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    python = sys.executable
+    name = database_create(url)
+    gunicorn = None
+    missed: list[str] = []
+    try:
+        print(f"database {name} created; building province-scale data …", flush=True)
+        started = time.monotonic()
+        run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+        run([python, "manage.py", "load_standard", "-v", "0"], env)
+        run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+        run([python, "-m", "benchmarks.load.build", env["LOAD_PLAN"]], env)
+        print(f"  built in {time.monotonic() - started:.0f} s; cache: {env.get('REDIS_URL', 'local memory')}")
+
+        port = _free_port()
+        host = f"http://127.0.0.1:{port}"
+        gunicorn = subprocess.Popen(
+            [python, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
+            + ["--timeout", "120", "--access-logfile", str(work / "access.log")],
+            cwd=ROOT,
+            env=env,
+        )
+        _wait_for(f"{host}/accounts/login/")
+        print(f"gunicorn (3 sync workers, production settings) on {host}")
+        for users in args.users:
+            cpu = CpuSampler()
+            cpu.start()
+            prefix = str(work / f"run-{users}")
+            subprocess.run(
+                [python, "-m", "locust", "-f", str(ROOT / "benchmarks/load/locustfile.py"), "--headless"]
+                + ["-u", str(users), "-r", str(max(1, users // 10)), "--run-time", f"{args.duration}s"]
+                + ["--host", host, "--csv", prefix, "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"],
+                cwd=ROOT,
+                env=env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
+            missed += report(users, read_stats(prefix), args.duration, cpu.stop())
+            failures = read_failures(prefix)
+            if failures:
+                errors = (f"{row['Name']}: {row['Error']} ×{row['Occurrences']}" for row in failures)
+                print("   errors: " + "; ".join(errors))
+    finally:
+        if gunicorn is not None:
+            gunicorn.send_signal(signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+        database_drop(url, name)
+        shutil.rmtree(work, ignore_errors=True)
+        print(f"\ngunicorn stopped, database {name} dropped.")
+    print("\nall targets met." if not missed else "\ntargets missed:\n  " + "\n  ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

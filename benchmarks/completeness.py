@@ -94,7 +94,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from zones.demo.loader import demo_load
+    from demo.loader import demo_load
     from zones.models import Zone
 
     call_command("load_standard", verbosity=0, stdout=open(os.devnull, "w"))

@@ -26,10 +26,10 @@ def main() -> None:
 
     from assessments.models import Judgement
     from assessments.selectors import zone_facts, zone_score
+    from demo.loader import demo_load
     from evidence.models import DataValue, OperatorEntry, OutcomeEntry
     from indicators.scoring import score
     from indicators.selectors import _SPEC_CACHE, system_spec_for
-    from zones.demo.loader import demo_load
     from zones.models import Zone
 
     call_command("load_standard", verbosity=0, stdout=open(os.devnull, "w"))

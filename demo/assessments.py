@@ -11,32 +11,42 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AssessmentRound, EvaluatorProfile, Judgement
+from assessments.services import judgement_delete, judgement_set
 from indicators.models import ScoringItem
-from zones.demo.loader import DEMO_DATA
 from zones.models import Region, Zone
 from zones.services import zone_transition
+
+from .zone import DEMO_DATA
 
 
 @transaction.atomic
 def demo_judgements_load(*, zone: Zone) -> None:
-    """The office's live judgements from the example file (the demo zone scores 83.5)."""
+    """The office's live judgements from the example file (the demo zone scores 83.5), set through
+    ``judgement_set`` as the office sets them; an unchanged one is left as it is."""
     data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
     office = get_user_model().objects.filter(username="office").first()
-    items = {i.code: i for i in ScoringItem.objects.filter(indicator__system=zone.system)}
-    Judgement.objects.filter(zone=zone, round__isnull=True).delete()
-    Judgement.objects.bulk_create(
-        Judgement(
-            zone=zone,
-            scoring_item=items[code],
-            points=Decimal(str(j["points"]))
-            if j.get("points") is not None
-            else (items[code].points if j.get("options") else None),
-            options=j.get("options") or [],
-            comment=j.get("comment", ""),
-            judged_by=office,
-        )
-        for code, j in (data.get("judgements") or {}).items()
-    )
+    items = {i.code: i for i in ScoringItem.objects.filter(indicator__system=zone.system).select_related("indicator")}
+    wanted = data.get("judgements") or {}
+    live = {
+        j.scoring_item.code: j
+        for j in Judgement.objects.filter(zone=zone, round__isnull=True).select_related("scoring_item")
+    }
+    for code, judgement in live.items():
+        if code not in wanted:
+            judgement_delete(judgement=judgement, user=office)
+    for code, j in wanted.items():
+        item = items[code]
+        points = None if j.get("points") is None else Decimal(str(j["points"]))
+        options = j.get("options") or []
+        comment = j.get("comment", "")
+        current = live.get(code)
+        if (
+            current is not None
+            and (current.options, current.comment) == (sorted(set(options)), comment)
+            and (options or current.points == points)
+        ):
+            continue
+        judgement_set(zone=zone, scoring_item=item, points=points, options=options, comment=comment, user=office)
 
 
 def demo_evaluator_profiles_load() -> None:

@@ -603,3 +603,54 @@ def task_import_xlsx(*, zone: Zone, file, user=None) -> list[Task]:
     except ExcelImportError as exc:
         raise ValidationError(exc.messages) from None
     return task_import_rows(zone=zone, rows=rows, user=user)
+
+
+# ------------------------------------------- past records (ledgers kept before the portal, the demo)
+
+
+class PastStep(NamedTuple):
+    """One step of an assignment's past, at ``at``: ``"progress"`` (``percent``, ``text``, ``reason``;
+    ``user`` the liaison, or None when the record does not say who), ``"send_back"`` (``reason``)
+    or ``"confirm"`` (``user`` the office)."""
+
+    kind: str
+    at: datetime
+    user: object | None = None
+    percent: int = 0
+    text: str = ""
+    reason: str = ""
+
+
+@transaction.atomic
+def assignment_history_record(
+    *, assignment: Assignment, steps: Iterable[PastStep] = (), created_at: datetime | None = None
+) -> Assignment:
+    """Write an assignment's past as it happened, with its dates (``created_at``: when it was assigned).
+
+    For records kept before the portal, and the demo: no permission check (the caller is a
+    management command, not a person). Each step changes the assignment as the live service
+    does; a step that could not have happened (a send-back or confirmation of an unfinished
+    assignment, a percent outside 0–100, no text) is refused with ValidationError."""
+    assignment = _locked(assignment)
+    if created_at is not None:
+        assignment.events.filter(kind=Kind.CREATED).update(at=created_at)
+    for step in steps:
+        if step.kind == "progress":
+            if not 0 <= step.percent <= 100:
+                raise ValidationError(_("进度应为 0 到 100 之间的整数。"))
+            if not step.text.strip():
+                raise ValidationError(_("请填写进展情况。"))
+            _progress_apply(
+                assignment, percent=step.percent, text=step.text, reason=step.reason, user=step.user, at=step.at
+            )
+        elif step.kind == "send_back":
+            if assignment.status != Status.COMPLETED:
+                raise ValidationError(_("只有已完成的任务分工可以退回。"))
+            _send_back_apply(assignment, user=step.user, reason=step.reason, at=step.at)
+        elif step.kind == "confirm":
+            if not assignment.is_pending_confirmation:
+                raise ValidationError(_("只有已完成且待确认的任务分工可以确认。"))
+            _confirm_apply(assignment, user=step.user, at=step.at)
+        else:
+            raise ValueError(f"unknown step {step.kind!r}")
+    return assignment

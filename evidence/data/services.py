@@ -595,6 +595,28 @@ def entries_replace_apply(
     return changes
 
 
+@transaction.atomic
+def entries_replace(*, spec: ListSpec, zone: Zone, user, raws: list[dict], via: str) -> list[DataChange]:
+    """Make the zone's whole list what ``raws`` says, as a spreadsheet sends it (``raw["id"]`` names
+    the entry a row edits; operators are also matched by their credit code and year).
+
+    The same cleaning and messages as every channel: ValidationError naming every row's problem,
+    and nothing written; refused while a submitted round locks the zone. The history rows are
+    stored (with their audit row) and one new score is asked for. Returns the stored rows."""
+    ctx = entry_context(zone=zone, raws=raws)
+    existing_ids = set(spec.model.objects.filter(zone=zone).values_list("pk", flat=True))
+    cleaned = entries_clean(spec=spec, raws=raws, ctx=ctx, existing_ids=existing_ids)
+    if cleaned.errors:
+        raise ValidationError(cleaned.errors)
+    changes = entries_replace_apply(
+        spec=spec, zone=zone, user=user, cleaned=cleaned, titles=ctx.evidence_titles, via=via
+    )
+    stored = data_changes_store(changes, zone=zone, user=user)
+    if stored:
+        zone_rescore_on_commit(zone, user)
+    return stored
+
+
 def _list_queryset(spec: ListSpec, zone: Zone):
     rows = spec.model.objects.filter(zone=zone)
     if spec.has_evidence:

@@ -15,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LoginEvent
 from audit.models import AuditEvent
+from demo.zone import system_admin_group
 from tests.factories import MembershipFactory, UserFactory
-from zones.demo.loader import system_admin_group
 from zones.models import Membership
 
 pytestmark = pytest.mark.django_db

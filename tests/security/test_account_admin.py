@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from demo.zone import system_admin_group
 from tests.factories import MembershipFactory, UserFactory
-from zones.demo.loader import system_admin_group
 from zones.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -73,8 +73,8 @@ def liaison_y(unit_y):
 @pytest.fixture
 def sanming(standard):
     """A zone for 三明市 with 三明市's units (附件1 of 001), so the seed's 责任单位 text resolves."""
+    from demo.units import UNITS
     from tests.factories import CityFactory, ProvinceFactory, ZoneFactory
-    from zones.demo.units import UNITS
 
     zone = ZoneFactory(name="三明市(测试)", region=CityFactory(name="三明市", parent=ProvinceFactory(name="福建省")))
     for i, (name, short, kind) in enumerate(UNITS):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tasks.demo import demo_tasks_load
+from demo.loader import demo_load
+from demo.tasks import demo_tasks_load
 from tasks.models import Assignment, AssignmentEvent, ProgressReport, Task
-from zones.demo.loader import demo_load
 from zones.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +52,24 @@ def test_the_demo_loads_the_22_main_tasks_once(standard):
         Kind.PROGRESS,
     ]
     assert all("演示数据" in r.text for r in ProgressReport.objects.all())
+
+
+def test_a_past_step_that_could_not_have_happened_is_refused(standard):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tasks.services import PastStep, assignment_history_record
+
+    zone = demo_load()
+    demo_tasks_load(zone=zone)
+    office = get_user_model().objects.get(username="office")
+    open_one = Assignment.objects.filter(task__zone=zone, progress=0).first()
+    with pytest.raises(ValidationError, match="只有已完成且待确认的任务分工可以确认"):
+        assignment_history_record(assignment=open_one, steps=[PastStep("confirm", timezone.now(), office)])
+    with pytest.raises(ValidationError, match="只有已完成的任务分工可以退回"):
+        assignment_history_record(
+            assignment=open_one, steps=[PastStep("send_back", timezone.now(), office, reason="x")]
+        )
+    open_one.refresh_from_db()
+    assert open_one.confirmed_at is None and open_one.events.count() == 1

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from assessments.models import ScoreSnapshot
 from assessments.selectors import zone_score
-from zones.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.zone import DEMO_ACCOUNTS, DEMO_PASSWORD
 from zones.models import Membership, Unit, Zone
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,25 @@ def test_demo_has_rectification_tasks_from_the_self_assessment_gaps_once(standar
     rectification = Task.objects.filter(zone=zone, category="整改")
     assert 1 <= rectification.count() <= 6
     assert all(t.title.startswith("【整改】自评") and t.assignments.exists() for t in rectification)
+
+
+def test_demo_loading_lives_in_the_demo_package_and_calls_only_public_names():
+    """Issue 10 §4: no app below holds demo loading, and demo/ reaches each app through its
+    public functions (no ``_private`` helper imported, no ``bulk_create`` around the services)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for stale in ("zones/demo", "tasks/demo.py", "tasks/demo_data.py", "evidence/demo.py"):
+        assert not (root / stale).exists(), stale
+    offences = []
+    for path in sorted((root / "demo").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                offences += [
+                    f"{path.name} imports {node.module}.{a.name}" for a in node.names if a.name.startswith("_")
+                ]
+            if isinstance(node, ast.Attribute) and node.attr == "bulk_create":
+                offences.append(f"{path.name}:{node.lineno} bulk_create")
+    assert not offences, "\n".join(offences)

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from demo.zone import system_admin_group
 from tests.factories import CityFactory, MembershipFactory, UserFactory
-from zones.demo.loader import system_admin_group
 from zones.models import Membership, Region, Zone, ZoneScopeChange
 from zones.services import zone_scope_change, zone_update
 

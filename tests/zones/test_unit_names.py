@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from zones.demo.units import UNITS
+from demo.units import UNITS
 from zones.unit_names import ParsedUnits, UnitRef, match_units, parse_unit_names
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""Demo evidence for the 三明市 zone: a few pieces in every status, with real, readable PDFs.
+"""Demo evidence for the 三明市 zone: a few pieces in every status, with real, readable PDFs, through evidence.services.
 
 Idempotent: a zone that already has evidence gets nothing new.
 """
@@ -10,11 +10,10 @@ import logging
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from evidence.models import Evidence
+from evidence.services import evidence_accept, evidence_create, evidence_return, evidence_submit
 from indicators.models import Indicator
 from zones.models import Membership, Zone
-
-from .models import Evidence
-from .services import evidence_accept, evidence_create, evidence_return, evidence_submit
 
 logger = logging.getLogger(__name__)
 

@@ -1,16 +1,16 @@
-"""The demo: 三明市 (福建省, 东部) creating a 全国 zone, with 演示数据 and an account per role.
+"""The demo zone: 三明市 (福建省, 东部) creating a 全国 zone, its units and leading group, and an account per role.
 
-Idempotent: running it again leaves one demo zone with the same data. The
-figures come from ``indicators/examples/zone-input.json`` — the same file the
-README uses for ``score_zone --input`` — so the demo zone and the example file
-score the same.
+Idempotent: running it again leaves one demo zone with the same organisation. Units, the
+leading group, stages, lifecycle moves and the responsibility matrix go through
+``zones.services``; the regions, the zone row and the demo accounts (with their fixed
+memberships: evaluators in the province's pool) are set up here, as an administrator would.
+The figures are loaded by ``demo.figures``, the rest of the demo by ``demo.loader``.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -19,17 +19,25 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from evidence.models import DataValue, OperatorEntry, OutcomeEntry
-from indicators.models import IndicatorSystem, Metric
+from indicators.models import IndicatorSystem
+from zones.lifecycle import ZoneStatus
+from zones.models import LeadingGroupMember, Membership, Region, Stage, Unit, Zone
+from zones.regions import category_for_province
+from zones.services import (
+    leading_group_member_create,
+    leading_group_member_delete,
+    leading_group_member_update,
+    responsibility_matrix_build,
+    stages_create_from_template,
+    unit_create,
+    unit_update,
+    zone_transition,
+)
+from zones.templates_data import DEFAULT_TEMPLATE, TEMPLATES, add_months, template_dates
 
-from ..lifecycle import ZoneStatus
-from ..models import LeadingGroupMember, Membership, Region, Stage, Unit, Zone
-from ..regions import category_for_province
-from ..services import responsibility_matrix_build, stages_create_from_template, zone_transition
-from ..templates_data import DEFAULT_TEMPLATE, TEMPLATES, add_months, template_dates
 from .units import COUNTIES, LEADING_GROUP, LIAISONS, UNITS
 
-DEMO_DATA = Path(__file__).resolve().parents[2] / "indicators" / "examples" / "zone-input.json"
+DEMO_DATA = Path(__file__).resolve().parents[1] / "indicators" / "examples" / "zone-input.json"
 DEMO_PASSWORD = "Demo@2024!"
 DEMO_SOURCE = "演示数据"
 
@@ -62,38 +70,6 @@ def _region_tree() -> tuple[Region, Region]:
             name=county, parent=city, defaults={"level": Region.Level.COUNTY, "category": province.category}
         )
     return province, city
-
-
-def _load_figures(zone: Zone, data: dict, user) -> None:
-    metrics = {m.key: m for m in Metric.objects.all()}
-    rows: dict[tuple[str, int], dict] = {}
-    for field in ("values", "published_growth"):
-        target = "value" if field == "values" else "published_growth"
-        for key, by_year in (data.get(field) or {}).items():
-            for year, value in by_year.items():
-                rows.setdefault((key, int(year)), {})[target] = Decimal(str(value))
-    DataValue.objects.filter(zone=zone).delete()
-    DataValue.objects.bulk_create(
-        DataValue(zone=zone, metric=metrics[key], year=year, source=DEMO_SOURCE, updated_by=user, **fields)
-        for (key, year), fields in sorted(rows.items())
-    )
-    lists = data.get("lists") or {}
-    OperatorEntry.objects.filter(zone=zone).delete()
-    OperatorEntry.objects.bulk_create(
-        OperatorEntry(
-            zone=zone,
-            name=r["name"],
-            credit_code=r["credit_code"],
-            year=r["year"],
-            annual_sales=Decimal(str(r["annual_sales"])),
-        )
-        for r in lists.get("operators") or []
-    )
-    OutcomeEntry.objects.filter(zone=zone).delete()
-    OutcomeEntry.objects.bulk_create(
-        OutcomeEntry(zone=zone, title=r["title"], kind=r["kind"], issued_on=date.fromisoformat(r["issued_on"]))
-        for r in lists.get("outcomes") or []
-    )
 
 
 def demo_creation_period(*, today: date) -> tuple[date, date]:
@@ -133,7 +109,8 @@ def system_admin_group() -> Group:
 
 
 @transaction.atomic
-def demo_load(*, system_code: str = "CN-2024") -> Zone:
+def demo_zone_load(*, system_code: str = "CN-2024") -> Zone:
+    """The zone, its units, the demo accounts, the leading group, stages, status 创建中 and the matrix."""
     system = IndicatorSystem.objects.get(code=system_code)
     data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
     province, city = _region_tree()
@@ -149,11 +126,17 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
             "reference_year_2": years[1],
         },
     )
+    existing = {unit.name: unit for unit in zone.units.all()}
     units = {}
     for position, (name, short, kind) in enumerate(UNITS, start=1):
-        units[short], _ = Unit.objects.update_or_create(
-            zone=zone, name=name, defaults={"short_name": short, "kind": kind, "position": position}
-        )
+        unit = existing.get(name)
+        fields = {"name": name, "short_name": short, "kind": kind, "position": position}
+        if unit is None:
+            units[short] = unit_create(zone=zone, **fields)
+        elif (unit.short_name, unit.kind, unit.position) != (short, kind, position):
+            units[short] = unit_update(unit=unit, aliases=unit.aliases or (), **fields)
+        else:
+            units[short] = unit
 
     User = get_user_model()
     office_user = None
@@ -178,7 +161,6 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
             user.groups.add(system_admin_group())
         if role == Role.OFFICE:
             office_user = user
-    _load_figures(zone, data, office_user)
     _load_organisation(zone, units, office_user)
     return zone
 
@@ -186,18 +168,27 @@ def demo_load(*, system_code: str = "CN-2024") -> Zone:
 def _load_organisation(zone: Zone, units: dict[str, Unit], office_user) -> None:
     """Leading group (附件1, titles only), the five stages, status 创建中 and the matrix."""
     liaison_user = get_user_model().objects.get(username="liaison")
-    LeadingGroupMember.objects.filter(zone=zone).delete()
-    LeadingGroupMember.objects.bulk_create(
-        LeadingGroupMember(
-            zone=zone,
-            role=role,
-            title=title if role != LeadingGroupMember.Role.LIAISON else f"{units[short].short_name}{title}",
-            unit=units[short] if short else None,
-            user=liaison_user if role == LeadingGroupMember.Role.LIAISON and short == "商务局" else None,
-            position=position,
-        )
-        for position, (role, title, short) in enumerate(LEADING_GROUP + LIAISONS, start=1)
-    )
+    seats = {member.position: member for member in LeadingGroupMember.objects.filter(zone=zone)}
+    for position, (role, title, short) in enumerate(LEADING_GROUP + LIAISONS, start=1):
+        seat = {
+            "role": role,
+            "title": title if role != LeadingGroupMember.Role.LIAISON else f"{units[short].short_name}{title}",
+            "unit": units[short] if short else None,
+            "user": liaison_user if role == LeadingGroupMember.Role.LIAISON and short == "商务局" else None,
+            "position": position,
+        }
+        member = seats.pop(position, None)
+        if member is None:
+            leading_group_member_create(zone=zone, **seat)
+        elif (member.role, member.title, member.unit_id, member.user_id) != (
+            seat["role"],
+            seat["title"],
+            getattr(seat["unit"], "pk", None),
+            getattr(seat["user"], "pk", None),
+        ):
+            leading_group_member_update(member=member, **seat)
+    for member in seats.values():  # seats the demo no longer has
+        leading_group_member_delete(member=member)
     start, end = demo_creation_period(today=timezone.localdate())
     Zone.objects.filter(pk=zone.pk).update(creation_start=start, creation_end=end)
     zone.creation_start, zone.creation_end = start, end

@@ -1,4 +1,6 @@
-"""Demo tasks: the 22 main tasks of 三明市's plan (001), with a little progress and history.
+"""Demo tasks: the 22 main tasks of 三明市's plan (001), with a little progress and history,
+written through tasks.services (``task_create``, and ``assignment_history_record`` for the
+dated past).
 
 Idempotent: a task whose 序号 the zone already has is left as it is (with its
 history), so running it again creates nothing. Units come from the plan's
@@ -17,12 +19,12 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from tasks.models import Assignment, Task
+from tasks.services import PastStep, assignment_history_record, task_create
 from zones.models import Membership, Unit, Zone
 from zones.unit_names import UnitRef, match_units, parse_unit_names
 
-from .demo_data import MAIN_TASKS
-from .models import Assignment, AssignmentEvent, Task
-from .services import _confirm_apply, _progress_apply, _send_back_apply, task_create
+from .task_data import MAIN_TASKS
 
 logger = logging.getLogger(__name__)
 
@@ -119,22 +121,21 @@ def demo_tasks_load(*, zone: Zone) -> int:
 def _history(tasks: list[Task], office, liaisons: dict[int, object], *, start: date) -> None:
     """Reports and decisions dated from the start of 组织实施, as if the work had happened then."""
     start = timezone.make_aware(datetime.combine(start, time(9, 0)))
-    AssignmentEvent.objects.filter(assignment__task__in=tasks, kind=AssignmentEvent.Kind.CREATED).update(at=start)
     by_number = {t.number: t for t in tasks}
+    steps: dict[int, list[PastStep]] = {}
     for number, short_name, reports, decision, reason in HISTORY:
         task = by_number.get(number)
-        assignment = (
-            Assignment.objects.filter(task=task, unit__short_name=short_name).select_related("task", "unit").first()
-            if task
-            else None
-        )
+        assignment = Assignment.objects.filter(task=task, unit__short_name=short_name).first() if task else None
         if assignment is None:
             continue
         liaison = liaisons.get(assignment.unit_id)
+        past = steps.setdefault(assignment.pk, [])
         for index, (days, percent, text, why) in enumerate(reports):
             at = start + timedelta(days=days)
-            _progress_apply(assignment, percent=percent, text=text + DEMO_NOTE, reason=why, user=liaison, at=at)
+            past.append(PastStep("progress", at, liaison, percent, text + DEMO_NOTE, why))
             if index == 0 and decision == "send_back":
-                _send_back_apply(assignment, user=office, reason=reason, at=at + timedelta(days=3))
+                past.append(PastStep("send_back", at + timedelta(days=3), office, reason=reason))
         if decision == "confirm":
-            _confirm_apply(assignment, user=office, at=start + timedelta(days=reports[-1][0] + 2))
+            past.append(PastStep("confirm", start + timedelta(days=reports[-1][0] + 2), office))
+    for assignment in Assignment.objects.filter(task__in=tasks).order_by("pk"):
+        assignment_history_record(assignment=assignment, created_at=start, steps=steps.get(assignment.pk, ()))

@@ -100,13 +100,28 @@ def cell_state(row: IndicatorResponsibility | None) -> str:
 
 @dataclass
 class MatrixCell:
+    """One cell, with what the grid prints worked out here (the grid has units × items cells):
+    ``title`` (item code · unit) and ``vals``, the JSON the cell's button posts (hx-vals; only
+    numbers and a state name, so the template prints it as it is)."""
+
     unit: Unit
     state: str
+    title: str = ""
+    vals: str = ""
 
     @property
     def next_state(self) -> str:
         """Clicking a cell cycles empty → 责任 → 牵头 → empty."""
         return _NEXT[self.state]
+
+
+def matrix_cell(*, indicator: Indicator, unit: Unit, state: str) -> MatrixCell:
+    return MatrixCell(
+        unit=unit,
+        state=state,
+        title=f"{indicator.code} · {unit.short_name or unit.name}",
+        vals=f'{{"indicator": "{indicator.pk}", "unit": "{unit.pk}", "state": "{_NEXT[state]}"}}',
+    )
 
 
 @dataclass
@@ -159,7 +174,10 @@ def responsibility_matrix(*, zone: Zone) -> Matrix:
     for indicator in indicator_list_level3(zone=zone):
         dimension = indicator.parent.parent if indicator.parent and indicator.parent.parent else indicator
         group = groups.setdefault(dimension.pk, MatrixGroup(dimension=dimension))
-        cells = [MatrixCell(unit, cell_state(rows_by_cell.get((indicator.pk, unit.pk)))) for unit in units]
+        cells = [
+            matrix_cell(indicator=indicator, unit=unit, state=cell_state(rows_by_cell.get((indicator.pk, unit.pk))))
+            for unit in units
+        ]
         group.rows.append(MatrixRow(indicator=indicator, cells=cells))
     unmatched = UnmatchedUnitName.objects.filter(zone=zone, resolved_unit__isnull=True).count()
     return Matrix(units=units, groups=list(groups.values()), unmatched_count=unmatched)

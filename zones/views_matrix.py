@@ -50,8 +50,7 @@ def matrix_cell(request: HttpRequest, zone_id: int) -> HttpResponse:
         return redirect("zones:matrix", zone_id=zone.pk)
     context = {
         "zone": zone,
-        "indicator": indicator,
-        "cell": selectors.MatrixCell(unit=unit, state=selectors.cell_state(row)),
+        "cells": [selectors.matrix_cell(indicator=indicator, unit=unit, state=selectors.cell_state(row))],
         "can_manage": True,
         "cell_url": reverse("zones:matrix-cell", args=[zone.pk]),
     }

@@ -1,0 +1,64 @@
+"""At 390 px (a phone) a liaison's 我的任务 and progress report page read without sideways
+scrolling: the cards, the filters, the pager and the report form fit the screen; the report is
+submitted from the phone and shows in the history."""
+
+import re
+from datetime import date
+
+from playwright.sync_api import expect
+
+from tasks.models import ProgressReport
+from tasks.services import assignment_report_progress, task_create
+
+PASSWORD = "Test@2024!"  # tests.factories.UserFactory
+PHONE = {"width": 390, "height": 844}
+LONG_TITLE = "推动网络交易平台落实主体责任并建立健全平台内经营者身份核验登记和定期核验更新制度"
+
+
+def no_sideways_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    assert width <= viewport, f"{page.url}: document {width} px wide in a {viewport} px window"
+
+
+def test_my_tasks_and_the_report_page_fit_a_phone(page, live_server, login, zone_a, unit_x, liaison_x, office_a):
+    tasks = [
+        task_create(
+            zone=zone_a,
+            number=str(i),
+            title=f"{LONG_TITLE}{i}",
+            description="联络员在手机上填报进展。",
+            deadline=date(2030, 12, i),
+            unit_ids=[unit_x.pk],
+            user=office_a,
+        )
+        for i in range(1, 23)  # more than one page of cards (20)
+    ]
+    first = tasks[0].assignments.get()
+    assignment_report_progress(assignment=first, user=liaison_x, percent=30, text="已完成调研。" * 20)
+
+    page.set_viewport_size(PHONE)
+    login("liaison_x", PASSWORD)
+    page.goto(f"{live_server.url}/tasks/mine/")
+    expect(page.locator(".assignment-card")).to_have_count(20)
+    expect(page.locator("#mine-count")).to_contain_text("22")
+    no_sideways_scroll(page)
+    page.locator(".assignment-card").first.get_by_text("填报进展").click()  # the form opens in the card
+    no_sideways_scroll(page)
+
+    page.locator(".pager").get_by_role("link", name="下一页").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".assignment-card")).to_have_count(2)
+    no_sideways_scroll(page)
+
+    page.goto(f"{live_server.url}/tasks/assignments/{first.pk}/report/")
+    expect(page.locator("#report-history li")).to_have_count(1)
+    no_sideways_scroll(page)
+    page.fill("#percent", "60")
+    page.fill("#text", "平台核验制度已起草,待审议。")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交进展").click()
+    expect(page.locator("#report-history li")).to_have_count(2)
+    expect(page.locator("#report-history")).to_contain_text("平台核验制度已起草")
+    no_sideways_scroll(page)
+    assert ProgressReport.objects.filter(assignment=first).count() == 2

@@ -137,6 +137,14 @@
       add(input.files);
       input.value = "";
     });
+    // The phone's camera (templates/evidence/_upload_widget.html): a photo joins the same queue.
+    var camera = root.querySelector(".evidence-camera-input");
+    if (camera) {
+      camera.addEventListener("change", function () {
+        add(camera.files);
+        camera.value = "";
+      });
+    }
     ["dragenter", "dragover"].forEach(function (name) {
       drop.addEventListener(name, function (event) {
         event.preventDefault();

@@ -1,7 +1,9 @@
 """督办通报 (supervision bulletin): overdue assignments by unit and the units' on-time ranking, for a date.
 
-``bulletin_for_zone`` reads (3 queries, whatever the data size); ``bulletin_to_workbook``
-turns the result into the Excel export (pure conversion, no ORM).
+``bulletin_for_zone`` reads (3 queries, whatever the data size); the page shows the overdue
+rows a page at a time (``rows=False``, then ``bulletin_groups`` for the page's rows), the Excel
+export all of them; ``bulletin_to_workbook`` turns the result into the export (pure conversion,
+no ORM).
 
 Definitions, as of the end of day T (the chosen date, local time):
 
@@ -52,6 +54,7 @@ class OverdueRow:
 class UnitGroup:
     unit: Unit
     rows: list[OverdueRow] = field(default_factory=list)
+    total: int = 0  # the unit's overdue assignments in all (a page may show only some of them)
 
 
 @dataclass
@@ -81,12 +84,13 @@ class UnitRank:
 class Bulletin:
     zone: Zone
     on: date
-    groups: list[UnitGroup]
+    groups: list[UnitGroup]  # every overdue row, by unit; empty when asked for ``rows=False``
     ranking: list[UnitRank]
+    overdue: list[Assignment] = field(default_factory=list)  # by unit, then due date: what ``groups`` holds
 
     @property
     def overdue_count(self) -> int:
-        return sum(len(g.rows) for g in self.groups)
+        return len(self.overdue)
 
 
 def _end_of(day: date) -> datetime:
@@ -109,8 +113,12 @@ def _rank(ranks: list[UnitRank]) -> list[UnitRank]:
     return rated + sorted(unrated, key=lambda r: (r.unit.position, r.unit.pk))
 
 
-def bulletin_for_zone(*, zone: Zone, on: date) -> Bulletin:
-    """The bulletin of ``zone`` as of the end of ``on`` (3 queries)."""
+def bulletin_for_zone(*, zone: Zone, on: date, rows: bool = True) -> Bulletin:
+    """The bulletin of ``zone`` as of the end of ``on`` (3 queries; 2 with ``rows=False``).
+
+    ``rows=False`` leaves ``groups`` empty: the page shows a page of ``overdue`` at a time
+    through ``bulletin_groups``, the Excel export every row.
+    """
     end = _end_of(on)
     events = AssignmentEvent.objects.filter(assignment=OuterRef("pk"), at__lt=end).order_by("-at", "-id")
     assignments = (
@@ -142,12 +150,30 @@ def bulletin_for_zone(*, zone: Zone, on: date) -> Bulletin:
         elif assignment.due_date < on:
             rank.overdue += 1
             overdue.append(assignment)
+    by_unit: dict[int, list[Assignment]] = {unit.pk: [] for unit in units}
+    for assignment in overdue:
+        assignment.unit = ranks[assignment.unit_id].unit
+        assignment.unit_overdue = ranks[assignment.unit_id].overdue
+        by_unit[assignment.unit_id].append(assignment)
+    overdue = [assignment for rows_of_unit in by_unit.values() for assignment in rows_of_unit]
+    return Bulletin(
+        zone=zone,
+        on=on,
+        groups=bulletin_groups(overdue=overdue, on=on) if rows else [],
+        ranking=_rank(list(ranks.values())),
+        overdue=overdue,
+    )
+
+
+def bulletin_groups(*, overdue: list[Assignment], on: date) -> list[UnitGroup]:
+    """Rows of ``Bulletin.overdue`` (all, or a page of them) grouped by unit, each with the
+    unit's last progress report up to ``on`` (1 query)."""
     reports = ProgressReport.objects.in_bulk([a.last_report_id for a in overdue if a.last_report_id])
-    groups = {unit.pk: UnitGroup(unit=unit) for unit in units}
+    groups: dict[int, UnitGroup] = {}
     for assignment in overdue:
         report = reports.get(assignment.last_report_id)
-        assignment.unit = ranks[assignment.unit_id].unit
-        groups[assignment.unit_id].rows.append(
+        group = groups.setdefault(assignment.unit_id, UnitGroup(unit=assignment.unit, total=assignment.unit_overdue))
+        group.rows.append(
             OverdueRow(
                 assignment=assignment,
                 days_overdue=(on - assignment.due_date).days,
@@ -155,12 +181,7 @@ def bulletin_for_zone(*, zone: Zone, on: date) -> Bulletin:
                 last_report=report,
             )
         )
-    return Bulletin(
-        zone=zone,
-        on=on,
-        groups=[g for g in groups.values() if g.rows],
-        ranking=_rank(list(ranks.values())),
-    )
+    return list(groups.values())
 
 
 # ------------------------------------------------------------------------ Excel

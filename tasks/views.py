@@ -25,7 +25,7 @@ from common.uploads import too_large_message, upload_limit
 from zones.access import ZoneAction, own_unit_ids_where, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit
 
-from .bulletin import bulletin_for_zone, bulletin_to_workbook
+from .bulletin import bulletin_for_zone, bulletin_groups, bulletin_to_workbook
 from .dashboard import dashboard_for_zone
 from .excel_views import _xlsx_response
 from .forms import ProgressReportForm, SendBackForm, TaskForm
@@ -406,13 +406,19 @@ def _bulletin_date(request: HttpRequest) -> tuple[date, str]:
     return chosen, ""
 
 
+BULLETIN_PAGE_SIZE = 50  # overdue rows a page; the Excel export has them all
+
+
 @login_required
 @require_GET
 def bulletin(request: HttpRequest, zone_id: int) -> HttpResponse:
     """督办通报: overdue assignments by unit and the on-time ranking, for the office and provincial reviewers."""
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_ALL_TASKS)
     on, error = _bulletin_date(request)
-    context = {"zone": zone, "bulletin": bulletin_for_zone(zone=zone, on=on), "date_error": error}
+    data = bulletin_for_zone(zone=zone, on=on, rows=False)
+    listing = page_of(request, data.overdue, per_page=BULLETIN_PAGE_SIZE)
+    groups = bulletin_groups(overdue=listing.rows, on=on)
+    context = {"zone": zone, "bulletin": data, "groups": groups, "listing": listing, "date_error": error}
     return render(request, "tasks/bulletin.html", context)
 
 

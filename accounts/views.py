@@ -13,7 +13,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from audit.export import audit_workbook
 from audit.models import AuditAction
 from audit.services import audit_record
 from common.http import attachment_disposition
+from common.pagination import page_of
 from zones.access import (
     ZoneAction,
     user_is_audit_admin,
@@ -228,13 +228,8 @@ def grants(request: HttpRequest) -> HttpResponse:
     filter_form = MembershipFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_bound and filter_form.is_valid() else {}
     memberships = selectors.membership_list(username=filters.get("username", ""), role=filters.get("role", ""))
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "grant_form": grant_form,
-        "filter_form": filter_form,
-        "page": page,
-        "query": _query_without_page(request),
-    }
+    listing = page_of(request, memberships, per_page=PAGE_SIZE)
+    context = {"grant_form": grant_form, "filter_form": filter_form, "page": listing.page, "listing": listing}
     return render(request, "accounts/grants.html", context, status=status)
 
 
@@ -267,8 +262,8 @@ def login_events(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("仅审计管理员可以查看登录日志。"))
     form = LoginEventFilterForm(request.GET or None)
     events = selectors.login_event_list(**form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    listing = page_of(request, events, per_page=PAGE_SIZE)
+    context = {"form": form, "page": listing.page, "listing": listing}
     return render(request, "accounts/login_events.html", context)
 
 
@@ -291,12 +286,6 @@ def audit_events(request: HttpRequest) -> HttpResponse:
             f"审计日志-{today:%Y%m%d}.xlsx", fallback=f"audit-log-{today:%Y%m%d}.xlsx"
         )
         return response
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    listing = page_of(request, events, per_page=PAGE_SIZE)
+    context = {"form": form, "page": listing.page, "listing": listing}
     return render(request, "accounts/audit_events.html", context)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import ApiPagination
 from zones.access import ZoneAction, zone_get_for_user
 
 from . import selectors, services
@@ -73,10 +73,6 @@ class RoundOutputSerializer(serializers.ModelSerializer):
         )
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-
-
 class RoundListApi(APIView):
     class RoundListInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=AssessmentRound.Kind.choices)
@@ -89,7 +85,7 @@ class RoundListApi(APIView):
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_ROUNDS)
         rounds = [r for r in selectors.rounds_of_zone(zone=zone) if round_can(request.user, r, RoundAction.VIEW)]
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(rounds, request, view=self)
         return paginator.get_paginated_response(RoundOutputSerializer(page, many=True).data)
 
@@ -187,7 +183,7 @@ class AssignmentListApi(APIView):
         assignments = selectors.assignments_of_round(round=round)
         if not round_can(request.user, round, RoundAction.MANAGE):
             assignments = assignments.filter(evaluator=request.user)
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(assignments, request, view=self)
         return paginator.get_paginated_response(RoundAssignmentOutputSerializer(page, many=True).data)
 
@@ -281,7 +277,7 @@ class DoubtListApi(APIView):
     @extend_schema(responses=DoubtOutputSerializer(many=True), summary="本轮存疑数据")
     def get(self, request, round_id: int):
         round = round_get_for_user(request.user, round_id)
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(round.doubts.select_related("scoring_item"), request, view=self)
         return paginator.get_paginated_response(DoubtOutputSerializer(page, many=True).data)
 

@@ -12,11 +12,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import ApiPagination
 from zones.access import zone_get_for_user
 
 from . import rectification, whatif
 from .access import RoundAction, round_get_for_user
-from .api import Pagination
 
 
 class GapUnitOutputSerializer(serializers.Serializer):
@@ -62,7 +62,7 @@ class RoundGapsApi(APIView):
         dimension = request.query_params.get("dimension", "")
         if dimension:
             gaps = [g for g in gaps if g.dimension_code == dimension]
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(gaps, request, view=self)
         return paginator.get_paginated_response(GapOutputSerializer(page, many=True).data)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.sessions import background_request
+from common.pagination import page_of
 from zones.access import ZoneAction, zone_can, zone_get_for_user
 
 from . import selectors, services, whatif
@@ -86,7 +86,7 @@ def zone_scores_status(request: HttpRequest, zone_id: int) -> HttpResponse:
 def round_list(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_ROUNDS)
     rounds = [r for r in selectors.rounds_of_zone(zone=zone) if round_can(request.user, r, RoundAction.VIEW)]
-    page = Paginator(rounds, 20).get_page(request.GET.get("page"))
+    listing = page_of(request, rounds, per_page=20)
     can_open = [
         (kind, label)
         for kind, label in AssessmentRound.Kind.choices
@@ -94,7 +94,8 @@ def round_list(request: HttpRequest, zone_id: int) -> HttpResponse:
     ]
     context = {
         "zone": zone,
-        "page": page,
+        "page": listing.page,
+        "listing": listing,
         "can_open": can_open,
         "open_round": selectors.round_open_for_zone(zone=zone),
         "aggregations": AssessmentRound.Aggregation.choices,

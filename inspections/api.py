@@ -6,11 +6,11 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import ApiPagination
 from common.params import query_int
 from zones.access import ZoneAction, zone_get_for_user
 
@@ -28,10 +28,6 @@ from .access import (
 )
 from .models import Campaign, EvaluationMethod, Finding, Result, SelfStatus, Severity
 from .ranking import campaign_ranking
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
 
 
 def _dec(value) -> str | None:
@@ -79,7 +75,7 @@ class CampaignListApi(APIView):
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_INSPECTIONS)
         rows = [c for c in selectors.campaigns_of_zone(zone=zone) if campaign_can(request.user, c, Action.VIEW)]
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(InspectionCampaignOutputSerializer(page, many=True).data)
 
@@ -376,7 +372,7 @@ class FindingListApi(APIView):
             status=params.get("status", "") if params.get("status") in Finding.Status.values else "",
             severity=params.get("severity", "") if params.get("severity") in Severity.values else "",
         )
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(InspectionFindingOutputSerializer(page, many=True).data)
 

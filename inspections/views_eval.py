@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.http import attachment_disposition
+from common.pagination import page_of
 from common.params import query_int
 from zones.models import Membership
 
@@ -266,15 +266,13 @@ def finding_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "severity": request.GET.get("severity", "") if request.GET.get("severity") in Severity.values else "",
     }
     rows = selectors.findings_of(campaign=campaign, scope=scope, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = page_of(request, rows, per_page=PAGE_SIZE)
     context = {
         "campaign": campaign,
         "zone": campaign.zone,
-        "page": page,
+        "page": listing.page,
+        "listing": listing,
         "filters": filters,
-        "query": query.urlencode(),
         "tables": [
             (_("按单位"), "unit", selectors.finding_state_table(campaign=campaign, scope=scope, by="unit")),
             (_("按指标"), "indicator", selectors.finding_state_table(campaign=campaign, scope=scope, by="item")),

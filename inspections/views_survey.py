@@ -11,13 +11,13 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.http import attachment_disposition
+from common.pagination import page_of
 from common.xlsx import ExcelImportError
 
 from . import survey
@@ -145,7 +145,8 @@ def answers_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
         .prefetch_related("answers")
         .order_by("-entered_at", "-pk")
     )
-    page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = page_of(request, responses, per_page=PAGE_SIZE)
+    page = listing.page
     questions = list(questionnaire.questions.all())
     for response in page:
         by_question: dict[int, list] = {}
@@ -161,6 +162,7 @@ def answers_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "questionnaire": questionnaire,
         "questions": questions,
         "page": page,
+        "listing": listing,
         "can_manage": campaign_can(request.user, campaign, Action.MANAGE),
     }
     context.update(nav_context(request.user, campaign))

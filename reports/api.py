@@ -6,11 +6,11 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.files import file_response
+from common.pagination import ApiPagination
 
 from . import selectors, services
 from .access import (
@@ -22,10 +22,6 @@ from .access import (
 )
 from .kinds import kinds_in_order
 from .models import DownloadRecord, OpinionReply, Report, ReviewOpinion
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
 
 
 class ZoneReportOutputSerializer(serializers.ModelSerializer):
@@ -75,7 +71,7 @@ class ZoneReportListApi(APIView):
     def get(self, request, zone_id: int):
         zone = zone_get_for_reports(request.user, zone_id)
         reports = Report.objects.filter(zone=zone).select_related("requested_by").order_by("-requested_at", "-pk")
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(reports, request, view=self)
         return paginator.get_paginated_response(ZoneReportOutputSerializer(page, many=True).data)
 
@@ -168,7 +164,7 @@ class ZoneDownloadListApi(APIView):
     @extend_schema(responses=DownloadRecordOutputSerializer(many=True), summary="创建对象的下载记录(报告与佐证材料)")
     def get(self, request, zone_id: int):
         zone = zone_get_for_reports(request.user, zone_id, ReportAction.VIEW_DOWNLOADS)
-        paginator = Pagination()
+        paginator = ApiPagination()
         page = paginator.paginate_queryset(selectors.download_list(zone=zone), request, view=self)
         return paginator.get_paginated_response(DownloadRecordOutputSerializer(page, many=True).data)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.sessions import background_request
 from common.files import file_response
+from common.pagination import page_of
 
 from . import selectors, services
 from .access import (
@@ -53,9 +53,7 @@ def zone_page(request: HttpRequest, zone_id: int) -> HttpResponse:
         "rounds": rounds,
         "can": can,
         "downloads": (
-            Paginator(selectors.download_list(zone=zone), PAGE_SIZE).get_page(request.GET.get("page"))
-            if can["view_downloads"]
-            else None
+            page_of(request, selectors.download_list(zone=zone), per_page=PAGE_SIZE) if can["view_downloads"] else None
         ),
     }
     return render(request, "reports/zone.html", context)

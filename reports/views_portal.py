@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from common.pagination import page_of
 
 from . import selectors, services
 from .access import (
@@ -52,8 +53,8 @@ def downloads(request: HttpRequest) -> HttpResponse:
     """Every download of every zone: the audit admin's log."""
     if not user_sees_download_log(request.user):
         raise PermissionDenied("没有权限查看下载记录。")
-    page = Paginator(selectors.download_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/downloads.html", {"page": page})
+    listing = page_of(request, selectors.download_list(), per_page=PAGE_SIZE)
+    return render(request, "reports/downloads.html", {"page": listing.page, "listing": listing})
 
 
 # Opinions -------------------------------------------------------------------------------------

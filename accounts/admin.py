@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from zones.access import user_is_audit_admin
 
-from . import services, two_factor
+from . import admin_i18n, services, two_factor
 from .models import LoginEvent, User
+
+admin_i18n.install()  # Chinese alt text on boolean icons; no links to admin pages the reader may not open
 
 
 class PortalAdminPasswordForm(AdminPasswordChangeForm):
@@ -35,12 +37,17 @@ class PortalUserAdmin(UserAdmin):
     but its owner; accounts are deactivated, never deleted (their records outlive them)."""
 
     fieldsets = UserAdmin.fieldsets + (("联系信息", {"fields": ("full_name", "phone")}),)
-    list_display = ("username", "full_name", "email", "is_staff", "is_active", "password_change_required")
+    # A person is read by name; the login beside it.
+    list_display = ("display_name", "username", "email", "is_staff", "is_active", "password_change_required")
     search_fields = ("username", "full_name", "email")
     change_password_form = PortalAdminPasswordForm
     # Who may do what is the security admin's business (授权管理), not the account editor's:
     # without this, anyone allowed to edit users could make themselves a superuser.
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    @admin.display(description="姓名", ordering="full_name")
+    def display_name(self, obj) -> str:
+        return str(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -44,12 +44,19 @@ def zone_scores(request: HttpRequest, zone_id: int) -> HttpResponse:
     context = {
         "zone": zone,
         "snapshot": done,
-        "tree": selectors.score_tree(result=done.result) if done else [],
+        "tree": selectors.score_tree_with_details(
+            result=done.result, details=selectors.score_page_details(zone=zone, snapshot=done)
+        )
+        if done
+        else [],
         "pending": latest if latest and latest.status in PENDING else None,
         "failed": latest if latest and latest.status == ScoreSnapshot.Status.FAILED else None,
         "can_recompute": zone_can(request.user, zone, ZoneAction.RECOMPUTE_SCORES),
         "can_view_rounds": zone_can(request.user, zone, ZoneAction.VIEW_ROUNDS),
         "reach": whatif.reach_for_zone(zone=zone),
+        "can_view_evidence": zone_can(request.user, zone, ZoneAction.VIEW),
+        "can_view_completeness": zone_can(request.user, zone, ZoneAction.VIEW_COMPLETENESS),
+        "can_view_data": zone_can(request.user, zone, ZoneAction.SUBMIT_DATA),
     }
     return render(request, "assessments/zone_scores.html", context)
 

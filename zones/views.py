@@ -41,8 +41,18 @@ MANAGE = ZoneAction.MANAGE_ZONE
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    zones = selectors.zone_list_for_user(user=request.user)
-    return render(request, "zones/home.html", {"zones": zones})
+    """首页: what the user's roles do here with their first steps (templates/zones/home.html,
+    every link gated by the same permission functions as the navigation), then the zones."""
+    user = request.user
+    rows = [
+        {
+            "zone": zone,
+            "dashboard": zone_can(user, zone, ZoneAction.VIEW_ALL_TASKS),
+            "rounds": zone_can(user, zone, ZoneAction.VIEW_ROUNDS),
+        }
+        for zone in selectors.zone_list_for_user(user=user)
+    ]
+    return render(request, "zones/home.html", {"rows": rows})
 
 
 # --- helpers ------------------------------------------------------------------------

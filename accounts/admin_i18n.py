@@ -1,0 +1,44 @@
+"""Django's admin in Chinese, through the project's catalogue.
+
+Django 5.2's own zh_Hans catalogue lacks a few strings that its admin shows (the app list's
+column captions, the user-add help, the filter_horizontal widget's buttons). They are named
+here with gettext_noop so that makemessages puts them into locale/zh_Hans/LC_MESSAGES/django.po,
+and scripts/fill_catalogue.py gives them their hand-made translations (ADMIN_TRANSLATIONS there);
+the widget's JavaScript strings go to djangojs.po the same way (ADMIN_JS_TRANSLATIONS).
+
+Two things the admin prints without gettext are replaced by ``install()`` (called once, from
+accounts/admin.py): a boolean cell's icon has alt="True"/"False", and a read-only foreign key
+links to the related object's admin page even when the reader may not open it (a dead end:
+the office reading a task would be sent to the user admin, which refuses it). The icon gets
+a Chinese alt, the read-only relation is shown as text.
+"""
+
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags import admin_list
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+ADMIN_MSGIDS = (
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Model name"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+)
+
+BOOLEAN_ICONS = {True: ("yes", "是"), False: ("no", "否"), None: ("unknown", "未知")}
+
+
+def boolean_icon(field_val):
+    icon, label = BOOLEAN_ICONS[field_val]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), _(label))
+
+
+def readonly_relation(self, remote_field, remote_obj):
+    return str(remote_obj)
+
+
+def install() -> None:
+    admin_list._boolean_icon = boolean_icon
+    helpers.AdminReadonlyField.get_admin_url = readonly_relation

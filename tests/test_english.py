@@ -1,0 +1,198 @@
+"""No English reaches a person: every role of the demo walks the portal (its navigation, the
+links of every page it reaches, the admin for those who have it) and no page shows a word from
+a list of English words the UI must not show. Only the visible text is read (text nodes and
+the attributes a person reads: title, placeholder, aria-label, alt, a button's value), never
+code, ids or URLs. Each page answers 200 (or redirects): a link that answers 403 is a dead end."""
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = ("office", "liaison", "expert", "expert2", "province", "national", "sysadmin", "secadmin", "auditor")
+
+# Words of Django's admin and widgets, and the values Python prints for a missing or boolean
+# field, that the Chinese UI must never show.
+ENGLISH = (
+    "Choose",
+    "After you've",
+    "After you’ve",
+    "Save",
+    "Delete",
+    "None",
+    "True",
+    "False",
+    "Add another",
+    "This field",
+    "Next",
+    "Previous",
+    "Remove",
+    "Filter",
+    "Search",
+    "Show all",
+    "Log out",
+    "View site",
+    "Change password",
+    "Welcome",
+    "Select all",
+    "Unknown",
+    "Yes",
+    "No",
+    "Home",
+    "Add",
+    "Change",
+    "History",
+    "Today",
+    "Now",
+    "Clear",
+    "Available",
+    "Chosen",
+    "Required",
+    "Optional",
+    "Loading",
+    "Submit",
+    "Cancel",
+    "Edit",
+    "Close",
+    "Back",
+    "Download",
+    "Upload",
+    "Error",
+    "Warning",
+    "Page",
+    "of",
+    "results",
+    "selected",
+)
+WORDS = re.compile(r"(?<![A-Za-z0-9_\-./])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![A-Za-z0-9_\-])")
+# What is not a page a person reads: files, exports, sign-out, toggles done by POST, the API.
+SKIP = re.compile(
+    r"^/(api/|static/|media/)|/(download|export|bundle|pdf|xlsx|file|preview|logout)(/|$)|\.(pdf|xlsx|zip|csv|json)$"
+)
+VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
+PER_PATTERN = 1  # pages of one URL shape visited per role (ids differ, the template does not)
+MAX_PAGES = 160  # per role
+
+
+class Page(HTMLParser):
+    """The visible text and the same-site links of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self.nav_links: list[str] = []
+        self._hidden = 0
+        self._nav = 0
+        self._stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style", "template", "noscript"):
+            self._hidden += 1
+        if tag == "nav":
+            self._nav += 1
+        for name in VISIBLE_ATTRIBUTES:
+            if attrs.get(name):
+                self.text.append(attrs[name])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.text.append(attrs["value"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+            if self._nav:
+                self.nav_links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template", "noscript") and self._hidden:
+            self._hidden -= 1
+        if tag == "nav" and self._nav:
+            self._nav -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.text.append(data.strip())
+
+
+def read(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+def shape(path: str) -> str:
+    return re.sub(r"\d+", "N", urlsplit(path).path)
+
+
+def walk(client: Client) -> tuple[dict[str, list[str]], list[str], int]:
+    """Visit every page reachable from 首页 (and the admin index): {url: English words}, dead ends."""
+    queue = deque([("/", ""), ("/admin/", "")])
+    seen_shapes: dict[str, int] = {}
+    seen: set[str] = set()
+    found: dict[str, list[str]] = {}
+    dead: list[str] = []
+    visited = 0
+    while queue and visited < MAX_PAGES:
+        url, came_from = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        key = shape(url)
+        if seen_shapes.get(key, 0) >= PER_PATTERN:
+            continue
+        seen_shapes[key] = seen_shapes.get(key, 0) + 1
+        response = client.get(url)
+        visited += 1
+        if response.status_code in (301, 302):
+            continue
+        if response.status_code == 403 and url != "/admin/":
+            dead.append(f"{url} (linked from {came_from})")
+            continue
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        page = read(response.content.decode())
+        words = sorted({m.group(1) for m in WORDS.finditer("\n".join(page.text))})
+        if words:
+            found[url] = words
+        for href in page.links:
+            href = urldefrag(href).url
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not href.startswith("/") or SKIP.search(parts.path):
+                continue
+            if href not in seen:
+                queue.append((href, url))
+    return found, dead, visited
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_standard", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_the_word_pattern_reads_visible_text_only():
+    page = read(
+        '<p title="保存">保存 None</p><a href="/x/Delete/">删除</a><script>var Save;</script>'
+        '<input type="submit" value="Save"><span data-x="True">是</span>'
+    )
+    assert sorted({m.group(1) for m in WORDS.finditer("\n".join(page.text))}) == ["None", "Save"]
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_no_role_meets_english_or_a_dead_end(demo, username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    found, dead, visited = walk(client)
+    assert visited > 3
+    assert not dead, f"{username}: links that answer 403: {dead}"
+    assert not found, f"{username}: English on " + "; ".join(f"{url} {words}" for url, words in found.items())

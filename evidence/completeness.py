@@ -237,7 +237,7 @@ def _cells_html(cells: list[Cell], labels: dict[int, str]) -> str:
                 f'title="{labels[pk]}:{escape(cell.title)}">{text}</td>'
             )
         else:
-            parts.append(f'<td class="cm-cell" data-unit="{pk}"></td>')
+            parts.append("<td></td>")  # the unit neither answers for the row nor has evidence on it
     return mark_safe("".join(parts))  # noqa: S308 -- built above from escaped text and integers
 
 

@@ -95,6 +95,29 @@ class EvidenceFilterForm(forms.Form):
         for name, field in self.fields.items():
             field.widget.attrs["class"] = CONTROL_CLASS if name == "q" else SELECT_CLASS
 
+    def controls(self) -> list[dict]:
+        """The fields as plain values for templates/evidence/_filter.html, which draws the selects
+        itself: Django's widgets render every <option> through a template of its own, which for a
+        province's units and items costs more than the page's rows."""
+        out = []
+        for bound in self:
+            current = "" if bound.value() is None else str(bound.value())
+            options = None
+            if isinstance(bound.field, forms.ChoiceField):
+                options = [(str(value), str(label), str(value) == current) for value, label in bound.field.choices]
+            out.append(
+                {
+                    "name": bound.name,
+                    "id": bound.auto_id,
+                    "label": bound.label,
+                    "value": current,
+                    "options": options,
+                    "errors": bound.errors,
+                    "attrs": bound.field.widget.attrs,
+                }
+            )
+        return out
+
     def filters(self) -> dict:
         """Keyword arguments for ``selectors.evidence_list``: only the fields that are valid."""
         data = {}

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = "任务"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from zones.models import Unit
+
+        from .dashboard import dashboard_changed
+        from .models import Assignment, Task
+
+        # The 驾驶舱's cached aggregates are forgotten on any write to what they count.
+        for model in (Unit, Task, Assignment):
+            post_save.connect(dashboard_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}-save")
+            post_delete.connect(dashboard_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}-delete")

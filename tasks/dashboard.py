@@ -2,15 +2,19 @@
 
 Everything that grows with the data is counted in the database (one GROUP BY unit,
 one aggregate over the zone's assignments); lists are cut at ``limit`` rows with
-their full count shown. ``stage_timeline`` is plain Python over the stages.
+their full count shown. ``stage_timeline`` is plain Python over the stages. The aggregates are
+cached per zone and day until a write to the zone's units, tasks or assignments (see below).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
@@ -213,18 +217,75 @@ class Dashboard:
     upcoming_days: int = UPCOMING_DAYS
 
 
-def dashboard_for_zone(*, zone: Zone, today: date | None = None, limit: int = LIST_LIMIT) -> Dashboard:
-    """Everything the dashboard shows (6 queries, whatever the number of units, tasks and assignments)."""
-    today = today or timezone.localdate()
-    stages = list(Stage.objects.filter(zone=zone).order_by("position", "start", "pk"))
+def _aggregates(*, zone: Zone, today: date, limit: int) -> dict[str, Any]:
+    """What every viewer of the zone's dashboard sees the same on ``today`` (4 queries)."""
     units = unit_progress_list(zone=zone, today=today)
+    return {
+        "units": units,
+        "counts": dashboard_counts(zone=zone, today=today, units=units),
+        "overdue": overdue_assignment_list(zone=zone, today=today, limit=limit),
+        "upcoming": upcoming_assignment_list(zone=zone, today=today, limit=limit),
+    }
+
+
+# ------------------------------------------------------------------- cache
+#
+# The aggregates are cached per zone and day under a generation token; any write to the zone's
+# units, tasks or assignments (tasks/apps.py connects dashboard_invalidate to their save and
+# delete; bulk updates call it themselves) replaces the token, so the next read recomputes.
+# The stages and the latest score are read every time (2 small queries).
+
+
+def _generation_key(zone_id: int | None) -> str:
+    return f"tasks:dashboard:generation:{'all' if zone_id is None else zone_id}"
+
+
+def dashboard_invalidate(*, zone_id: int | None) -> None:
+    """Forget the cached dashboard aggregates of a zone (every day's); of every zone with None."""
+    cache.set(_generation_key(zone_id), uuid.uuid4().hex, timeout=None)
+
+
+def _generation(zone_id: int) -> str:
+    """The zone's token and the all-zones token (one round trip); missing ones are created."""
+    keys = [_generation_key(zone_id), _generation_key(None)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # add, not set: two workers starting at once agree on the first token written.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return "-".join(str(found[key]) for key in keys)
+
+
+def dashboard_for_zone(*, zone: Zone, today: date | None = None, limit: int = LIST_LIMIT) -> Dashboard:
+    """Everything the dashboard shows: 6 queries, whatever the number of units, tasks and
+    assignments; 2 when the aggregates come from the cache."""
+    today = today or timezone.localdate()
+    key = f"tasks:dashboard:{zone.pk}:{today.isoformat()}:{limit}:{_generation(zone.pk)}"
+    data = cache.get(key)
+    if data is None:
+        data = _aggregates(zone=zone, today=today, limit=limit)
+        cache.set(key, data)
+    stages = list(Stage.objects.filter(zone=zone).order_by("position", "start", "pk"))
     return Dashboard(
         zone=zone,
         today=today,
         timeline=stage_timeline(stages=stages, today=today, start=zone.creation_start, end=zone.creation_end),
-        units=units,
-        counts=dashboard_counts(zone=zone, today=today, units=units),
-        overdue=overdue_assignment_list(zone=zone, today=today, limit=limit),
-        upcoming=upcoming_assignment_list(zone=zone, today=today, limit=limit),
         snapshot=hooks.call("zone_latest_score", zone=zone),
+        **data,
     )
+
+
+def dashboard_changed(sender, instance, **kwargs) -> None:
+    """Receiver of post_save / post_delete of Unit, Task and Assignment (connected in tasks/apps.py).
+
+    Invalidates now and again when the transaction commits: a page computed meanwhile from the
+    data before the commit must not stay cached under the new token.
+    """
+    if isinstance(instance, Assignment):
+        # Its zone without a query when the task is loaded (the services load it); else every zone.
+        zone_id = instance.task.zone_id if Assignment.task.is_cached(instance) else None
+    else:
+        zone_id = instance.zone_id
+    dashboard_invalidate(zone_id=zone_id)
+    transaction.on_commit(lambda: dashboard_invalidate(zone_id=zone_id))

@@ -24,7 +24,8 @@ from notifications.models import Notification
 from notifications.services import notification_create
 from zones.models import Membership
 
-from .models import Assignment, AssignmentEvent
+from .dashboard import dashboard_invalidate
+from .models import Assignment, AssignmentEvent, Task
 from .supervision import BEFORE_DAYS, Reminder, reminder_for
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,10 @@ def assignments_mark_overdue(*, today: date) -> int:
             )
             for pk, status, progress, due in batch
         )
+    if marked:  # update() sends no signal: the 驾驶舱's cached aggregates are forgotten here
+        marked_now = Task.objects.filter(assignments__status=Status.OVERDUE, assignments__updated_at=now)
+        zone_ids = set(marked_now.values_list("zone_id", flat=True))
+        transaction.on_commit(lambda: [dashboard_invalidate(zone_id=zone_id) for zone_id in zone_ids])
     return marked
 
 

@@ -179,6 +179,25 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # check permission.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 
+# Cache: what every user of a zone sees the same and changes rarely (a published indicator
+# system's tree, the 驾驶舱 aggregates), each invalidated by the write that changes it.
+# Redis when REDIS_URL is set, else the Celery broker's Redis (docker-compose), so every
+# gunicorn worker shares one cache and an invalidation reaches them all; otherwise local
+# memory, which is per process: right for the embedded single-process server, and why a
+# deployment with several worker processes must have Redis. Entries also expire after
+# CACHE_TIMEOUT seconds.
+_CACHE_REDIS = env_str("REDIS_URL") or (
+    env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_REDIS}
+        if _CACHE_REDIS
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+    )
+    | {"KEY_PREFIX": "portal", "TIMEOUT": env_int("CACHE_TIMEOUT", 3600)}
+}
+
 # Celery: no broker configured -> jobs run in-process (eager), so the embedded
 # default needs no Redis. With CELERY_BROKER_URL set a real worker runs them.
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")

@@ -40,3 +40,7 @@ AUTHENTICATION_BACKENDS = [
 # The suite signs personas in with force_login, which enters no second factor: the two-factor
 # gate is off here and on in the tests of it (tests/accounts/test_two_factor.py, settings fixture).
 TWO_FACTOR_ENFORCED = False
+
+# No cache between tests: a value cached by one test (zone 1's 驾驶舱) must not answer the next,
+# whose database reuses the ids. The cache tests switch the local-memory cache on themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

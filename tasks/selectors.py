@@ -115,7 +115,24 @@ def liaison_units_for(*, user) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=unit_ids).select_related("zone").order_by("zone__name", "name"))
 
 
+def office_zones_for(*, user) -> list[Zone]:
+    """The zones whose every task ``user`` sees (the office, provincial reviewers), by name."""
+    return list(zones_where(user, ZoneAction.VIEW_ALL_TASKS).order_by("name"))
+
+
 # ------------------------------------------------------------------------ lists
+
+
+def task_filter_choices(*, zone: Zone) -> dict:
+    """The task list's filter choices: the zone's units and stages, in their order."""
+    return {
+        "units": list(zone.units.order_by("position", "pk")),
+        "stages": list(zone.stages.order_by("position", "start")),
+    }
+
+
+def task_indicator_list(*, task: Task) -> list[Indicator]:
+    return list(task.indicators.order_by("position"))
 
 
 def _assignments_prefetch() -> Prefetch:

@@ -22,7 +22,7 @@ from common.http import attachment_disposition
 from common.pagination import page_of
 from common.params import query_int
 from common.uploads import too_large_message, upload_limit
-from zones.access import ZoneAction, own_unit_ids_where, zone_can, zone_get_for_user, zones_where
+from zones.access import ZoneAction, own_unit_ids_where, zone_can, zone_get_for_user
 from zones.models import Unit
 
 from .bulletin import bulletin_for_zone, bulletin_groups, bulletin_to_workbook
@@ -38,11 +38,14 @@ from .selectors import (
     assignment_reports,
     indicators_for_units,
     liaison_units_for,
+    office_zones_for,
     report_get_for_user,
     report_rows,
     task_assignments_with_history,
     task_events,
+    task_filter_choices,
     task_get_for_user,
+    task_indicator_list,
     task_list_for_zone,
     task_rows,
 )
@@ -75,7 +78,7 @@ def _unit_groups(units) -> list[tuple[str, list[Unit]]]:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The nav's 任务: straight to the one place a user works in, else a chooser."""
-    zones = list(zones_where(request.user, ZoneAction.VIEW_ALL_TASKS).order_by("name"))
+    zones = office_zones_for(user=request.user)
     units = liaison_units_for(user=request.user)
     if len(zones) == 1 and not units:
         return redirect("tasks:task-list", zone_id=zones[0].pk)
@@ -107,8 +110,7 @@ def task_list(request: HttpRequest, zone_id: int) -> HttpResponse:
         "filters": filters,
         "sort": sort,
         "sorts": TASK_SORTS,
-        "units": zone.units.order_by("position", "pk"),
-        "stages": zone.stages.order_by("position", "start"),
+        **task_filter_choices(zone=zone),
         "status_filters": STATUS_FILTERS,
         "can_manage": zone_can(request.user, zone, ZoneAction.MANAGE_TASKS),
         "filtered": any(filters.values()),
@@ -191,7 +193,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "zone": zone,
         "task": task,
         "stage": task.stage if task.stage_id else None,
-        "indicators": list(task.indicators.order_by("position")),
+        "indicators": task_indicator_list(task=task),
         "assignments": assignments,
         "history": page_of(request, task_events(assignments=assignments), per_page=HISTORY_PER_PAGE),
         "can_manage": zone_can(request.user, zone, ZoneAction.MANAGE_TASKS),
@@ -219,7 +221,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "filtered": any(filters.values()),
         "status_filters": STATUS_FILTERS,
         "unit_indicators": indicators_for_units(units=units),
-        "office_zones": list(zones_where(request.user, ZoneAction.VIEW_ALL_TASKS).order_by("name")),
+        "office_zones": office_zones_for(user=request.user),
     }
     return render(request, "tasks/mine.html", context)
 
@@ -350,7 +352,7 @@ def report_attachment(request: HttpRequest, report_id: int) -> FileResponse:
 @require_GET
 def dashboard_index(request: HttpRequest) -> HttpResponse:
     """The nav's 驾驶舱: straight to the dashboard when the user follows one zone, else a chooser."""
-    zones = list(zones_where(request.user, ZoneAction.VIEW_ALL_TASKS).order_by("name"))
+    zones = office_zones_for(user=request.user)
     if len(zones) == 1:
         return redirect("tasks:dashboard", zone_id=zones[0].pk)
     return render(request, "tasks/dashboard_index.html", {"zones": zones})

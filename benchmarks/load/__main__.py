@@ -248,6 +248,13 @@ def main() -> int:
         )
         _wait_for(f"{host}/accounts/login/")
         print(f"gunicorn (3 sync workers, production settings) on {host}")
+        idle = CpuSampler()
+        idle.start()
+        time.sleep(5)
+        busy_before = idle.stop()[0]
+        print(f"CPU before the load (5 s, other processes of this machine): {busy_before:.0f} %")
+        if busy_before > 30:
+            print("  the machine is already busy: the figures below measure it as much as the portal")
         for users in args.users:
             cpu = CpuSampler()
             cpu.start()
@@ -260,6 +267,7 @@ def main() -> int:
                 env=env,
                 check=False,
                 stdout=subprocess.DEVNULL,
+                stderr=(work / f"locust-{users}.log").open("w"),
             )
             missed += report(users, read_stats(prefix), args.duration, cpu.stop())
             failures = read_failures(prefix)

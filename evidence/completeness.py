@@ -233,7 +233,7 @@ def _cells_html(cells: list[Cell], labels: dict[int, str]) -> str:
             lead = " cm-lead" if cell.lead else ""
             text = cell.total or "·"
             parts.append(
-                f'<td class="cm-cell cm-{state}{lead}" data-unit="{pk}" data-state="{state}" '
+                f'<td class="cm-{state}{lead}" data-unit="{pk}" data-state="{state}" '
                 f'title="{labels[pk]}:{escape(cell.title)}">{text}</td>'
             )
         else:

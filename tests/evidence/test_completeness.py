@@ -1,5 +1,6 @@
 """The completeness matrix: cell states, figures, readiness, who sees which columns, fixed query count."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -197,3 +198,40 @@ def test_the_page_runs_a_fixed_number_of_queries(client, office_a, zone_a, data_
     large = _queries(client, zone_a)
     assert large == small
     assert small <= 20
+
+
+def test_the_page_size_stays_bounded_at_province_scale(client, office_a, zone_a, data_matrix):
+    """60 more units, each answering for four items with evidence on each (a province's matrix): the
+    grid is whole (every column, every row) and under the 300 KB page budget, because each cell is
+    drawn once in the selector and an empty one is a bare <td>."""
+    codes = sorted(data_matrix, key=int)
+    for n in range(60):
+        unit = UnitFactory(zone=zone_a)
+        mine = [data_matrix[codes[(n * 4 + k) % len(codes)]] for k in range(4)]
+        IndicatorResponsibility.objects.bulk_create(
+            IndicatorResponsibility(zone=zone_a, indicator=item, unit=unit) for item in mine
+        )
+        Evidence.objects.bulk_create(
+            Evidence(zone=zone_a, indicator=item, unit=unit, title=f"材料{n}-{k}", status="submitted")
+            for item in mine
+            for k in range(3)
+        )
+    client.force_login(office_a)
+    response = client.get(url(zone_a))
+    page = response.content.decode()
+    assert len(response.context["matrix"].units) == 62  # and units X and Y
+    assert page.count('class="cm-unit"') == 62
+    assert page.count('data-state="submitted"') >= 240
+    assert len(response.content) < 300_000, len(response.content)
+
+
+def test_the_cells_escape_what_they_print(client, office_a, zone_a, unit_x, data_matrix):
+    unit_x.short_name = '<b onmouseover="x">局</b>'
+    unit_x.save()
+    evidence(zone_a, data_matrix["1"], unit_x, "submitted")
+    client.force_login(office_a)
+    page = client.get(url(zone_a)).content.decode()
+    row = re.search(r'<tr class="cm-item[^"]*" data-code="1".*?</tr>', page, re.S).group(0)
+    assert f'data-unit="{unit_x.pk}" data-state="submitted"' in row
+    assert 'title="&lt;b onmouseover=&quot;x&quot;&gt;局&lt;/b&gt;:待审核 1"' in row
+    assert "<b onmouseover" not in page

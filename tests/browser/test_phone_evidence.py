@@ -46,6 +46,11 @@ def test_the_liaison_works_on_a_phone(page, live_server, login, zone_a, unit_x, 
     page.get_by_role("link", name="下一页").click()
     expect(rows).to_have_count(10)
     no_sideways_scroll(page)
+    # A row's page (where a returned piece gets its new version) fits too.
+    rows.first.locator(".evidence-cell-title a").click()
+    page.wait_for_load_state()
+    expect(page.locator("#evidence-version-file")).to_be_attached()
+    no_sideways_scroll(page)
 
     # The upload page, with an indicator chosen: the form fits, and a photo can come from the camera.
     page.goto(f"{live_server.url}/evidence/{zone_a.pk}/upload/?indicator={item_12.pk}")

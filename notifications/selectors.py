@@ -29,4 +29,3 @@ def notification_counts(*, user) -> dict[str, int]:
         all=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
     )
     return {"all": counts["all"], "unread": counts["unread"], "read": counts["all"] - counts["unread"]}
-

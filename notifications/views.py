@@ -53,4 +53,3 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     notifications_mark_read(user=request.user, ids=ids or None)
     target = request.POST.get("next", "")
     return redirect(target if _safe(request, target) else "notifications:list")
-

@@ -6,6 +6,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+
 from .models import Indicator, IndicatorSystem, Metric, ScoringItem
 from .scoring import SystemSpec
 from .scoring.params import metrics_used
@@ -111,8 +113,47 @@ def metric_usage(*, system: IndicatorSystem | None = None) -> list[tuple[Metric,
     return [(m, sorted(usage.get(m.key, ()), key=order)) for m in Metric.objects.order_by("key")]
 
 
+# A published system never changes (ensure_system_editable refuses; a revision is a new
+# system), so what is built from it is cached under a key holding its publication time: no
+# write can make such an entry stale, and a draft is never cached. Shared by every user.
+PUBLISHED_CACHE_SECONDS = 24 * 3600
+
+
+def _published_key(system: IndicatorSystem, what: str) -> str | None:
+    if not system.is_published or system.published_at is None:
+        return None
+    return f"indicators:{what}:{system.pk}:{system.published_at.timestamp()}"
+
+
+def _cached_if_published(system: IndicatorSystem, what: str, build):
+    key = _published_key(system, what)
+    if key is None:
+        return build()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, PUBLISHED_CACHE_SECONDS)
+    return value
+
+
 def indicator_system_tree(*, system: IndicatorSystem) -> list[Indicator]:
-    """Level-1 indicators with ``.nodes`` (children) and level-3 ``.items`` (scoring items) attached: 2 queries."""
+    """Level-1 indicators with ``.nodes`` (children) and level-3 ``.items`` (scoring items) attached:
+    2 queries, none when the system is published and its tree is cached."""
+    return _cached_if_published(system, "tree", lambda: _system_tree(system))
+
+
+def indicator_level3_list(*, system: IndicatorSystem) -> list[Indicator]:
+    """The level-3 items in order, each with ``.parent.parent`` (its dimension) loaded: the rows
+    and group headers of the responsibility and completeness grids (1 query; none when cached)."""
+
+    def build() -> list[Indicator]:
+        rows = Indicator.objects.filter(system=system, level=3).select_related("parent__parent")
+        return list(rows.order_by("position", "pk"))
+
+    return _cached_if_published(system, "level3", build)
+
+
+def _system_tree(system: IndicatorSystem) -> list[Indicator]:
     indicators = list(system.indicators.order_by("position"))
     items_by_indicator: dict[int, list[ScoringItem]] = defaultdict(list)
     for item in ScoringItem.objects.filter(indicator__system=system).order_by("position", "id"):

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from indicators.models import Indicator
+from indicators.selectors import indicator_level3_list
 
 from . import lifecycle
 from .access import zone_lifecycle_actors, zones_visible_to
@@ -155,12 +156,9 @@ class Matrix:
         return [row for group in self.groups for row in group.rows]
 
 
-def indicator_list_level3(*, zone: Zone) -> QuerySet[Indicator]:
-    return (
-        Indicator.objects.filter(system_id=zone.system_id, level=3)
-        .select_related("parent__parent")
-        .order_by("position", "pk")
-    )
+def indicator_list_level3(*, zone: Zone) -> list[Indicator]:
+    """The zone's level-3 items with their dimension (cached when the system is published)."""
+    return indicator_level3_list(system=zone.system)
 
 
 def responsibility_matrix(*, zone: Zone) -> Matrix:

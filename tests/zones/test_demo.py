@@ -40,8 +40,16 @@ def test_demo_scores_the_hand_computed_total_from_the_database(standard, django_
 
 
 def test_demo_has_an_account_per_role_and_is_idempotent(standard):
+    from evidence.models import DataChange, DataValue, OperatorEntry, OutcomeEntry
+
+    def figures():
+        return tuple(m.objects.count() for m in (DataValue, OperatorEntry, OutcomeEntry, DataChange))
+
     load(standard)
+    first = figures()
+    assert first[0] and first[1] and first[2] and first[3]  # entered through the services, with history
     load(standard)
+    assert figures() == first  # loading again changes no figure and writes no history
     assert Zone.objects.filter(name="三明市").count() == 1
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Membership.Role.values)

@@ -14,6 +14,7 @@ from django.db.models import Avg, Case, Exists, IntegerField, OuterRef, Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from indicators.models import Indicator
 from zones.access import ZoneAction, unit_ids_for, zone_can, zone_get_for_user, zones_where
@@ -34,10 +35,11 @@ STATUS_FILTERS: tuple[tuple[str, str], ...] = (
 )
 
 # Orders of the task list (``sort`` in the URL); the first is the default (plan order).
+# The labels are translated where shown ({% translate label %}); gettext_noop marks them for makemessages.
 TASK_SORTS: tuple[tuple[str, str], ...] = (
-    ("", "按序号"),
-    ("deadline", "按完成时限"),
-    ("progress", "按平均进度(低→高)"),
+    ("", gettext_noop("按序号")),
+    ("deadline", gettext_noop("按完成时限")),
+    ("progress", gettext_noop("按平均进度(低→高)")),
 )
 _TASK_ORDER = {
     "": ("position", "id"),
@@ -219,11 +221,11 @@ def _summary(assignments: list[Assignment], today: date) -> TaskSummary:
     )
 
 
-_STATUS_LABELS = {
-    Status.NOT_STARTED: "未开始",
-    Status.IN_PROGRESS: "进行中",
-    Status.COMPLETED: "已完成",
-    Status.OVERDUE: "逾期",
+_STATUS_LABELS = {  # translated where shown, as STATUS_FILTERS
+    Status.NOT_STARTED: gettext_noop("未开始"),
+    Status.IN_PROGRESS: gettext_noop("进行中"),
+    Status.COMPLETED: gettext_noop("已完成"),
+    Status.OVERDUE: gettext_noop("逾期"),
 }
 
 

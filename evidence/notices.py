@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notifications_resolve, notify
 from zones.access import ZoneAction, zone_can
 from zones.models import Membership
 
@@ -84,6 +84,12 @@ def evidence_decided_notify(*, evidence_id: int) -> int:
         return 0
     returned = evidence.status == EvidenceStatus.RETURNED
     at = evidence.reviewed_at.isoformat() if evidence.reviewed_at else ""
+    # Reviewed: the office's "待审核" notices of it no longer wait for anyone.
+    notifications_resolve(
+        recipient_ids=[u.pk for u in _members(Membership.Role.OFFICE, zone_id=evidence.zone_id)],
+        kind=Notification.Kind.EVIDENCE_SUBMITTED,
+        key_prefix=f"evidence:{evidence.pk}:submitted:",
+    )
     return notify(
         recipients=_members(Membership.Role.LIAISON, zone_id=evidence.zone_id, unit_id=evidence.unit_id),
         kind=Notification.Kind.EVIDENCE_RETURNED if returned else Notification.Kind.EVIDENCE_ACCEPTED,

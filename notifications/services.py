@@ -121,6 +121,18 @@ def notify_on_commit(func: Callable[..., Any], /, **kwargs: Any) -> None:
         transaction.on_commit(partial(func, **kwargs), robust=True)
 
 
+def notifications_resolve(*, recipient_ids: Iterable[int], kind: str, key_prefix: str) -> int:
+    """A to-do someone has done (the evidence reviewed, the report confirmed, the 存疑 answered):
+    its notices are marked read for every one of ``recipient_ids`` who got them, so the bell counts
+    only what still waits. Runs in the caller's transaction; returns how many were marked."""
+    ids = list(recipient_ids)
+    if not ids or not key_prefix:
+        return 0
+    # recipient IN (…) AND read_at IS NULL: the inbox index; then kind and key on those few rows.
+    unread = Notification.objects.filter(recipient_id__in=ids, read_at__isnull=True, kind=kind)
+    return unread.filter(dedupe_key__startswith=key_prefix).update(read_at=timezone.now())
+
+
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all when ``ids`` is None). Others' ids are ignored."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

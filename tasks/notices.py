@@ -18,7 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notifications_resolve, notify
 from zones.access import ZoneAction, unit_can, zone_can
 from zones.models import Membership
 
@@ -150,4 +150,13 @@ def assignment_completed_notify(*, report_id: int) -> int:
         zone=zone,
         may_see=lambda user: zone_can(user, zone, ZoneAction.MANAGE_TASKS) and _opens(user, assignment.pk),
         actor=event.by,
+    )
+
+
+def assignment_completed_resolve(*, assignment: Assignment) -> int:
+    """Confirmed or sent back: the office's "待确认" notices of the assignment no longer wait."""
+    return notifications_resolve(
+        recipient_ids=[u.pk for u in _office(assignment.task.zone_id)],
+        kind=Notification.Kind.PROGRESS_COMPLETED,
+        key_prefix=f"assignment:{assignment.pk}:",
     )

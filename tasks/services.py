@@ -25,7 +25,12 @@ from zones.unit_names import UnitRef, match_units, parse_unit_names
 
 from .excel import TaskRow, workbook_to_task_rows
 from .models import Assignment, AssignmentEvent, ProgressReport, Task
-from .notices import assignment_completed_notify, assignment_due_changed_notify, assignments_assigned_notify
+from .notices import (
+    assignment_completed_notify,
+    assignment_completed_resolve,
+    assignment_due_changed_notify,
+    assignments_assigned_notify,
+)
 from .uploads import attachment_check
 
 Status = Assignment.Status
@@ -451,6 +456,7 @@ def assignment_confirm(*, assignment: Assignment, user) -> Assignment:
     if not assignment.is_pending_confirmation:
         raise ValidationError(_("只有已完成且待确认的任务分工可以确认。"))
     _confirm_apply(assignment, user=user)
+    assignment_completed_resolve(assignment=assignment)  # the office's 待确认 notices are done
     return assignment
 
 
@@ -469,6 +475,7 @@ def assignment_send_back(*, assignment: Assignment, user, reason: str) -> Assign
     if errors:
         raise ValidationError(errors)
     event = _send_back_apply(assignment, user=user, reason=reason, notice=Notice.WAITING)
+    assignment_completed_resolve(assignment=assignment)  # the office's 待确认 notices are done
     # The unit's liaisons are told once the send-back is committed (one message per event). A
     # broker that cannot be reached leaves the notice waiting (assignment_notice_waiting) and the
     # send-back stands; the beat job sends it once the broker is back (assignment_notices_resend).

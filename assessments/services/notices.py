@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notifications_resolve, notify
 from zones.models import Membership
 
 from ..access import RoundAction, round_can
@@ -95,4 +95,14 @@ def doubt_resolved_notify(*, doubt_id: int) -> int:
         zone=round.zone,
         may_see=_may(round, RoundAction.VIEW),
         actor=doubt.closed_by_id,
+    )
+
+
+def doubt_closed_resolve(*, doubt: Doubt) -> int:
+    """Withdrawn or resolved: the office's "数据存疑" notices of it no longer wait."""
+    office = Membership.objects.filter(role=Membership.Role.OFFICE, zone_id=doubt.round.zone_id)
+    return notifications_resolve(
+        recipient_ids=office.values_list("user_id", flat=True),
+        kind=Notification.Kind.DOUBT_RAISED,
+        key_prefix=f"doubt:{doubt.pk}:raised",
     )

@@ -28,7 +28,7 @@ from ..models import (
     RoundEvent,
     ScoreSnapshot,
 )
-from .notices import doubt_raised_notify, doubt_resolved_notify
+from .notices import doubt_closed_resolve, doubt_raised_notify, doubt_resolved_notify
 from .scores import STALE, _judgement_audit, _judgement_state, judgement_check
 
 Kind = AssessmentRound.Kind
@@ -234,6 +234,7 @@ def _doubt_close(doubt: Doubt, status: str, user, note: str) -> Doubt:
         raise ValidationError(_("该存疑已处理。"))
     doubt.status, doubt.closed_by, doubt.closed_at, doubt.close_note = status, user, timezone.now(), note.strip()
     doubt.save(update_fields=["status", "closed_by", "closed_at", "close_note"])
+    doubt_closed_resolve(doubt=doubt)  # the office's 存疑 notices are done
     return doubt
 
 

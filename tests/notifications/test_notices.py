@@ -315,3 +315,46 @@ def test_the_offices_answer_to_an_opinion_tells_its_author(run, zone_a, reviewer
     reply = only(reviewer_fujian, Kind.ZONE_REPLIED)
     assert reply.url == reverse("reports:zone", args=[zone_a.pk]) + f"#opinion-{opinion.pk}"
     assert notices(reviewer_zhejiang) == []
+
+
+# ------------------------------------------------------------- to-dos clear themselves
+
+
+def test_a_reviewed_submission_is_no_longer_waiting_for_any_office_member(run, evidence_x, liaison_x, office_a, zone_a):
+    from evidence.services import evidence_accept, evidence_submit
+
+    colleague = MembershipFactory(user=UserFactory(), role=Membership.Role.OFFICE, zone=zone_a).user
+    run(evidence_submit, evidence=evidence_x, user=liaison_x)
+    assert only(colleague, Kind.EVIDENCE_SUBMITTED).read_at is None
+    run(evidence_accept, evidence=evidence_x, user=office_a)
+    assert only(colleague, Kind.EVIDENCE_SUBMITTED).read_at is not None
+    assert only(office_a, Kind.EVIDENCE_SUBMITTED).read_at is not None
+
+
+def test_a_confirmed_or_sent_back_report_is_no_longer_waiting(
+    run, zone_a, unit_x, unit_y, office_a, liaison_x, liaison_y
+):
+    from tasks.services import assignment_confirm, assignment_report_progress, assignment_send_back
+
+    task = run(_task, zone=zone_a, units=[unit_x, unit_y], user=office_a)
+    assignment_x, assignment_y = task.assignments.get(unit=unit_x), task.assignments.get(unit=unit_y)
+    run(assignment_report_progress, assignment=assignment_x, user=liaison_x, percent=100, text="已印发")
+    run(assignment_report_progress, assignment=assignment_y, user=liaison_y, percent=100, text="已完成")
+    run(assignment_confirm, assignment=assignment_x, user=office_a)
+    waiting = Notification.objects.filter(recipient=office_a, kind=Kind.PROGRESS_COMPLETED, read_at__isnull=True)
+    assert [n.url.endswith(f"#assignment-{assignment_y.pk}") for n in waiting] == [True]
+    run(assignment_send_back, assignment=assignment_y, user=office_a, reason="缺少附件")
+    assert not waiting.all().exists()  # a fresh query (the list above filled this one's cache)
+
+
+def test_a_closed_doubt_is_no_longer_waiting(run, provincial, reviewer_fujian, zone_a, office_a):
+    from assessments import services
+    from tests.assessments.round_helpers import item, sub
+
+    round, expert = provincial
+    run(services.evaluator_assign, round=round, evaluator=expert, indicators=[item(zone_a, "17")], user=reviewer_fujian)
+    services.round_start(round=round, user=reviewer_fujian)
+    doubt = run(services.doubt_raise, round=round, scoring_item=sub(zone_a, "17.1"), user=expert, reason="台账不全")
+    assert only(office_a, Kind.DOUBT_RAISED).read_at is None
+    run(services.doubt_withdraw, doubt=doubt, user=expert)
+    assert only(office_a, Kind.DOUBT_RAISED).read_at is not None

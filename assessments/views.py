@@ -21,7 +21,7 @@ from .access import MANAGE_ACTION, RoundAction, round_can, round_get_for_user
 from .models import AssessmentRound, ScoreSnapshot
 
 PENDING = (ScoreSnapshot.Status.QUEUED, ScoreSnapshot.Status.RUNNING)
-QUEUE_WAITING = _lazy("任务队列暂时不可用:重新计算已登记,队列恢复后将自动完成,无需再次提交。")
+QUEUE_WAITING = _lazy("任务队列暂时不可用：重新计算已登记，队列恢复后将自动完成，无需再次提交。")
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -70,7 +70,7 @@ def zone_scores_recompute(request: HttpRequest, zone_id: int) -> HttpResponse:
     if snapshot.waiting_for_queue:
         messages.warning(request, QUEUE_WAITING)
     else:
-        messages.success(request, _("已提交重新计算,完成后页面会自动刷新。"))
+        messages.success(request, _("已提交重新计算，完成后页面会自动刷新。"))
     return redirect("assessments:scores", zone_id=zone.pk)
 
 

@@ -28,6 +28,8 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 
 from common.http import attachment_disposition
 
+from .numbers import size_text
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -73,10 +75,9 @@ def megabytes(size: int) -> str:
 
 
 def human_size(size: int) -> str:
-    """``104857600`` → ``"100 MB"``, ``2048`` → ``"2 KB"``."""
-    if size >= 1024 * 1024:
-        return f"{megabytes(size)} MB"
-    return f"{size / 1024:.0f} KB" if size % 1024 == 0 else f"{size / 1024:.1f} KB"
+    """``104857600`` → ``"100 MB"``, ``2048`` → ``"2 KB"``, ``599`` → ``"599 B"``: the one size
+    style of the portal (common.numbers.size_text, also the templates' ``|size``)."""
+    return size_text(size)
 
 
 # --- zip central directory -------------------------------------------------------------------

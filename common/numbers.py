@@ -23,3 +23,32 @@ def num(value):
         return value
     text = format(number.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+SIZE_UNITS = ("KB", "MB", "GB", "TB")
+
+
+def size_text(size: int | None) -> str:
+    """A file size one way everywhere: "599 B", "2 KB", "1.2 MB", "100 MB" (binary units, one
+    decimal at most, none when it is .0)."""
+    if size is None or size == "":
+        return ""
+    size = int(size)
+    if size < 1024:
+        return f"{size} B"
+    value, unit = size / 1024, SIZE_UNITS[0]
+    for bigger in SIZE_UNITS[1:]:
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text} {unit}"
+
+
+@register.filter
+def size(value):
+    """``{{ file.size|size }}``: see size_text (instead of filesizeformat's "599 字节")."""
+    try:
+        return size_text(value)
+    except (TypeError, ValueError):
+        return value

@@ -92,7 +92,8 @@ class ScoringItemAdmin(FrozenWhenPublished, admin.ModelAdmin):
 
 @admin.register(Metric)
 class MetricAdmin(admin.ModelAdmin):
-    list_display = ("key", "name", "unit", "period", "kind", "value_type", "supports_growth")
+    # A person reads a metric by its name; the key (for imports and the API) stands beside it.
+    list_display = ("name", "unit", "key", "period", "kind", "value_type", "supports_growth")
     list_filter = ("kind", "value_type")
     search_fields = ("key", "name")
 

@@ -96,7 +96,7 @@ def test_a_job_interrupted_three_times_fails_with_a_chinese_reason_the_page_show
     assert snapshot.reason == "评分计算被中断 3 次(计算进程退出),未能完成,请重新计算。"
     client.force_login(office_a)
     page = client.get(reverse("assessments:scores", args=[zone_a.pk])).content.decode()
-    assert "最近一次计算失败:评分计算被中断 3 次" in page
+    assert "最近一次计算失败：评分计算被中断 3 次" in page
     # A new request starts afresh.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:scores-recompute", args=[zone_a.pk]))

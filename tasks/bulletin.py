@@ -1,6 +1,6 @@
 """督办通报 (supervision bulletin): overdue assignments by unit and the units' on-time ranking, for a date.
 
-``bulletin_for_zone`` reads (3 queries, whatever the data size); the page shows the overdue
+``bulletin_for_zone`` reads (4 queries, whatever the data size); the page shows the overdue
 rows a page at a time (``rows=False``, then ``bulletin_groups`` for the page's rows), the Excel
 export all of them; ``bulletin_to_workbook`` turns the result into the export (pure conversion,
 no ORM).
@@ -40,6 +40,16 @@ from .models import Assignment, AssignmentEvent, ProgressReport
 
 Status = Assignment.Status
 Kind = AssignmentEvent.Kind
+
+
+@dataclass(frozen=True)
+class OverdueRef:
+    """An overdue assignment as the ranking query read it (no model instance)."""
+
+    pk: int
+    unit_id: int
+    due_date: date
+    last_report_id: int | None
 
 
 @dataclass
@@ -86,7 +96,7 @@ class Bulletin:
     on: date
     groups: list[UnitGroup]  # every overdue row, by unit; empty when asked for ``rows=False``
     ranking: list[UnitRank]
-    overdue: list[Assignment] = field(default_factory=list)  # by unit, then due date: what ``groups`` holds
+    overdue: list[OverdueRef] = field(default_factory=list)  # by unit, then due date: what ``groups`` holds
 
     @property
     def overdue_count(self) -> int:
@@ -114,14 +124,16 @@ def _rank(ranks: list[UnitRank]) -> list[UnitRank]:
 
 
 def bulletin_for_zone(*, zone: Zone, on: date, rows: bool = True) -> Bulletin:
-    """The bulletin of ``zone`` as of the end of ``on`` (3 queries; 2 with ``rows=False``).
+    """The bulletin of ``zone`` as of the end of ``on`` (4 queries; 2 with ``rows=False``).
 
-    ``rows=False`` leaves ``groups`` empty: the page shows a page of ``overdue`` at a time
-    through ``bulletin_groups``, the Excel export every row.
+    The ranking is counted over plain values (no model instance per assignment: at province
+    scale that was most of the time); ``rows=False`` leaves ``groups`` empty, for the page,
+    which loads only a page of ``overdue`` through ``bulletin_groups``; the Excel export has
+    every row.
     """
     end = _end_of(on)
     events = AssignmentEvent.objects.filter(assignment=OuterRef("pk"), at__lt=end).order_by("-at", "-id")
-    assignments = (
+    values = (
         Assignment.objects.filter(task__zone=zone)
         .annotate(
             status_then=Subquery(events.values("to_status")[:1]),
@@ -133,50 +145,52 @@ def bulletin_for_zone(*, zone: Zone, on: date, rows: bool = True) -> Bulletin:
             ),
         )
         .filter(status_then__isnull=False)
-        .select_related("task")
         .order_by("due_date", "task__position", "task_id", "pk")
+        .values_list("pk", "unit_id", "due_date", "status_then", "completed_at", "last_report_id")
     )
     units = list(Unit.objects.filter(zone=zone).order_by("position", "pk"))
     ranks = {unit.pk: UnitRank(unit=unit) for unit in units}
-    overdue: list[Assignment] = []
-    for assignment in assignments:
-        rank = ranks[assignment.unit_id]
-        if assignment.status_then == Status.COMPLETED:
-            done_on = timezone.localdate(assignment.completed_at) if assignment.completed_at else on
-            if done_on <= assignment.due_date:
+    by_unit: dict[int, list[OverdueRef]] = {unit.pk: [] for unit in units}
+    for pk, unit_id, due_date, status_then, completed_at, last_report_id in values:
+        rank = ranks[unit_id]
+        if status_then == Status.COMPLETED:
+            done_on = timezone.localdate(completed_at) if completed_at else on
+            if done_on <= due_date:
                 rank.on_time += 1
             else:
                 rank.late += 1
-        elif assignment.due_date < on:
+        elif due_date < on:
             rank.overdue += 1
-            overdue.append(assignment)
-    by_unit: dict[int, list[Assignment]] = {unit.pk: [] for unit in units}
-    for assignment in overdue:
-        assignment.unit = ranks[assignment.unit_id].unit
-        assignment.unit_overdue = ranks[assignment.unit_id].overdue
-        by_unit[assignment.unit_id].append(assignment)
-    overdue = [assignment for rows_of_unit in by_unit.values() for assignment in rows_of_unit]
-    return Bulletin(
+            by_unit[unit_id].append(OverdueRef(pk, unit_id, due_date, last_report_id))
+    bulletin = Bulletin(
         zone=zone,
         on=on,
-        groups=bulletin_groups(overdue=overdue, on=on) if rows else [],
+        groups=[],
         ranking=_rank(list(ranks.values())),
-        overdue=overdue,
+        overdue=[ref for refs in by_unit.values() for ref in refs],
     )
+    if rows:
+        bulletin.groups = bulletin_groups(bulletin=bulletin, overdue=bulletin.overdue)
+    return bulletin
 
 
-def bulletin_groups(*, overdue: list[Assignment], on: date) -> list[UnitGroup]:
-    """Rows of ``Bulletin.overdue`` (all, or a page of them) grouped by unit, each with the
-    unit's last progress report up to ``on`` (1 query)."""
-    reports = ProgressReport.objects.in_bulk([a.last_report_id for a in overdue if a.last_report_id])
+def bulletin_groups(*, bulletin: Bulletin, overdue: list[OverdueRef]) -> list[UnitGroup]:
+    """Rows of ``bulletin.overdue`` (all, or a page of them) grouped by unit, each assignment with
+    its task and its last progress report up to the bulletin's date (2 queries)."""
+    assignments = Assignment.objects.select_related("task").in_bulk([ref.pk for ref in overdue])
+    reports = ProgressReport.objects.in_bulk([ref.last_report_id for ref in overdue if ref.last_report_id])
+    ranks = {rank.unit.pk: rank for rank in bulletin.ranking}
     groups: dict[int, UnitGroup] = {}
-    for assignment in overdue:
-        report = reports.get(assignment.last_report_id)
-        group = groups.setdefault(assignment.unit_id, UnitGroup(unit=assignment.unit, total=assignment.unit_overdue))
+    for ref in overdue:
+        rank = ranks[ref.unit_id]
+        assignment = assignments[ref.pk]
+        assignment.unit = rank.unit
+        report = reports.get(ref.last_report_id)
+        group = groups.setdefault(ref.unit_id, UnitGroup(unit=rank.unit, total=rank.overdue))
         group.rows.append(
             OverdueRow(
                 assignment=assignment,
-                days_overdue=(on - assignment.due_date).days,
+                days_overdue=(bulletin.on - ref.due_date).days,
                 progress=report.percent if report else 0,
                 last_report=report,
             )

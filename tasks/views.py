@@ -419,7 +419,7 @@ def bulletin(request: HttpRequest, zone_id: int) -> HttpResponse:
     on, error = _bulletin_date(request)
     data = bulletin_for_zone(zone=zone, on=on, rows=False)
     listing = page_of(request, data.overdue, per_page=BULLETIN_PAGE_SIZE)
-    groups = bulletin_groups(overdue=listing.rows, on=on)
+    groups = bulletin_groups(bulletin=data, overdue=listing.rows)
     context = {"zone": zone, "bulletin": data, "groups": groups, "listing": listing, "date_error": error}
     return render(request, "tasks/bulletin.html", context)
 

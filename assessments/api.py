@@ -74,6 +74,8 @@ class RoundOutputSerializer(serializers.ModelSerializer):
 
 
 class RoundListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     class RoundListInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=AssessmentRound.Kind.choices)
         aggregation = serializers.ChoiceField(
@@ -85,7 +87,7 @@ class RoundListApi(APIView):
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_ROUNDS)
         rounds = [r for r in selectors.rounds_of_zone(zone=zone) if round_can(request.user, r, RoundAction.VIEW)]
-        paginator = ApiPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rounds, request, view=self)
         return paginator.get_paginated_response(RoundOutputSerializer(page, many=True).data)
 
@@ -173,6 +175,8 @@ class RoundAssignmentOutputSerializer(serializers.ModelSerializer):
 
 
 class AssignmentListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     class AssignmentListInputSerializer(serializers.Serializer):
         evaluator = serializers.IntegerField()
         indicators = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
@@ -183,7 +187,7 @@ class AssignmentListApi(APIView):
         assignments = selectors.assignments_of_round(round=round)
         if not round_can(request.user, round, RoundAction.MANAGE):
             assignments = assignments.filter(evaluator=request.user)
-        paginator = ApiPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(assignments, request, view=self)
         return paginator.get_paginated_response(RoundAssignmentOutputSerializer(page, many=True).data)
 
@@ -270,6 +274,8 @@ class DoubtOutputSerializer(serializers.ModelSerializer):
 
 
 class DoubtListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     class DoubtListInputSerializer(serializers.Serializer):
         code = serializers.CharField()
         reason = serializers.CharField()
@@ -277,7 +283,7 @@ class DoubtListApi(APIView):
     @extend_schema(responses=DoubtOutputSerializer(many=True), summary="本轮存疑数据")
     def get(self, request, round_id: int):
         round = round_get_for_user(request.user, round_id)
-        paginator = ApiPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(round.doubts.select_related("scoring_item"), request, view=self)
         return paginator.get_paginated_response(DoubtOutputSerializer(page, many=True).data)
 

@@ -62,6 +62,8 @@ class InspectionCampaignOutputSerializer(serializers.ModelSerializer):
 
 
 class CampaignListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     class CampaignOpenInputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=200)
         due_date = serializers.DateField()
@@ -75,7 +77,7 @@ class CampaignListApi(APIView):
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_INSPECTIONS)
         rows = [c for c in selectors.campaigns_of_zone(zone=zone) if campaign_can(request.user, c, Action.VIEW)]
-        paginator = ApiPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(InspectionCampaignOutputSerializer(page, many=True).data)
 
@@ -358,6 +360,8 @@ def _finding_body(finding: Finding) -> dict:
 
 
 class FindingListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     @extend_schema(
         responses=InspectionFindingOutputSerializer(many=True), summary="考评问题(按权限范围,可按单位、指标、状态筛选)"
     )
@@ -372,7 +376,7 @@ class FindingListApi(APIView):
             status=params.get("status", "") if params.get("status") in Finding.Status.values else "",
             severity=params.get("severity", "") if params.get("severity") in Severity.values else "",
         )
-        paginator = ApiPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(InspectionFindingOutputSerializer(page, many=True).data)
 

@@ -57,6 +57,8 @@ class ZoneReportOutputSerializer(serializers.ModelSerializer):
 
 
 class ZoneReportListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     class ReportRequestInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=[(k.identifier, k.verbose_name) for k in kinds_in_order()])
         round = serializers.IntegerField(required=False, allow_null=True, help_text="为空表示按实时得分生成。")
@@ -71,7 +73,7 @@ class ZoneReportListApi(APIView):
     def get(self, request, zone_id: int):
         zone = zone_get_for_reports(request.user, zone_id)
         reports = Report.objects.filter(zone=zone).select_related("requested_by").order_by("-requested_at", "-pk")
-        paginator = ApiPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(reports, request, view=self)
         return paginator.get_paginated_response(ZoneReportOutputSerializer(page, many=True).data)
 
@@ -161,10 +163,12 @@ class DownloadRecordOutputSerializer(serializers.ModelSerializer):
 
 
 class ZoneDownloadListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     @extend_schema(responses=DownloadRecordOutputSerializer(many=True), summary="创建对象的下载记录(报告与佐证材料)")
     def get(self, request, zone_id: int):
         zone = zone_get_for_reports(request.user, zone_id, ReportAction.VIEW_DOWNLOADS)
-        paginator = ApiPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.download_list(zone=zone), request, view=self)
         return paginator.get_paginated_response(DownloadRecordOutputSerializer(page, many=True).data)
 

@@ -210,3 +210,30 @@ def test_own_unit_ids_where_is_unit_can_for_a_whole_list(zone_a, unit_x, unit_y,
     assert own_unit_ids_where(liaison_x, zone_a, ZoneAction.REPORT_PROGRESS) == {unit_x.pk}
     assert own_unit_ids_where(office_a, zone_a, ZoneAction.REPORT_PROGRESS) == set()  # the office reports for no unit
     assert own_unit_ids_where(liaison_x, zone_a, ZoneAction.MANAGE_TASKS) == set()
+
+
+PAGED_LISTS = (
+    ("api-task-list", {"zone_id": 1}),
+    ("api-task-assignments", {"task_id": 1}),
+    ("api-round-list", {"zone_id": 1}),
+    ("api-round-assignments", {"round_id": 1}),
+    ("api-round-doubts", {"round_id": 1}),
+    ("api-inspection-campaigns", {"zone_id": 1}),
+    ("api-inspection-findings", {"campaign_id": 1}),
+    ("api-report-list", {"zone_id": 1}),
+    ("api-download-list", {"zone_id": 1}),
+)
+
+
+def test_the_schema_documents_the_api_lists_as_pages(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    for name, kwargs in PAGED_LISTS:
+        path = reverse(name, kwargs=kwargs)
+        for key, value in kwargs.items():
+            path = path.replace(f"/{value}/", f"/{{{key}}}/", 1)
+        answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        paged = components[answer["$ref"].rsplit("/", 1)[-1]]
+        assert {"count", "next", "previous", "results"} <= set(paged["properties"]), name

@@ -32,6 +32,7 @@ from zones.services import (
     unit_create,
     unit_update,
     zone_transition,
+    zone_update,
 )
 from zones.templates_data import DEFAULT_TEMPLATE, TEMPLATES, add_months, template_dates
 
@@ -189,10 +190,10 @@ def _load_organisation(zone: Zone, units: dict[str, Unit], office_user) -> None:
             leading_group_member_update(member=member, **seat)
     for member in seats.values():  # seats the demo no longer has
         leading_group_member_delete(member=member)
-    start, end = demo_creation_period(today=timezone.localdate())
-    Zone.objects.filter(pk=zone.pk).update(creation_start=start, creation_end=end)
-    zone.creation_start, zone.creation_end = start, end
     if not Stage.objects.filter(zone=zone).exists():
+        # The period and its stages are set once (a later load keeps both, so they stay in step).
+        start, end = demo_creation_period(today=timezone.localdate())
+        zone_update(zone=zone, data={"creation_start": start, "creation_end": end})
         stages_create_from_template(zone=zone, template=DEFAULT_TEMPLATE, start=start)
     # 申报 → 批准创建 → 创建中, recorded as events like any other change (once: idempotent).
     steps = (

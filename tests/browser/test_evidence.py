@@ -29,7 +29,7 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
 
     # The liaison uploads two files for item 12: a progress bar each, both reaching 100%.
     login("liaison_web", PASSWORD)
-    page.get_by_role("link", name="佐证材料").click()
+    page.locator("#portal-nav").get_by_role("link", name="佐证材料").click()
     page.get_by_role("link", name="上传材料").first.click()
     page.wait_for_load_state()  # evidence-upload.js listens for the choice
     with page.expect_navigation(url=re.compile(rf"indicator={item_12.pk}")):
@@ -58,7 +58,7 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
 
     # The office previews the minutes and returns them with a reason.
     login("office_web", PASSWORD)
-    page.get_by_role("link", name="佐证材料").click()
+    page.locator("#portal-nav").get_by_role("link", name="佐证材料").click()
     page.get_by_role("link", name=re.compile("审核队列")).first.click()
     page.locator(".evidence-row", has_text="联席会议纪要").get_by_role("link", name="审核").click()
     frame = page.locator("#evidence-preview iframe")
@@ -73,7 +73,7 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
 
     # The liaison reads the reason, uploads a new version and resubmits.
     login("liaison_web", PASSWORD)
-    page.get_by_role("link", name="佐证材料").click()
+    page.locator("#portal-nav").get_by_role("link", name="佐证材料").click()
     row = page.locator(".evidence-row", has_text="联席会议纪要")
     expect(row.locator(".evidence-return-reason")).to_contain_text("缺少盖章页")
     row.get_by_role("link", name="上传新版本").click()
@@ -92,7 +92,7 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
 
     # The office accepts the new version.
     login("office_web", PASSWORD)
-    page.get_by_role("link", name="佐证材料").click()
+    page.locator("#portal-nav").get_by_role("link", name="佐证材料").click()
     page.get_by_role("link", name=re.compile("审核队列")).first.click()
     page.locator(".evidence-row", has_text="联席会议纪要").get_by_role("link", name="审核").click()
     expect(page.locator("#evidence-files li")).to_have_count(2)
@@ -110,7 +110,7 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
     ]
 
     # The other file uploaded for item 12 is accepted too …
-    page.get_by_role("link", name="佐证材料").click()
+    page.locator("#portal-nav").get_by_role("link", name="佐证材料").click()
     page.get_by_role("link", name=re.compile("审核队列")).first.click()
     page.locator(".evidence-row").first.get_by_role("link", name="审核").click()
     page.get_by_role("button", name="采纳").click()

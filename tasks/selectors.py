@@ -308,6 +308,13 @@ def assignment_list_for_units(
     )
 
 
+def assignment_page_number(*, assignments: QuerySet[Assignment], assignment_id: int, per_page: int) -> int:
+    """The page of ``assignments`` (as ordered) that holds ``assignment_id``; 1 when it is not there
+    (one query over the ids only)."""
+    ids = list(assignments.values_list("pk", flat=True))
+    return ids.index(assignment_id) // per_page + 1 if assignment_id in ids else 1
+
+
 def assignment_cards(*, assignments: Iterable[Assignment], own_unit_ids: set[int] | None = None) -> list[Assignment]:
     """A page of ``assignment_list_for_units`` with what each card prints worked out once (no query,
     no URL reversal in the template): ``overdue``, ``status_key``/``status_label``, ``last_report``,

@@ -35,6 +35,7 @@ from .selectors import (
     assignment_cards,
     assignment_get_for_user,
     assignment_list_for_units,
+    assignment_page_number,
     assignment_reports,
     indicators_for_units,
     liaison_units_for,
@@ -207,10 +208,18 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    """我的任务: the assignments of the user's units, due soon first, a page at a time, and the units' indicators."""
+    """我的任务: the assignments of the user's units, due soon first, a page at a time, and the units' indicators.
+    ``?card=<assignment id>`` (a notice's link) goes to the page that holds that card."""
     units = liaison_units_for(user=request.user)
     filters = {"status": _status_filter(request), "search": _search(request)}
     assignments = assignment_list_for_units(unit_ids=[u.pk for u in units], **filters)
+    card = query_int(request.GET, "card")
+    if card:  # a notice's link: the page that holds that card, scrolled to it
+        number = assignment_page_number(assignments=assignments, assignment_id=card, per_page=CARDS_PER_PAGE)
+        query = request.GET.copy()
+        query.pop("card")
+        query["page"] = number
+        return redirect(f"{reverse('tasks:mine')}?{query.urlencode()}#card-{card}")
     listing = page_of(request, assignments, per_page=CARDS_PER_PAGE)
     context = {
         "units": units,

@@ -237,3 +237,17 @@ def test_the_schema_documents_the_api_lists_as_pages(db):
         answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         paged = components[answer["$ref"].rsplit("/", 1)[-1]]
         assert {"count", "next", "previous", "results"} <= set(paged["properties"]), name
+
+
+def test_a_notice_link_to_a_card_opens_the_page_that_holds_it(client, liaison_x, zone_a, unit_x, unit_b):
+    grow(zone_a, [unit_x], 45)
+    wanted = Assignment.objects.filter(unit=unit_x).order_by("due_date", "pk")[41]  # due soon first: on page 3
+    client.force_login(liaison_x)
+    response = client.get(reverse("tasks:mine"), {"card": wanted.pk, "q": "任务"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('tasks:mine')}?q=%E4%BB%BB%E5%8A%A1&page=3#card-{wanted.pk}"
+    page = client.get(response["Location"].split("#")[0]).content.decode()
+    assert f'id="card-{wanted.pk}"' in page
+    other = grow(unit_b.zone, [unit_b], 1)[0].assignments.get()  # not the liaison's: page 1, nothing revealed
+    assert client.get(reverse("tasks:mine"), {"card": other.pk})["Location"].endswith(f"?page=1#card-{other.pk}")
+    assert client.get(reverse("tasks:mine"), {"card": "x"}).status_code == 400  # common.params: a clear message

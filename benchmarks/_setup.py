@@ -15,6 +15,9 @@ def django_with_temp_db() -> str:
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The benchmarks sign their users in with force_login, which enters no second factor; they
+    # measure pages, not the two-factor gate (tests/accounts/test_two_factor.py covers that).
+    os.environ.setdefault("TWO_FACTOR_ENFORCED", "false")
     import django
 
     django.setup()

@@ -2,7 +2,8 @@
 
 - an evaluator assigned to items of a round → that evaluator (link: their review screen);
 - an evaluator marks a figure 存疑 → the zone's office, who correct it (link: the round's doubts);
-- the office answers a 存疑 (更正) → the evaluator who raised it (link: the item on the review screen).
+- the office answers a 存疑 (更正) → the evaluator who raised it (link: the item on the review screen);
+- the office writes a 差异说明 in an evaluators' round → the evaluators of that item (same link).
 
 Each recipient is checked with assessments.access (``round_can``), so nobody is told about a round
 they could not open. The office's answer to a 评审意见 is announced by reports.services.
@@ -14,10 +15,11 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from notifications.services import notifications_resolve, notify
+from zones.access import ZoneAction, zone_can
 from zones.models import Membership
 
 from ..access import RoundAction, round_can
-from ..models import AssessmentRound, Doubt, EvaluatorAssignment
+from ..models import AssessmentRound, DifferenceReason, Doubt, EvaluatorAssignment
 
 
 def _round(round_id: int) -> AssessmentRound | None:
@@ -105,4 +107,32 @@ def doubt_closed_resolve(*, doubt: Doubt) -> int:
         recipient_ids=office.values_list("user_id", flat=True),
         kind=Notification.Kind.DOUBT_RAISED,
         key_prefix=f"doubt:{doubt.pk}:raised",
+    )
+
+
+def difference_reason_notify(*, reason_id: int) -> int:
+    """The zone's 差异说明 on a sub-criterion of an evaluators' round → the evaluators of its item."""
+    reason = (
+        DifferenceReason.objects.select_related("round__zone__region__parent__parent", "scoring_item", "by")
+        .filter(pk=reason_id)
+        .first()
+    )
+    if reason is None or reason.by is None or reason.round.kind == AssessmentRound.Kind.SELF:
+        return 0
+    round = reason.round
+    if not zone_can(reason.by, round.zone, ZoneAction.MANAGE_SELF_ROUND):
+        return 0  # an evaluator's own note is not the zone's answer
+    assigned = EvaluatorAssignment.objects.filter(
+        round=round, indicator_id=reason.scoring_item.indicator_id, recused_at__isnull=True
+    ).select_related("evaluator")
+    return notify(
+        recipients=[a.evaluator for a in assigned.order_by("evaluator_id")],
+        kind=Notification.Kind.ZONE_REPLIED,
+        title=f"{round.zone.name}对评分项 {reason.scoring_item.code} 填写了差异说明",
+        body=reason.text[:200],
+        url=reverse("assessments:review-item", args=[round.pk, reason.scoring_item.indicator_id]),
+        dedupe_key=f"reason:{reason.pk}:{reason.at.isoformat()}",
+        zone=round.zone,
+        may_see=_may(round, RoundAction.VIEW),
+        actor=reason.by_id,
     )

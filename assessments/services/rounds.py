@@ -28,7 +28,7 @@ from ..models import (
     RoundEvent,
     ScoreSnapshot,
 )
-from .notices import doubt_closed_resolve, doubt_raised_notify, doubt_resolved_notify
+from .notices import difference_reason_notify, doubt_closed_resolve, doubt_raised_notify, doubt_resolved_notify
 from .scores import STALE, _judgement_audit, _judgement_state, judgement_check
 
 Kind = AssessmentRound.Kind
@@ -264,6 +264,7 @@ def difference_reason_set(*, round: AssessmentRound, scoring_item: ScoringItem, 
     reason, _created = DifferenceReason.objects.update_or_create(
         round=round, scoring_item=scoring_item, defaults={"text": text, "by": _user(user)}
     )
+    notify_on_commit(difference_reason_notify, reason_id=reason.pk)  # the zone's answer, to the evaluators
     return reason
 
 

@@ -304,6 +304,37 @@ def test_a_doubt_tells_the_office_and_its_resolution_tells_the_evaluator(
     assert notices(other_expert, Kind.ZONE_REPLIED) == []  # only who raised it
 
 
+def test_the_zones_difference_reason_tells_the_items_evaluators(run, provincial, reviewer_fujian, zone_a, office_a):
+    from assessments import services
+    from tests.assessments.round_helpers import item, pool_evaluator, sub
+
+    round, expert = provincial
+    elsewhere = pool_evaluator(zone_a, "expert_2")
+    run(services.evaluator_assign, round=round, evaluator=expert, indicators=[item(zone_a, "10")], user=reviewer_fujian)
+    run(
+        services.evaluator_assign,
+        round=round,
+        evaluator=elsewhere,
+        indicators=[item(zone_a, "12")],
+        user=reviewer_fujian,
+    )
+    services.round_start(round=round, user=reviewer_fujian)
+    run(
+        services.difference_reason_set,
+        round=round,
+        scoring_item=sub(zone_a, "10"),
+        user=office_a,
+        text="自评后补充了联席会议纪要",
+    )
+    notice = only(expert, Kind.ZONE_REPLIED)
+    assert notice.url == reverse("assessments:review-item", args=[round.pk, item(zone_a, "10").pk])
+    assert "差异说明" in notice.title and notice.body == "自评后补充了联席会议纪要"
+    assert notices(elsewhere, Kind.ZONE_REPLIED) == []  # another item's evaluator
+    # An evaluator's own note is not the zone's answer: nobody is told.
+    run(services.difference_reason_set, round=round, scoring_item=sub(zone_a, "10"), user=expert, text="专家备注")
+    assert len(notices(expert, Kind.ZONE_REPLIED)) == 1 and notices(elsewhere, Kind.ZONE_REPLIED) == []
+
+
 def test_the_offices_answer_to_an_opinion_tells_its_author(run, zone_a, reviewer_fujian, reviewer_zhejiang, office_a):
     from reports.services import opinion_create, opinion_reply
     from tests.assessments.round_helpers import provincial_round

@@ -72,6 +72,8 @@ ENGLISH = (
     "results",
     "selected",
 )
+# A number shown on its own (a cell, a badge, "a / b") with trailing zeros: 83.50, 2.00, 1386.2000.
+PADDED_NUMBER = re.compile(r"^\d+\.\d*0(\s*/\s*\d+(\.\d+)?)?$")
 WORDS = re.compile(r"(?<![A-Za-z0-9_\-./])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![A-Za-z0-9_\-])")
 # What is not a page a person reads: files, exports, sign-out, toggles done by POST, the API.
 SKIP = re.compile(
@@ -132,7 +134,8 @@ def shape(path: str) -> str:
 
 
 def walk(client: Client) -> tuple[dict[str, list[str]], list[str], int]:
-    """Visit every page reachable from 首页 (and the admin index): {url: English words}, dead ends."""
+    """Visit every page reachable from 首页 (and the admin index): {url: English words and padded
+    numbers}, dead ends, how many pages were read."""
     queue = deque([("/", ""), ("/admin/", "")])
     seen_shapes: dict[str, int] = {}
     seen: set[str] = set()
@@ -159,6 +162,7 @@ def walk(client: Client) -> tuple[dict[str, list[str]], list[str], int]:
             continue
         page = read(response.content.decode())
         words = sorted({m.group(1) for m in WORDS.finditer("\n".join(page.text))})
+        words += sorted({text for text in page.text if PADDED_NUMBER.match(text)})
         if words:
             found[url] = words
         for href in page.links:
@@ -180,6 +184,13 @@ def demo(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
+def test_padded_numbers_are_found_and_plain_ones_are_not():
+    assert [t for t in ("83.50", "2.00 / 2", "83.5", "1386.2", "12.00%", "2026") if PADDED_NUMBER.match(t)] == [
+        "83.50",
+        "2.00 / 2",
+    ]
+
+
 def test_the_word_pattern_reads_visible_text_only():
     page = read(
         '<p title="保存">保存 None</p><a href="/x/Delete/">删除</a><script>var Save;</script>'
@@ -195,4 +206,6 @@ def test_no_role_meets_english_or_a_dead_end(demo, username):
     found, dead, visited = walk(client)
     assert visited > 3
     assert not dead, f"{username}: links that answer 403: {dead}"
-    assert not found, f"{username}: English on " + "; ".join(f"{url} {words}" for url, words in found.items())
+    assert not found, f"{username}: English (or 83.50 for 83.5) on " + "; ".join(
+        f"{url} {words}" for url, words in found.items()
+    )

@@ -1,0 +1,44 @@
+"""Numbers, sizes and dates are shown one way everywhere (common/numbers.py, config/formats)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from common.files import human_size
+from common.numbers import size_text
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(0, "0 B"), (599, "599 B"), (1024, "1 KB"), (1536, "1.5 KB"), (1258291, "1.2 MB"), (104857600, "100 MB")],
+)
+def test_one_size_style(size, text):
+    assert size_text(size) == text == human_size(size)
+
+
+def test_templates_show_numbers_sizes_and_dates_one_way():
+    rendered = Template("{{ total|num }}|{{ size|size }}|{{ day }}|{{ at }}|{{ day|date }}").render(
+        Context(
+            {
+                "total": Decimal("83.50"),
+                "size": 599,
+                "day": datetime.date(2026, 12, 1),
+                "at": datetime.datetime(2026, 12, 1, 14, 5),
+            }
+        )
+    )
+    assert rendered == "83.5|599 B|2026-12-01|2026-12-01 14:05|2026-12-01"
+
+
+def test_the_admin_shows_a_decimal_as_the_portal_does():
+    from django.contrib.admin import helpers
+    from django.contrib.admin.templatetags import admin_list
+
+    from assessments.models import ScoreSnapshot
+
+    field = ScoreSnapshot._meta.get_field("total")
+    assert admin_list.display_for_field(Decimal("83.50"), field, "-") == "83.5"
+    assert helpers.display_for_field(Decimal("2.00"), field, "-") == "2"
+    assert 'alt="是"' in str(admin_list._boolean_icon(True))

@@ -32,8 +32,8 @@ ADMIN_TRANSLATIONS = {
     "After you’ve created a user, you’ll be able to edit more user options.": "创建用户后，可以编辑更多用户选项。",
 }
 ADMIN_JS_TRANSLATIONS = {
-    'Choose %s by selecting them and then select the "Choose" arrow button.': "选中要选择的%s,再点击“选择”箭头按钮。",
-    'Remove %s by selecting them and then select the "Remove" arrow button.': "选中要移除的%s,再点击“移除”箭头按钮。",
+    'Choose %s by selecting them and then select the "Choose" arrow button.': "选中要选择的%s，再点击“选择”箭头按钮。",
+    'Remove %s by selecting them and then select the "Remove" arrow button.': "选中要移除的%s，再点击“移除”箭头按钮。",
     "Choose all %s": "选择全部%s",
     "Choose selected %s": "选择选中的%s",
     "Remove all %s": "移除全部%s",

@@ -209,3 +209,26 @@ def test_no_role_meets_english_or_a_dead_end(demo, username):
     assert not found, f"{username}: English (or 83.50 for 83.5) on " + "; ".join(
         f"{url} {words}" for url, words in found.items()
     )
+
+
+def test_the_catalogue_filler_translates_the_admin_strings_django_lacks(tmp_path):
+    """scripts/fill_catalogue.py (run by scripts/i18n.sh) gives Django's untranslated admin
+    strings their Chinese, and writes the admin widgets' djangojs.po beside the catalogue."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "fill_catalogue.py"
+    spec = importlib.util.spec_from_file_location("fill_catalogue", script)
+    fill = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fill)
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr "Language: zh_Hans\\n"\n\n#: accounts/admin_i18n.py:1\nmsgid "Add link"\nmsgstr ""\n\n'
+        'msgid "保存"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    fill.main(str(po), str(tmp_path / "missing.po"))
+    text = po.read_text(encoding="utf-8")
+    assert 'msgid "Add link"\nmsgstr "新增链接"' in text and 'msgid "保存"\nmsgstr "保存"' in text
+    js = (tmp_path / "djangojs.po").read_text(encoding="utf-8")
+    assert 'msgid "Choose all %s"\nmsgstr "选择全部%s"' in js

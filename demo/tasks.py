@@ -19,7 +19,9 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import notifications_muted, notify_on_commit
 from tasks.models import Assignment, Task
+from tasks.notices import assignments_assigned_notify
 from tasks.services import PastStep, assignment_history_record, task_create
 from zones.models import Membership, Unit, Zone
 from zones.unit_names import UnitRef, match_units, parse_unit_names
@@ -90,31 +92,38 @@ def demo_tasks_load(*, zone: Zone) -> int:
     start, mid, end = _stage_dates(zone)
 
     created: list[Task] = []
-    for number, category, title, description, units_text, codes, priority in MAIN_TASKS:
-        if number in existing:
-            continue
-        parsed = parse_unit_names(units_text, counties=county_names)
-        matched, unmatched = match_units(parsed.units, refs, city=zone.region.name)
-        if unmatched:
-            logger.warning("demo task %s: units not in zone %s: %s", number, zone.pk, "、".join(unmatched))
-        named = [matched[name] for name in parsed.units if name in matched]
-        created.append(
-            task_create(
-                zone=zone,
-                number=number,
-                title=title,
-                description=description,
-                category=category,
-                priority=priority,
-                deadline=mid if number in EARLY_TASKS else end,
-                unit_ids=named + counties,  # every task includes every county government (001)
-                lead_unit_ids=named[:1],
-                indicator_ids=[indicators[c] for c in codes if c in indicators],
-                user=office,
+    with notifications_muted():  # a notice per task and unit would bury the liaison's bell
+        for number, category, title, description, units_text, codes, priority in MAIN_TASKS:
+            if number in existing:
+                continue
+            parsed = parse_unit_names(units_text, counties=county_names)
+            matched, unmatched = match_units(parsed.units, refs, city=zone.region.name)
+            if unmatched:
+                logger.warning("demo task %s: units not in zone %s: %s", number, zone.pk, "、".join(unmatched))
+            named = [matched[name] for name in parsed.units if name in matched]
+            created.append(
+                task_create(
+                    zone=zone,
+                    number=number,
+                    title=title,
+                    description=description,
+                    category=category,
+                    priority=priority,
+                    deadline=mid if number in EARLY_TASKS else end,
+                    unit_ids=named + counties,  # every task includes every county government (001)
+                    lead_unit_ids=named[:1],
+                    indicator_ids=[indicators[c] for c in codes if c in indicators],
+                    user=office,
+                )
             )
+        if created:
+            _history(created, office, liaisons, start=start)
+    if created:  # what the liaisons would have been told: one notice per unit naming how many
+        notify_on_commit(
+            assignments_assigned_notify,
+            assignment_ids=list(Assignment.objects.filter(task__in=created).values_list("pk", flat=True)),
+            actor_id=office.pk if office else None,
         )
-    if created:
-        _history(created, office, liaisons, start=start)
     return len(created)
 
 

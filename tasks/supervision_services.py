@@ -55,7 +55,7 @@ def _short(title: str) -> str:
 
 
 def _my_tasks_url(assignment_id: int) -> str:
-    return f"{reverse('tasks:mine')}#card-{assignment_id}"
+    return f"{reverse('tasks:mine')}?card={assignment_id}"  # the page holding that card (我的任务 is paged)
 
 
 def liaisons_by_unit(*, unit_ids: Iterable[int]) -> dict[int, list]:

@@ -78,5 +78,5 @@ def test_office_follows_progress_and_the_liaison_is_reminded_once(
     # The reminder leads to the assignment in 我的任务.
     with page.expect_navigation():
         items.first.get_by_role("link").click()
-    expect(page).to_have_url(re.compile(r"/tasks/mine/#card-\d+$"))
+    expect(page).to_have_url(re.compile(r"/tasks/mine/\?page=1#card-\d+$"))  # the page holding that card
     expect(page.locator(".assignment-card", has_text="加大政策扶持力度")).to_have_class(re.compile("border-danger"))

@@ -13,7 +13,7 @@ def test_office_creates_a_task_and_a_liaison_reports_progress(
     page, live_server, login, zone_a, office_a, liaison_x, unit_x, unit_y
 ):
     login("office_a", PASSWORD)
-    page.get_by_role("link", name="任务", exact=True).click()
+    page.locator("#portal-nav").get_by_role("link", name="任务", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/tasks/zones/{zone_a.pk}/$"))
     page.get_by_role("link", name="新建任务").click()
 
@@ -36,7 +36,7 @@ def test_office_creates_a_task_and_a_liaison_reports_progress(
     with page.expect_navigation():
         page.get_by_role("button", name="退出").click()
     login("liaison_x", PASSWORD)
-    page.get_by_role("link", name="任务", exact=True).click()
+    page.locator("#portal-nav").get_by_role("link", name="任务", exact=True).click()
     expect(page).to_have_url(re.compile(r"/tasks/mine/$"))
 
     card = page.locator(".assignment-card", has_text="加大政策扶持力度")

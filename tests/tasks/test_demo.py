@@ -73,3 +73,16 @@ def test_a_past_step_that_could_not_have_happened_is_refused(standard):
         )
     open_one.refresh_from_db()
     assert open_one.confirmed_at is None and open_one.events.count() == 1
+
+
+def test_the_demo_tells_each_liaison_once_about_its_tasks(standard, django_capture_on_commit_callbacks):
+    """Loading 22 tasks would be 22 "新任务" notices for one liaison: the loader mutes them and
+    sends one per unit naming how many."""
+    from notifications.models import Notification
+
+    zone = demo_load()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_tasks_load(zone=zone)
+    assigned = Notification.objects.filter(kind=Notification.Kind.ASSIGNED)
+    recipients = list(assigned.values_list("recipient_id", flat=True))
+    assert recipients and len(recipients) == len(set(recipients))

@@ -87,7 +87,7 @@ def test_a_daily_job_reminds_the_liaison_on_the_reminder_days_only(only_x, liais
     assert three.kind == Notification.Kind.REMINDER
     assert three.title == "任务“建设网络市场监管平台”还有 3 天到期"
     assert "甲市商务局" in three.body and "2030-12-31" in three.body and "0%" in three.body
-    assert three.url == f"{reverse('tasks:mine')}#card-{only_x.pk}"
+    assert three.url == f"{reverse('tasks:mine')}?card={only_x.pk}"
     late = Notification.objects.get(dedupe_key__endswith=":overdue-1")
     assert (late.kind, late.title) == (Notification.Kind.OVERDUE, "任务“建设网络市场监管平台”已逾期 4 天")
 
@@ -129,7 +129,7 @@ def test_liaisons_of_other_units_and_zones_get_nothing(only_x, liaison_x, liaiso
     assert Notification.objects.filter(recipient=liaison_x).count() == 1
     assert not Notification.objects.filter(recipient=liaison_y).exists()
     assert Notification.objects.filter(recipient=liaison_b).count() == 1  # zone B's own task, also due D
-    assert Notification.objects.get(recipient=liaison_b).url.endswith(f"#card-{task_b.assignments.get().pk}")
+    assert Notification.objects.get(recipient=liaison_b).url.endswith(f"?card={task_b.assignments.get().pk}")
 
 
 def test_every_liaison_of_the_unit_is_reminded_but_not_inactive_ones(only_x, unit_x, liaison_x):
@@ -159,7 +159,7 @@ def test_reminders_appear_under_the_bell(client, only_x, liaison_x):
     page = client.get(reverse("home")).content.decode()
     assert 'id="nav-unread">1<' in page
     listing = client.get(reverse("notifications:list")).content.decode()
-    assert "已逾期 1 天" in listing and f"#card-{only_x.pk}" in listing
+    assert "已逾期 1 天" in listing and f"?card={only_x.pk}" in listing
 
 
 # ------------------------------------------------------------------- send-back

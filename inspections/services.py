@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from common.jobs import job_send_on_commit
 from notifications.models import Notification
-from notifications.services import notification_create
+from notifications.services import notification_create, notify_on_commit
 from tasks.models import Assignment
 from zones.models import IndicatorResponsibility, Membership, Unit, Zone
 
@@ -287,6 +287,14 @@ def selfcheck_submit(*, selfcheck: SelfCheck, user, render: bool = True) -> Self
     _event(locked, SelfCheckEvent.Kind.SUBMITTED, source, Status.SUBMITTED, user)
     if render:
         _render_on_commit(locked.pk)
+    from .notices import selfcheck_submitted_notify
+
+    notify_on_commit(
+        selfcheck_submitted_notify,
+        selfcheck_id=locked.pk,
+        actor_id=getattr(user, "pk", None),
+        at=timezone.now().isoformat(timespec="seconds"),
+    )
     selfcheck.refresh_from_db()
     return selfcheck
 

@@ -21,6 +21,7 @@ class Notification(models.Model):
         ROUND_ASSIGNED = "round_assigned", "评审分工"
         ZONE_REPLIED = "zone_replied", "创建对象答复"
         DOUBT_RAISED = "doubt_raised", "数据存疑"
+        SELFCHECK_SUBMITTED = "selfcheck_submitted", "自查报告待阅"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"

@@ -203,3 +203,15 @@ def test_a_broker_that_refuses_the_pdf_job_leaves_the_report_submitted_and_the_b
         services.selfcheck_submit(selfcheck=selfcheck_x, user=liaison_x)
     selfcheck_x.refresh_from_db()
     assert (selfcheck_x.status, selfcheck_x.pdf_status) == ("submitted", SelfCheck.PdfStatus.NONE)
+
+
+def test_a_submitted_report_tells_its_zones_office_once_and_no_other_zone(
+    selfcheck_x, liaison_x, office_a, office_b, items, django_capture_on_commit_callbacks
+):
+    answer_all(selfcheck_x, liaison_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selfcheck_submit(selfcheck=selfcheck_x, user=liaison_x, render=False)
+    notice = Notification.objects.get(kind=Notification.Kind.SELFCHECK_SUBMITTED)
+    assert notice.recipient == office_a and notice.url == reverse("inspections:selfcheck", args=[selfcheck_x.pk])
+    assert notice.title == f"{selfcheck_x.unit.name}报送了自查报告"
+    assert not Notification.objects.filter(recipient__in=[office_b, liaison_x]).exists()

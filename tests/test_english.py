@@ -81,7 +81,7 @@ SKIP = re.compile(
 )
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 PER_PATTERN = 1  # pages of one URL shape visited per role (ids differ, the template does not)
-MAX_PAGES = 160  # per role
+MAX_PAGES = 400  # per role (the office reads ~140 page shapes of the demo)
 
 
 class Page(HTMLParser):
@@ -175,13 +175,9 @@ def walk(client: Client) -> tuple[dict[str, list[str]], list[str], int]:
     return found, dead, visited
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_standard", verbosity=0, stdout=open("/dev/null", "w"))
-        call_command("load_demo", stdout=open("/dev/null", "w"))
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def demo(standard):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
 
 
 def test_padded_numbers_are_found_and_plain_ones_are_not():
@@ -204,7 +200,7 @@ def test_no_role_meets_english_or_a_dead_end(demo, username):
     client = Client()
     client.force_login(User.objects.get(username=username))
     found, dead, visited = walk(client)
-    assert visited > 3
+    assert 3 < visited < MAX_PAGES, visited  # at the cap, pages would go unread
     assert not dead, f"{username}: links that answer 403: {dead}"
     assert not found, f"{username}: English (or 83.50 for 83.5) on " + "; ".join(
         f"{url} {words}" for url, words in found.items()

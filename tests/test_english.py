@@ -228,3 +228,24 @@ def test_the_catalogue_filler_translates_the_admin_strings_django_lacks(tmp_path
     assert 'msgid "Add link"\nmsgstr "新增链接"' in text and 'msgid "保存"\nmsgstr "保存"' in text
     js = (tmp_path / "djangojs.po").read_text(encoding="utf-8")
     assert 'msgid "Choose all %s"\nmsgstr "选择全部%s"' in js
+
+
+def test_the_navigation_offers_no_page_that_turns_the_role_away(client, liaison_x, office_a):
+    """A liaison is not offered 驾驶舱 (a page that tells him it is for the office); a staff account
+    the admin offers nothing (the security admin) is not offered 管理后台; the office is, and
+    the system admin's 首页 never tells him to contact the system admin."""
+    from tests.factories import MembershipFactory, UserFactory
+    from zones.models import Membership
+
+    def nav(user) -> str:
+        client.force_login(user)
+        return client.get("/").content.decode()
+
+    assert ">驾驶舱</a>" not in nav(liaison_x) and ">我的任务</a>" in nav(liaison_x)
+    assert ">驾驶舱</a>" in nav(office_a) and ">管理后台</a>" in nav(office_a)
+    secadmin = MembershipFactory(user=UserFactory(is_staff=True), role=Membership.Role.SECURITY_ADMIN).user
+    assert ">管理后台</a>" not in nav(secadmin) and ">授权管理</a>" in nav(secadmin)
+    auditor = MembershipFactory(user=UserFactory(is_staff=True), role=Membership.Role.AUDIT_ADMIN).user
+    assert ">管理后台</a>" in nav(auditor)
+    sysadmin = MembershipFactory(user=UserFactory(is_staff=True), role=Membership.Role.SYSTEM_ADMIN).user
+    assert "联系系统管理员" not in nav(sysadmin)

@@ -9,10 +9,11 @@
 3. starts gunicorn as docker-compose.yml does (``config.wsgi``, 3 sync workers, timeout 120,
    access log), with Redis as the cache when one answers at REDIS_URL (default
    redis://127.0.0.1:6379/13), else the local-memory cache;
-4. runs locust headless (benchmarks/load/locustfile.py) with office, liaison and reviewer
-   users, at 20 and then 50 users for 90 s each, and prints per page the requests, errors,
-   median and p95, the machine's CPU (from /proc/stat, average and busiest second) and the
-   targets with pass/fail;
+4. fetches each page alone (one user, median of 5: what a page costs by itself), measures how
+   busy the machine already is, then runs locust headless (benchmarks/load/locustfile.py) with
+   office, liaison and reviewer users, at 20 and then 50 users for 90 s each, and prints per
+   page the requests, errors, median and p95, the machine's CPU (from /proc/stat, average and
+   busiest second) and the targets with pass/fail;
 5. stops gunicorn and drops the database and the temporary folder, whatever happened.
 
 Options: ``--users 20 50``, ``--duration 90``. Exit status 1 when a target is missed.
@@ -194,6 +195,42 @@ def report(users: int, rows: list[dict[str, str]], duration: int, cpu: tuple[flo
     return missed
 
 
+def pages_alone(host: str, plan_path: str, repeat: int = 5) -> dict[str, tuple[float, int]]:
+    """Each page fetched by one user with nothing else running: (median ms, KB), before the load."""
+    import json
+    import statistics
+
+    import requests
+
+    with open(plan_path, encoding="utf-8") as handle:
+        plan = json.load(handle)
+    alone: dict[str, tuple[float, int]] = {}
+    for data in plan.values():
+        account = data["users"][0]
+        session = requests.Session()
+        session.headers["X-Forwarded-Proto"] = "https"  # as the proxy sends it (see locustfile.py)
+
+        def send_cookies(session=session):
+            session.headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+        session.get(f"{host}/accounts/login/")
+        send_cookies()
+        form = {"username": account["username"], "password": account["password"]}
+        form["csrfmiddlewaretoken"] = session.cookies.get("csrftoken", "")
+        referer = f"https://{host.split('://', 1)[1]}/accounts/login/"
+        session.post(f"{host}/accounts/login/", data=form, headers={"Referer": referer}, allow_redirects=False)
+        send_cookies()
+        for page in account["pages"]:
+            session.get(host + page["url"], allow_redirects=False)  # warm
+            timings = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                response = session.get(host + page["url"], allow_redirects=False)
+                timings.append((time.perf_counter() - started) * 1000)
+            alone[page["label"]] = (statistics.median(timings), len(response.content) // 1024)
+    return alone
+
+
 # ---------------------------------------------------------------------- main
 
 
@@ -248,11 +285,15 @@ def main() -> int:
         )
         _wait_for(f"{host}/accounts/login/")
         print(f"gunicorn (3 sync workers, production settings) on {host}")
+        alone = pages_alone(host, env["LOAD_PLAN"])
+        print("\neach page alone (one user, nothing else sent; median of 5):")
+        for label, (ms, kb) in sorted(alone.items()):
+            print(f"   {label:<28} {ms:>5.0f}ms {kb:>5} KB")
         idle = CpuSampler()
         idle.start()
         time.sleep(5)
         busy_before = idle.stop()[0]
-        print(f"CPU before the load (5 s, other processes of this machine): {busy_before:.0f} %")
+        print(f"\nCPU before the load (5 s, other processes of this machine): {busy_before:.0f} %", flush=True)
         if busy_before > 30:
             print("  the machine is already busy: the figures below measure it as much as the portal")
         for users in args.users:

@@ -11,9 +11,9 @@ class TasksConfig(AppConfig):
         from zones.models import Unit
 
         from .dashboard import dashboard_changed
-        from .models import Assignment, Task
+        from .models import Assignment, AssignmentEvent, ProgressReport, Task
 
-        # The 驾驶舱's cached aggregates are forgotten on any write to what they count.
-        for model in (Unit, Task, Assignment):
+        # The 驾驶舱's and the 督办通报's cached figures are forgotten on any write to what they count.
+        for model in (Unit, Task, Assignment, AssignmentEvent, ProgressReport):
             post_save.connect(dashboard_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}-save")
             post_delete.connect(dashboard_changed, sender=model, dispatch_uid=f"dashboard-{model.__name__}-delete")

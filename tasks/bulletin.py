@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
@@ -36,6 +37,7 @@ from openpyxl import Workbook
 from common.xlsx import body_row, column_widths, header_row, put, title_row
 from zones.models import Unit, Zone
 
+from .dashboard import zone_generation
 from .models import Assignment, AssignmentEvent, ProgressReport
 
 Status = Assignment.Status
@@ -131,6 +133,22 @@ def bulletin_for_zone(*, zone: Zone, on: date, rows: bool = True) -> Bulletin:
     which loads only a page of ``overdue`` through ``bulletin_groups``; the Excel export has
     every row.
     """
+    key = f"tasks:bulletin:{zone.pk}:{on.isoformat()}:{zone_generation(zone.pk)}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _ranking(zone=zone, on=on)
+        cache.set(key, cached)
+    ranking, overdue = cached
+    bulletin = Bulletin(zone=zone, on=on, groups=[], ranking=ranking, overdue=overdue)
+    if rows:
+        bulletin.groups = bulletin_groups(bulletin=bulletin, overdue=bulletin.overdue)
+    return bulletin
+
+
+def _ranking(*, zone: Zone, on: date) -> tuple[list[UnitRank], list[OverdueRef]]:
+    """The ranking and the overdue assignments, by unit (2 queries). Cached per zone and date under
+    the zone's generation token (tasks/dashboard.py), which every write to the zone's units, tasks,
+    assignments, their events and reports replaces."""
     end = _end_of(on)
     events = AssignmentEvent.objects.filter(assignment=OuterRef("pk"), at__lt=end).order_by("-at", "-id")
     values = (
@@ -162,16 +180,7 @@ def bulletin_for_zone(*, zone: Zone, on: date, rows: bool = True) -> Bulletin:
         elif due_date < on:
             rank.overdue += 1
             by_unit[unit_id].append(OverdueRef(pk, unit_id, due_date, last_report_id))
-    bulletin = Bulletin(
-        zone=zone,
-        on=on,
-        groups=[],
-        ranking=_rank(list(ranks.values())),
-        overdue=[ref for refs in by_unit.values() for ref in refs],
-    )
-    if rows:
-        bulletin.groups = bulletin_groups(bulletin=bulletin, overdue=bulletin.overdue)
-    return bulletin
+    return _rank(list(ranks.values())), [ref for refs in by_unit.values() for ref in refs]
 
 
 def bulletin_groups(*, bulletin: Bulletin, overdue: list[OverdueRef]) -> list[UnitGroup]:

@@ -245,8 +245,9 @@ def dashboard_invalidate(*, zone_id: int | None) -> None:
     cache.set(_generation_key(zone_id), uuid.uuid4().hex, timeout=None)
 
 
-def _generation(zone_id: int) -> str:
-    """The zone's token and the all-zones token (one round trip); missing ones are created."""
+def zone_generation(zone_id: int) -> str:
+    """The zone's token and the all-zones token (one round trip); missing ones are created.
+    Also keys the 督办通报's cached ranking (tasks/bulletin.py)."""
     keys = [_generation_key(zone_id), _generation_key(None)]
     found = cache.get_many(keys)
     for key in keys:
@@ -261,7 +262,7 @@ def dashboard_for_zone(*, zone: Zone, today: date | None = None, limit: int = LI
     """Everything the dashboard shows: 6 queries, whatever the number of units, tasks and
     assignments; 2 when the aggregates come from the cache."""
     today = today or timezone.localdate()
-    key = f"tasks:dashboard:{zone.pk}:{today.isoformat()}:{limit}:{_generation(zone.pk)}"
+    key = f"tasks:dashboard:{zone.pk}:{today.isoformat()}:{limit}:{zone_generation(zone.pk)}"
     data = cache.get(key)
     if data is None:
         data = _aggregates(zone=zone, today=today, limit=limit)
@@ -277,15 +278,24 @@ def dashboard_for_zone(*, zone: Zone, today: date | None = None, limit: int = LI
 
 
 def dashboard_changed(sender, instance, **kwargs) -> None:
-    """Receiver of post_save / post_delete of Unit, Task and Assignment (connected in tasks/apps.py).
+    """Receiver of post_save / post_delete of Unit, Task, Assignment, AssignmentEvent and
+    ProgressReport (connected in tasks/apps.py; the last two for the 督办通报).
 
     Invalidates now and again when the transaction commits: a page computed meanwhile from the
     data before the commit must not stay cached under the new token.
     """
-    if isinstance(instance, Assignment):
-        # Its zone without a query when the task is loaded (the services load it); else every zone.
-        zone_id = instance.task.zone_id if Assignment.task.is_cached(instance) else None
-    else:
-        zone_id = instance.zone_id
+    zone_id = _zone_of(instance)
     dashboard_invalidate(zone_id=zone_id)
     transaction.on_commit(lambda: dashboard_invalidate(zone_id=zone_id))
+
+
+def _zone_of(instance: Any) -> int | None:
+    """The zone of a unit, task, assignment, event or report, without a query when the related
+    rows are loaded (the services load them); None (every zone) when they are not."""
+    if hasattr(instance, "zone_id"):
+        return instance.zone_id
+    if not isinstance(instance, Assignment):
+        if not type(instance).assignment.is_cached(instance):
+            return None
+        instance = instance.assignment
+    return instance.task.zone_id if Assignment.task.is_cached(instance) else None

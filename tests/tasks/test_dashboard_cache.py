@@ -91,3 +91,23 @@ def test_another_zone_keeps_its_cache(zone_a, zone_b, task, unit_x, liaison_x):
     _, warm_b = queries(zone_b)
     assignment_report_progress(assignment=task.assignments.get(unit=unit_x), user=liaison_x, percent=50, text="推进中")
     assert queries(zone_b)[1] == warm_b
+
+
+def test_the_bulletin_ranking_is_cached_until_a_report(zone_a, unit_x, unit_y, office_a, liaison_x):
+    from tasks.bulletin import bulletin_for_zone
+
+    today = timezone.localdate()
+    units = [unit_x.pk, unit_y.pk]
+    task = task_create(zone=zone_a, title="建设监管平台", deadline=today, unit_ids=units, user=office_a)
+
+    def read():
+        with CaptureQueriesContext(connection) as ctx:
+            bulletin = bulletin_for_zone(zone=zone_a, on=today, rows=False)
+        return {r.unit.pk: r.on_time for r in bulletin.ranking}, len(ctx)
+
+    before, cold = read()
+    again, warm = read()
+    assert warm < cold and again == before and before[unit_x.pk] == 0
+    assignment_report_progress(assignment=task.assignments.get(unit=unit_x), user=liaison_x, percent=100, text="完成")
+    after, _ = read()
+    assert after[unit_x.pk] == 1  # completed on its due date: on time, shown at once

@@ -16,6 +16,9 @@ from .selectors import MetricNeed, ZoneDataNeeds
 from .services import UNSET, FigureRow, ListSpec, figures_clean, plain
 
 NO_EVIDENCE = ("", "—")
+# How many of a metric's pieces of evidence each of its selects lists (the newest); the rest are
+# found with the metric's search box (data:evidence-options), so the page does not grow with the zone.
+EVIDENCE_OFFERED = 10
 
 
 @dataclass
@@ -26,15 +29,29 @@ class YearInputs:
     source: BoundField
     evidence: BoundField | None
     stored: DataValue | None
+    offered: list[tuple[str, str]] = field(default_factory=list)  # the options the select lists
+
+
+def _offered(choices: list[tuple[str, str]], selected: str) -> list[tuple[str, str]]:
+    """ "—", the newest EVIDENCE_OFFERED, and the selected one when it is older."""
+    shown = choices[: EVIDENCE_OFFERED + 1]
+    if selected and selected not in {value for value, _label in shown}:
+        shown = [*shown, *(choice for choice in choices if choice[0] == selected)]
+    return shown
 
 
 @dataclass
 class MetricBlock:
     need: MetricNeed
     years: list[YearInputs] = field(default_factory=list)
+    evidence_count: int = 0  # the metric's evidence the user may link
+
+    @property
+    def evidence_searchable(self) -> bool:
+        return self.evidence_count > EVIDENCE_OFFERED
 
 
-def _evidence_label(evidence: Evidence) -> str:
+def evidence_label(evidence: Evidence) -> str:
     return f"{evidence.indicator.code}. {evidence.title}({evidence.get_status_display()})"
 
 
@@ -59,9 +76,9 @@ class FigureForm(forms.Form):
             if key not in keys:
                 continue
             choices = [NO_EVIDENCE] + [
-                (str(e.pk), _evidence_label(e)) for e in evidence if e.indicator_id in need.indicator_ids
+                (str(e.pk), evidence_label(e)) for e in evidence if e.indicator_id in need.indicator_ids
             ]
-            block = MetricBlock(need)
+            block = MetricBlock(need, evidence_count=len(choices) - 1)
             for year in need.years:
                 stored = values.get((key, year))
                 link = getattr(stored, "evidence_link", None) if stored else None
@@ -94,14 +111,16 @@ class FigureForm(forms.Form):
                         label=_("佐证材料"),
                     )
                 self._names.append((key, year, names))
+                evidence_field = self[names["evidence"]] if "evidence" in names else None
                 block.years.append(
                     YearInputs(
                         year=year,
                         value=self[names["value"]],
                         growth=self[names["published_growth"]] if "published_growth" in names else None,
                         source=self[names["source"]],
-                        evidence=self[names["evidence"]] if "evidence" in names else None,
+                        evidence=evidence_field,
                         stored=stored,
+                        offered=_offered(year_choices, str(evidence_field.value() or "")) if evidence_field else [],
                     )
                 )
             self.blocks.append(block)
@@ -156,7 +175,7 @@ class OutcomeForm(forms.Form):
     def __init__(self, *args, zone: Zone, evidence: list[Evidence], **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone
-        self.fields["evidence"].choices = [NO_EVIDENCE] + [(str(e.pk), _evidence_label(e)) for e in evidence]
+        self.fields["evidence"].choices = [NO_EVIDENCE] + [(str(e.pk), evidence_label(e)) for e in evidence]
 
 
 ENTRY_FORMS: dict[str, type[forms.Form]] = {"operators": OperatorForm, "outcomes": OutcomeForm}

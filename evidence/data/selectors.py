@@ -303,6 +303,20 @@ def evidence_choices(*, zone: Zone, indicator_ids: set[int], unit_ids: set[int] 
     return list(rows.order_by("indicator__position", "-created_at", "-id"))
 
 
+def evidence_search(
+    *, zone: Zone, indicator_ids: set[int], unit_ids: set[int] | None, query: str, limit: int
+) -> tuple[list[Evidence], int]:
+    """The first ``limit`` of ``evidence_choices`` whose title (or item code) holds ``query``, and how many
+    match (2 queries at most)."""
+    rows = Evidence.objects.filter(zone=zone, indicator_id__in=indicator_ids)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    if query:
+        rows = rows.filter(Q(title__icontains=query) | Q(indicator__code=query))
+    found = list(rows.select_related("indicator").order_by("indicator__position", "-created_at", "-id")[:limit])
+    return found, (len(found) if len(found) < limit else rows.count())
+
+
 def operator_list(*, zone: Zone) -> QuerySet[OperatorEntry]:
     return OperatorEntry.objects.filter(zone=zone).order_by("year", "name", "pk")
 

@@ -19,6 +19,7 @@ urlpatterns = [
         data_views.entry_remove,
         name="entry-delete",
     ),
+    path("zones/<int:zone_id>/evidence-options/", data_views.evidence_options, name="evidence-options"),
     path("zones/<int:zone_id>/excel/", data_views.data_excel, name="excel"),
     path("zones/<int:zone_id>/excel/template.xlsx", data_views.data_template, name="template"),
     path("zones/<int:zone_id>/history/", data_views.data_history, name="history"),

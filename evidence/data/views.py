@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from zones.models import Unit, Zone
 
 from ..completeness import STATE_LABELS, zone_completeness
 from .excel import DataImportError, data_workbook, data_workbook_import, data_workbook_parse
-from .forms import FigureForm, entry_form, entry_initial
+from .forms import EVIDENCE_OFFERED, FigureForm, entry_form, entry_initial, evidence_label
 from .selectors import (
     LISTS,
     DataScope,
@@ -40,6 +40,7 @@ from .selectors import (
     derived_rows,
     entry_list_of,
     evidence_choices,
+    evidence_search,
     unit_data_keys,
     zone_data_needs,
     zone_data_values,
@@ -124,6 +125,7 @@ def _figure_page(request: HttpRequest, zone: Zone, needs, keys: set[str], unit: 
         "form": form,
         "derived": derived,
         "years": needs.years,
+        "evidence_offered": EVIDENCE_OFFERED,
         # For the page's script (static/js/data-form.js): every stored figure and each derived figure's spec.
         "script_data": {
             "values": {f"{k}|{y}": str(v.value) for (k, y), v in values.items() if v.value is not None},
@@ -157,6 +159,33 @@ def zone_data_all(request: HttpRequest, zone_id: int) -> HttpResponse:
     needs = zone_data_needs(zone=zone)
     scope = data_scope_for(user=request.user, zone=zone, needs=needs)
     return _figure_page(request, zone, needs, set(needs.metrics), None, scope)
+
+
+EVIDENCE_SEARCH_LIMIT = 50
+EVIDENCE_QUERY_MAX = 100
+
+
+@login_required
+@require_GET
+def evidence_options(request: HttpRequest, zone_id: int) -> JsonResponse:
+    """A metric's evidence the user may link, searched by title (``?metric=&q=``): the figure pages' search box."""
+    zone, needs, scope = _zone_and_scope(request, zone_id)
+    key = request.GET.get("metric") or ""
+    query = (request.GET.get("q") or "").strip()
+    if key not in needs.metrics:
+        return JsonResponse({"error": _("没有这项统计数据。")}, status=400)
+    if not scope.is_office and key not in scope.metric_keys:
+        return JsonResponse({"error": _("您所在单位不负责该项数据。")}, status=403)
+    if len(query) > EVIDENCE_QUERY_MAX:
+        return JsonResponse({"error": _("搜索内容不能超过 %(max)d 个字。") % {"max": EVIDENCE_QUERY_MAX}}, status=400)
+    rows, count = evidence_search(
+        zone=zone,
+        indicator_ids=needs.metrics[key].indicator_ids,
+        unit_ids=None if scope.is_office else {u.pk for u in scope.units},
+        query=query,
+        limit=EVIDENCE_SEARCH_LIMIT,
+    )
+    return JsonResponse({"options": [[str(e.pk), evidence_label(e)] for e in rows], "count": count})
 
 
 # List inputs -----------------------------------------------------------------

@@ -143,6 +143,76 @@
   }
   refresh();
 
+  // Evidence search: each select lists only a metric's newest evidence; the metric's search box
+  // asks the server (data:evidence-options) for the matching ones and lists them in that
+  // metric's selects, keeping what each has selected.
+  function fillSelect(select, options) {
+    var chosen = select.options[select.selectedIndex];
+    var keep = chosen && chosen.value ? chosen.cloneNode(true) : null;
+    var blank = select.options[0] && select.options[0].value === "" ? select.options[0].cloneNode(true) : null;
+    while (select.firstChild) select.removeChild(select.firstChild);
+    if (blank) select.appendChild(blank);
+    var seen = {};
+    if (keep) {
+      select.appendChild(keep);
+      seen[keep.value] = true;
+    }
+    options.forEach(function (pair) {
+      if (seen[pair[0]]) return;
+      var option = document.createElement("option");
+      option.value = pair[0];
+      option.textContent = pair[1];
+      select.appendChild(option);
+    });
+    if (keep) keep.selected = true;
+    else if (blank) blank.selected = true;
+  }
+
+  function search(input) {
+    var metric = input.dataset.metric;
+    var note = document.getElementById("evidence-search-note-" + metric);
+    var url = form.dataset.evidenceUrl + "?metric=" + encodeURIComponent(metric) + "&q=" + encodeURIComponent(input.value.trim());
+    var asked = input.value;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (input.value !== asked) return; // a newer search is on its way
+        if (!result.ok) {
+          note.textContent = result.body.error || "搜索失败,请稍后重试。";
+          return;
+        }
+        var body = result.body;
+        form.querySelectorAll('select[data-evidence-metric="' + metric + '"]').forEach(function (select) {
+          fillSelect(select, body.options);
+        });
+        note.textContent = body.count > body.options.length
+          ? "找到 " + body.count + " 份,下拉框列出前 " + body.options.length + " 份,请输入更多字缩小范围。"
+          : "找到 " + body.count + " 份,已列在下拉框中。";
+      })
+      .catch(function () {
+        note.textContent = "搜索失败,请检查网络后重试。";
+      });
+  }
+
+  if (form) {
+    var timers = {};
+    form.querySelectorAll(".evidence-search").forEach(function (input) {
+      input.addEventListener("input", function () {
+        clearTimeout(timers[input.id]);
+        timers[input.id] = setTimeout(function () { search(input); }, 250);
+      });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault(); // searching, not saving
+          clearTimeout(timers[input.id]);
+          search(input);
+        }
+      });
+    });
+  }
+
   // For tests and the console: the same computation the page uses.
   window.dataForm = { parse: parse, compute: compute, refresh: refresh, SCALE: SCALE };
 })();

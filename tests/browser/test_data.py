@@ -121,3 +121,37 @@ def test_a_bad_value_is_refused_with_its_message(page, live_server, login, zone_
     expect(page.locator("#id_value-online_retail_sales-2024")).to_have_class(re.compile("is-invalid"))
     page.locator("#data-save").click()
     expect(page.locator("#form-errors")).to_contain_text("“网上零售额”2024年数值不能为负数")
+
+
+def test_older_evidence_is_searched_for_and_linked(page, live_server, login, zone_a, unit_x, data_matrix):
+    """Each select lists only the newest evidence; the metric's search box finds the rest (issue 9)."""
+    from evidence.models import DataEvidenceLink, Evidence
+
+    _office(zone_a)
+    old = Evidence.objects.create(zone=zone_a, indicator=data_matrix["1"], unit=unit_x, title="二〇二二年统计公报")
+    Evidence.objects.bulk_create(
+        Evidence(zone=zone_a, indicator=data_matrix["1"], unit=unit_x, title=f"月报{i}") for i in range(30)
+    )
+    login("office_data", PASSWORD)
+    page.goto(f"{live_server.url}/data/zones/{zone_a.pk}/units/{unit_x.pk}/")
+    select = page.locator("#id_evidence-online_retail_sales-2024")
+    expect(select.locator("option")).to_have_count(11)  # "—" and the newest 10
+    expect(select.locator(f'option[value="{old.pk}"]')).to_have_count(0)
+
+    search = page.locator("#evidence-search-online_retail_sales")
+    search.fill("二〇二二")
+    search.press("Enter")  # searches, does not submit the form
+    note = page.locator("#evidence-search-note-online_retail_sales")
+    expect(note).to_have_text("找到 1 份,已列在下拉框中。")
+    expect(select.locator("option")).to_have_count(2)
+    expect(page.locator("#id_evidence-online_retail_sales-2023 option")).to_have_count(2)
+    select.select_option(str(old.pk))
+    page.fill("#id_value-online_retail_sales-2024", "381.2")
+
+    search.fill("月报")  # a new search keeps what each select has chosen
+    expect(note).to_contain_text("找到 30 份")
+    expect(select).to_have_value(str(old.pk))
+    page.locator("#data-save").click()
+    expect(page.locator(".alert-success")).to_contain_text("已保存")
+    assert DataEvidenceLink.objects.get().evidence == old
+    expect(page.locator("#id_evidence-online_retail_sales-2024")).to_have_value(str(old.pk))

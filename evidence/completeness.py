@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Count
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from indicators.models import Indicator, RuleType, ScoringItem
@@ -80,12 +79,6 @@ class Cell:
         """A cell is drawn when the unit answers for the row or has evidence on it anyway."""
         return self.responsible or self.total > 0
 
-    @property
-    def title(self) -> str:
-        """ "已采纳 2,待审核 1" for the cell's tooltip."""
-        shown = [(status, STATE_LABELS[status]) for status in (ACCEPTED, SUBMITTED, RETURNED, DRAFT)]
-        return ",".join(f"{label} {self.counts[s]}" for s, label in shown if self.counts.get(s)) or "尚无佐证材料"
-
 
 @dataclass
 class Row:
@@ -97,7 +90,7 @@ class Row:
     missing: list[str] = field(default_factory=list)  # figures (or lists) the rule still lacks
     ready: bool = False
     state: str = MISSING  # the row's evidence across the units shown
-    cells_html: str = ""  # the row's <td>s, drawn once here (see _cells_html)
+    cells_html: str = ""  # the row's <td>s, drawn once here (see cells_html)
 
     @property
     def figures_complete(self) -> bool:
@@ -183,7 +176,6 @@ def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension
     dimensions: list[Dimension] = []
     item_count = ready_count = 0
     state_counts: dict[str, int] = defaultdict(int)
-    labels = _unit_labels(units)
     for dim in by_parent[None]:
         rows: list[Row] = []
         for sub in by_parent[dim.id]:
@@ -197,7 +189,7 @@ def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension
             continue
         dimensions.append(Dimension(dim.code, dim.name, rows))
         for row in rows:
-            row.cells_html = _cells_html(row.cells, labels)
+            row.cells_html = cells_html(row.cells)
             if row.kind == "item":
                 item_count += 1
                 ready_count += row.ready
@@ -216,29 +208,30 @@ def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension
     )
 
 
-def _unit_labels(units: list[Unit]) -> dict[int, str]:
-    """Each column's short name, escaped once for the cells' tooltips."""
-    return {u.pk: escape(u.short_name or u.name) for u in units}
+# A cell's class: its state in one letter (static/css/completeness.css), " l" when the unit leads the item.
+CELL_CLASS = {ACCEPTED: "a", SUBMITTED: "s", RETURNED: "r", DRAFT: "d", MISSING: "m"}
+TIP_ORDER = (ACCEPTED, SUBMITTED, RETURNED, DRAFT)  # the order of the counts in data-n and the tooltip
 
 
-def _cells_html(cells: list[Cell], labels: dict[int, str]) -> str:
-    """The row's cells as HTML. A province's grid has thousands of cells: drawing them here
-    costs about a microsecond each, the template's per-cell tags and filters a hundred times
-    that. Every text that comes from the database is escaped."""
+def cells_html(cells: list[Cell]) -> str:
+    """The row's cells as HTML. A province's grid has thousands of cells, so each is as short as it
+    can be and the work is done here (about a microsecond a cell, the template's per-cell tags a
+    hundred times that): ``<td class="s">2</td>`` — the state's letter and the number of pieces.
+    When the pieces are in more than one state, ``data-n`` holds the count per state in TIP_ORDER
+    ("1 1 0 0"). The tooltip ("商务局:已采纳 1,待审核 1") is put together in the browser from the
+    column's header and these (static/js/grid-tips.js); nothing here comes from the database."""
     parts = []
     for cell in cells:
-        pk = cell.unit.pk
-        if cell.shown:
-            state = cell.state
-            lead = " cm-lead" if cell.lead else ""
-            text = cell.total or "·"
-            parts.append(
-                f'<td class="cm-{state}{lead}" data-unit="{pk}" data-state="{state}" '
-                f'title="{labels[pk]}:{escape(cell.title)}">{text}</td>'
-            )
-        else:
+        if not cell.shown:
             parts.append("<td></td>")  # the unit neither answers for the row nor has evidence on it
-    return mark_safe("".join(parts))  # noqa: S308 -- built above from escaped text and integers
+            continue
+        css = CELL_CLASS[cell.state] + (" l" if cell.lead else "")
+        counts = [cell.counts.get(status, 0) for status in TIP_ORDER]
+        if sum(1 for n in counts if n) > 1:
+            parts.append(f'<td class="{css}" data-n="{" ".join(map(str, counts))}">{cell.total}</td>')
+        else:
+            parts.append(f'<td class="{css}">{cell.total or "·"}</td>')
+    return mark_safe("".join(parts))  # noqa: S308 -- built above from fixed letters and integers
 
 
 def _cells(ind, sub_id, units, responsible, counts) -> list[Cell]:

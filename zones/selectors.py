@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from indicators.models import Indicator
 from indicators.selectors import indicator_level3_list
@@ -101,14 +104,8 @@ def cell_state(row: IndicatorResponsibility | None) -> str:
 
 @dataclass
 class MatrixCell:
-    """One cell, with what the grid prints worked out here (the grid has units × items cells):
-    ``title`` (item code · unit) and ``vals``, the JSON the cell's button posts (hx-vals; only
-    numbers and a state name, so the template prints it as it is)."""
-
     unit: Unit
     state: str
-    title: str = ""
-    vals: str = ""
 
     @property
     def next_state(self) -> str:
@@ -116,19 +113,29 @@ class MatrixCell:
         return _NEXT[self.state]
 
 
-def matrix_cell(*, indicator: Indicator, unit: Unit, state: str) -> MatrixCell:
-    return MatrixCell(
-        unit=unit,
-        state=state,
-        title=f"{indicator.code} · {unit.short_name or unit.name}",
-        vals=f'{{"indicator": "{indicator.pk}", "unit": "{unit.pk}", "state": "{_NEXT[state]}"}}',
-    )
+# A cell's class: "l" 牵头, "r" 责任, none when empty (static/css/matrix.css).
+_CELL_CLASS = {LEAD: ' class="l"', RESPONSIBLE: ' class="r"', NONE: ""}
+
+
+def matrix_cells_html(cells: list[MatrixCell], *, editable: bool) -> str:
+    """A row's cells as HTML, a few bytes each: the grid has units × items cells (2,460 at province
+    scale). ``<td class="r"><button>责任</button></td>``: the class says the state, the button is
+    there for whoever may edit. What a click posts (the row's item, the column's unit, the next
+    state) and the tooltip (item code · unit) are read in the browser from the row, the column's
+    header and the class by static/js/grid-tips.js, which posts with htmx.ajax: no hx-* per cell."""
+    empty = escape(gettext("空"))  # for screen readers (static/css/matrix.css hides the <i>)
+    texts = {LEAD: escape(gettext("牵头")), RESPONSIBLE: escape(gettext("责任")), NONE: f"<i>{empty}</i>"}
+    if editable:
+        texts = {state: f"<button>{text}</button>" for state, text in texts.items()}
+    cell = {state: f"<td{_CELL_CLASS[state]}>{text}</td>" for state, text in texts.items()}
+    return mark_safe("".join(cell[c.state] for c in cells))  # noqa: S308 -- fixed markup and catalogue labels
 
 
 @dataclass
 class MatrixRow:
     indicator: Indicator
     cells: list[MatrixCell]
+    cells_html: str = ""  # the row's <td>s, drawn once (matrix_cells_html)
 
     @property
     def lead_count(self) -> int:
@@ -161,8 +168,9 @@ def indicator_list_level3(*, zone: Zone) -> list[Indicator]:
     return indicator_level3_list(system=zone.system)
 
 
-def responsibility_matrix(*, zone: Zone) -> Matrix:
-    """Rows = the system's level-3 items grouped by dimension, columns = units (4 queries)."""
+def responsibility_matrix(*, zone: Zone, editable: bool = False) -> Matrix:
+    """Rows = the system's level-3 items grouped by dimension, columns = units (4 queries); each row's
+    cells drawn once, with a button each when ``editable`` (the office's grid)."""
     units = list(unit_list_for_zone(zone=zone))
     rows_by_cell = {
         (r.indicator_id, r.unit_id): r
@@ -172,11 +180,8 @@ def responsibility_matrix(*, zone: Zone) -> Matrix:
     for indicator in indicator_list_level3(zone=zone):
         dimension = indicator.parent.parent if indicator.parent and indicator.parent.parent else indicator
         group = groups.setdefault(dimension.pk, MatrixGroup(dimension=dimension))
-        cells = [
-            matrix_cell(indicator=indicator, unit=unit, state=cell_state(rows_by_cell.get((indicator.pk, unit.pk))))
-            for unit in units
-        ]
-        group.rows.append(MatrixRow(indicator=indicator, cells=cells))
+        cells = [MatrixCell(unit=unit, state=cell_state(rows_by_cell.get((indicator.pk, unit.pk)))) for unit in units]
+        group.rows.append(MatrixRow(indicator, cells, matrix_cells_html(cells, editable=editable)))
     unmatched = UnmatchedUnitName.objects.filter(zone=zone, resolved_unit__isnull=True).count()
     return Matrix(units=units, groups=list(groups.values()), unmatched_count=unmatched)
 

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,10 +24,11 @@ MANAGE = ZoneAction.MANAGE_ZONE
 @login_required
 def matrix(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id)
+    can_manage = zone_can(request.user, zone, MANAGE)
     context = {
         "zone": zone,
-        "matrix": selectors.responsibility_matrix(zone=zone),
-        "can_manage": zone_can(request.user, zone, MANAGE),
+        "matrix": selectors.responsibility_matrix(zone=zone, editable=can_manage),
+        "can_manage": can_manage,
     }
     return render(request, "zones/matrix.html", context)
 
@@ -36,7 +36,7 @@ def matrix(request: HttpRequest, zone_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def matrix_cell(request: HttpRequest, zone_id: int) -> HttpResponse:
-    """Set one cell (htmx swaps the returned cell; a plain POST goes back to the grid)."""
+    """Set one cell (htmx swaps in the returned <td>, static/js/grid-tips.js; a plain POST goes back to the grid)."""
     zone = zone_get_for_user(request.user, zone_id, MANAGE)
     form = MatrixCellForm(request.POST)
     if not form.is_valid():
@@ -48,13 +48,8 @@ def matrix_cell(request: HttpRequest, zone_id: int) -> HttpResponse:
     )
     if not request.headers.get("HX-Request"):
         return redirect("zones:matrix", zone_id=zone.pk)
-    context = {
-        "zone": zone,
-        "cells": [selectors.matrix_cell(indicator=indicator, unit=unit, state=selectors.cell_state(row))],
-        "can_manage": True,
-        "cell_url": reverse("zones:matrix-cell", args=[zone.pk]),
-    }
-    return render(request, "zones/_matrix_cell.html", context)
+    cell = selectors.MatrixCell(unit=unit, state=selectors.cell_state(row))
+    return HttpResponse(selectors.matrix_cells_html([cell], editable=True))  # the <td> htmx swaps in
 
 
 @login_required

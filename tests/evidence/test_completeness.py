@@ -203,7 +203,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client, office_a, zone_a, data_
 def test_the_page_size_stays_bounded_at_province_scale(client, office_a, zone_a, data_matrix):
     """60 more units, each answering for four items with evidence on each (a province's matrix): the
     grid is whole (every column, every row) and under the 300 KB page budget, because each cell is
-    drawn once in the selector and an empty one is a bare <td>."""
+    drawn once in the selector, a few bytes (its state's letter and count), and an empty one is a bare <td>."""
     codes = sorted(data_matrix, key=int)
     for n in range(60):
         unit = UnitFactory(zone=zone_a)
@@ -221,8 +221,46 @@ def test_the_page_size_stays_bounded_at_province_scale(client, office_a, zone_a,
     page = response.content.decode()
     assert len(response.context["matrix"].units) == 62  # and units X and Y
     assert page.count('class="cm-unit"') == 62
-    assert page.count('data-state="submitted"') >= 240
+    assert page.count('<td class="s">3</td>') == 240  # 60 units × 4 items, 3 pieces waiting for review
     assert len(response.content) < 300_000, len(response.content)
+
+
+def test_a_dense_60_unit_grid_is_under_the_page_budget(client, office_a, zone_a, data_matrix):
+    """The worst case at province scale: 60 units each answering for all 41 items, every cell holding
+    evidence in two states (so every cell carries its counts in data-n): still well under 300 KB."""
+    units = [UnitFactory(zone=zone_a, name=f"甲市第{n}责任单位", short_name=f"单位{n}") for n in range(60)]
+    items = list(data_matrix.values())
+    IndicatorResponsibility.objects.bulk_create(
+        IndicatorResponsibility(zone=zone_a, indicator=item, unit=unit) for item in items for unit in units
+    )
+    Evidence.objects.bulk_create(
+        Evidence(zone=zone_a, indicator=item, unit=unit, title=f"材料{status}", status=status)
+        for item in items
+        for unit in units
+        for status in ("draft", "submitted")
+    )
+    client.force_login(office_a)
+    response = client.get(url(zone_a))
+    page = response.content.decode()
+    assert page.count('class="cm-unit"') == 62
+    assert page.count('<td class="s" data-n="0 1 0 1">2</td>') == 41 * 60  # submitted beats draft
+    assert len(response.content) < 250_000, len(response.content)  # the budget is 300 KB
+
+
+def test_a_cell_in_several_states_carries_its_counts(client, office_a, zone_a, unit_x, data_matrix):
+    for status in ("accepted", "accepted", "returned"):
+        evidence(zone_a, data_matrix["1"], unit_x, status)
+    evidence(zone_a, data_matrix["2"], unit_x, "accepted")
+    client.force_login(office_a)
+    page = client.get(url(zone_a)).content.decode()
+    assert 'data-tip-accepted="已采纳"' in page and 'data-tip-none="尚无佐证材料"' in page  # the tooltip's words
+    cells = [re.findall(r"<td[^>]*>[^<]*</td>", row)[0] for row in _rows(page, "1", "2")]
+    # Item 1: unit X leads it; 2 accepted, 1 returned (returned needs action first); item 2: all accepted.
+    assert cells == ['<td class="r l" data-n="2 0 1 0">3</td>', '<td class="a">1</td>']
+
+
+def _rows(page: str, *codes: str) -> list[str]:
+    return [re.search(rf'<tr class="cm-item[^"]*" data-code="{c}".*?</tr>', page, re.S).group(0) for c in codes]
 
 
 def test_the_cells_escape_what_they_print(client, office_a, zone_a, unit_x, data_matrix):
@@ -231,7 +269,9 @@ def test_the_cells_escape_what_they_print(client, office_a, zone_a, unit_x, data
     evidence(zone_a, data_matrix["1"], unit_x, "submitted")
     client.force_login(office_a)
     page = client.get(url(zone_a)).content.decode()
-    row = re.search(r'<tr class="cm-item[^"]*" data-code="1".*?</tr>', page, re.S).group(0)
-    assert f'data-unit="{unit_x.pk}" data-state="submitted"' in row
-    assert 'title="&lt;b onmouseover=&quot;x&quot;&gt;局&lt;/b&gt;:待审核 1"' in row
+    # The unit's name is printed once, in its column's header, escaped; the cells carry no text from the
+    # database (the browser builds their tooltips from the header with textContent).
+    assert f'data-unit="{unit_x.pk}">&lt;b onmouseover=&quot;x&quot;&gt;局&lt;/b&gt;</th>' in page
+    row = _rows(page, "1")[0]
+    assert re.findall(r"<td[^>]*>[^<]*</td>", row)[:2] == ['<td class="s l">1</td>', "<td></td>"]  # units X, Y
     assert "<b onmouseover" not in page

@@ -179,8 +179,8 @@ def test_office_cycles_a_cell_with_htmx(client, small_zone, office_a):
     data = {"indicator": item(small_zone, "11").pk, "unit": statistics.pk, "state": "responsible"}
     response = client.post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "is-responsible" in html and '"state": "lead"' in html  # the next click makes it lead
+    # The cell swapped in: its state as a class (static/js/grid-tips.js reads the next click's state from it).
+    assert response.content.decode() == '<td class="r"><button>责任</button></td>'
     assert cells(small_zone, "11")["统计局"] == "responsible"
     assert client.post(url, {**data, "state": "bogus"}).status_code == 400
     other_system_item = {**data, "indicator": 999999}
@@ -201,3 +201,38 @@ def test_office_maps_an_unmatched_name_on_the_page(client, small_zone, office_a)
     assert commerce.aliases == ["市邮政管理局"]
     unknown = client.post(url, {"raw_name": "不存在的单位", "unit": commerce.pk})
     assert unknown.status_code == 400 and "没有待处理的单位名称" in unknown.content.decode()
+
+
+def test_a_60_unit_grid_is_whole_and_under_the_page_budget(client, zone_a, office_a, reviewer_fujian):
+    """Province scale (issue 9): 60 units × 41 items, every unit answering for every item. Each cell is
+    a few bytes (no per-cell tooltip, hx-* or JSON: static/js/grid-tips.js reads them from the row and
+    the column), so the whole grid stays well under 300 KB; the read-only grid has no buttons."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    items = list(Indicator.objects.filter(system=zone_a.system, level=3))
+    units = [UnitFactory(zone=zone_a, name=f"甲市第{n}责任单位", short_name=f"单位{n}", position=n) for n in range(60)]
+    IndicatorResponsibility.objects.bulk_create(
+        IndicatorResponsibility(zone=zone_a, indicator=i, unit=u, is_lead=n == 0)
+        for i in items
+        for n, u in enumerate(units)
+    )
+    url = reverse("zones:matrix", args=[zone_a.pk])
+    client.force_login(office_a)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count('<td class="r"><button>责任</button></td>') == 41 * 59
+    assert page.count('<td class="l"><button>牵头</button></td>') == 41
+    assert page.count('class="unit-col"') == 60 and page.count('id="item-') == 41
+    assert f'data-cell-url="{reverse("zones:matrix-cell", args=[zone_a.pk])}"' in page
+    assert "hx-vals" not in page and "grid-tips.js" in page
+    assert len(response.content) < 200_000, len(response.content)  # the budget is 300 KB
+    assert len(queries) < 20
+
+    client.force_login(reviewer_fujian)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('<td class="r">责任</td>') == 41 * 59 and "<button>" not in page
+    assert "data-cell-url" not in page

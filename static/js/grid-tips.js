@@ -42,18 +42,16 @@
     return `${unitName(table, cell)}:${parts.join(",") || labels.tipNone}`;
   };
 
-  // Tooltips for the cells under root (the page, or a cell htmx has just swapped in).
+  // Tooltips for the cells under root: the page, or a cell htmx has just swapped in.
   const label = (root) => {
-    const tables = root.closest ? [root.closest("table[data-grid-tips]")] : [];
-    if (!tables[0]) tables.splice(0, 1, ...root.querySelectorAll("table[data-grid-tips]"));
-    for (const table of tables) {
-      const cells = root.matches && root.matches("td") ? [root] : table.querySelectorAll("tbody td");
+    const own = root.closest ? root.closest("table[data-grid-tips]") : null;
+    for (const table of own ? [own] : root.querySelectorAll("table[data-grid-tips]")) {
+      const cells = own ? (root.matches("td") ? [root] : root.querySelectorAll("td")) : table.querySelectorAll("tbody td");
       for (const cell of cells) {
         if (table.dataset.gridTips === "matrix") {
-          const target = cell.querySelector("button") || cell;
-          target.title = matrixTip(table, cell);
-        } else if (cell.className && cell.parentElement.dataset.code && cell.cellIndex > 1) {
-          cell.title = completenessTip(table, cell);
+          (cell.querySelector("button") || cell).title = matrixTip(table, cell);
+        } else if (cell.className && cell.cellIndex > 1) {
+          cell.title = completenessTip(table, cell); // a unit's cell with a state (not the name or figures)
         }
       }
     }

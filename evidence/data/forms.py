@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zones.models import Zone
 
 from ..models import DataValue, Evidence, OutcomeEntry
-from .selectors import MetricNeed, ZoneDataNeeds
+from .selectors import EvidenceOffer, MetricNeed, ZoneDataNeeds
 from .services import UNSET, FigureRow, ListSpec, figures_clean, plain
 
 NO_EVIDENCE = ("", "—")
@@ -29,15 +29,17 @@ class YearInputs:
     source: BoundField
     evidence: BoundField | None
     stored: DataValue | None
-    offered: list[tuple[str, str]] = field(default_factory=list)  # the options the select lists
 
 
-def _offered(choices: list[tuple[str, str]], selected: str) -> list[tuple[str, str]]:
-    """ "—", the newest EVIDENCE_OFFERED, and the selected one when it is older."""
-    shown = choices[: EVIDENCE_OFFERED + 1]
-    if selected and selected not in {value for value, _label in shown}:
-        shown = [*shown, *(choice for choice in choices if choice[0] == selected)]
-    return shown
+class EvidenceField(forms.ChoiceField):
+    """A select listing a few pieces of evidence that accepts any of ``allowed`` (found with the search box)."""
+
+    def __init__(self, *, allowed: set[str], **kwargs):
+        super().__init__(**kwargs)
+        self.allowed = allowed
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.allowed
 
 
 @dataclass
@@ -66,25 +68,28 @@ class FigureForm(forms.Form):
         needs: ZoneDataNeeds,
         keys: set[str],
         values: Mapping[tuple[str, int], DataValue],
-        evidence: list[Evidence],
+        evidence: EvidenceOffer,
     ):
         super().__init__(data)
         self.zone, self.needs, self.keys, self.values = zone, needs, keys, values
         self._names: list[tuple[str, int, dict[str, str]]] = []
         self.blocks: list[MetricBlock] = []
+        picked = self._picked(data, evidence)
         for key, need in needs.metrics.items():
             if key not in keys:
                 continue
-            choices = [NO_EVIDENCE] + [
-                (str(e.pk), evidence_label(e)) for e in evidence if e.indicator_id in need.indicator_ids
-            ]
-            block = MetricBlock(need, evidence_count=len(choices) - 1)
+            allowed = evidence.ids_of(need.indicator_ids)
+            newest = [e for e in evidence.newest if e.indicator_id in need.indicator_ids][:EVIDENCE_OFFERED]
+            choices = [NO_EVIDENCE] + [(str(e.pk), evidence_label(e)) for e in newest]
+            block = MetricBlock(need, evidence_count=len(allowed))
             for year in need.years:
                 stored = values.get((key, year))
                 link = getattr(stored, "evidence_link", None) if stored else None
-                year_choices = choices
-                if link is not None and str(link.evidence_id) not in {value for value, _ in choices}:
-                    year_choices = [*choices, (str(link.evidence_id), link.evidence.title)]  # linked by someone else
+                year_allowed, year_choices = allowed, choices
+                if link is not None:
+                    year_allowed = allowed | {str(link.evidence_id)}  # perhaps linked by someone else
+                    if str(link.evidence_id) not in {value for value, _ in choices}:
+                        year_choices = [*choices, (str(link.evidence_id), evidence_label(link.evidence))]
                 names = {
                     "value": f"value-{key}-{year}",
                     "source": f"source-{key}-{year}",
@@ -102,28 +107,48 @@ class FigureForm(forms.Form):
                 self.fields[names["source"]] = forms.CharField(
                     required=False, initial=stored.source if stored else "", label=_("来源")
                 )
-                if len(year_choices) > 1:
+                if year_allowed:
                     names["evidence"] = f"evidence-{key}-{year}"
-                    self.fields[names["evidence"]] = forms.ChoiceField(
+                    chosen = picked.get(data.get(names["evidence"])) if data is not None else None
+                    if chosen is not None and chosen[0] in year_allowed and chosen not in year_choices:
+                        year_choices = [*year_choices, chosen]  # found with the search box
+                    self.fields[names["evidence"]] = EvidenceField(
+                        allowed=year_allowed,
                         required=False,
                         choices=year_choices,
                         initial=str(link.evidence_id) if link else "",
                         label=_("佐证材料"),
                     )
                 self._names.append((key, year, names))
-                evidence_field = self[names["evidence"]] if "evidence" in names else None
                 block.years.append(
                     YearInputs(
                         year=year,
                         value=self[names["value"]],
                         growth=self[names["published_growth"]] if "published_growth" in names else None,
                         source=self[names["source"]],
-                        evidence=evidence_field,
+                        evidence=self[names["evidence"]] if "evidence" in names else None,
                         stored=stored,
-                        offered=_offered(year_choices, str(evidence_field.value() or "")) if evidence_field else [],
                     )
                 )
             self.blocks.append(block)
+
+    @staticmethod
+    def _picked(data, evidence: EvidenceOffer) -> dict[str, tuple[str, str]]:
+        """The submitted evidence that is not among the newest, with its label (1 query, only when posted)."""
+        if data is None:
+            return {}
+        listed = {e.pk for e in evidence.newest}
+        ids = {
+            int(value)
+            for name, value in data.items()
+            if name.startswith("evidence-") and str(value).isdigit() and int(value) in evidence.items
+        } - listed
+        if not ids:
+            return {}
+        return {
+            str(e.pk): (str(e.pk), evidence_label(e))
+            for e in Evidence.objects.filter(pk__in=ids).select_related("indicator")
+        }
 
     def figure_rows(self) -> list[FigureRow]:
         data = self.cleaned_data

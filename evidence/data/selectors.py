@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from indicators.models import Metric, ScoringItem
 from indicators.scoring.figures import compute_figure
@@ -252,7 +253,9 @@ def unit_data_keys(*, zone: Zone, unit: Unit, needs: ZoneDataNeeds) -> tuple[set
 
 def zone_data_values(*, zone: Zone) -> dict[tuple[str, int], DataValue]:
     """(metric key, year) → the zone's figure with its evidence link (1 query)."""
-    rows = DataValue.objects.filter(zone=zone).select_related("metric", "evidence_link__evidence", "updated_by")
+    rows = DataValue.objects.filter(zone=zone).select_related(
+        "metric", "evidence_link__evidence__indicator", "updated_by"
+    )
     return {(row.metric.key, row.year): row for row in rows}
 
 
@@ -301,6 +304,33 @@ def evidence_choices(*, zone: Zone, indicator_ids: set[int], unit_ids: set[int] 
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=unit_ids)
     return list(rows.order_by("indicator__position", "-created_at", "-id"))
+
+
+@dataclass
+class EvidenceOffer:
+    """What the figure pages offer to link: every allowed piece by id, and each item's newest few to list."""
+
+    items: dict[int, int]  # evidence pk → its item (indicator) id: all that may be linked
+    newest: list[Evidence]  # each item's newest ``per_item``, in the page's order (item, newest first)
+
+    def ids_of(self, indicator_ids: set[int]) -> set[str]:
+        return {str(pk) for pk, item in self.items.items() if item in indicator_ids}
+
+
+def evidence_offer(*, zone: Zone, indicator_ids: set[int], unit_ids: set[int] | None, per_item: int) -> EvidenceOffer:
+    """``evidence_choices`` as ids, with only each item's newest ``per_item`` loaded (2 queries)."""
+    rows = Evidence.objects.filter(zone=zone, indicator_id__in=indicator_ids)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    items = dict(rows.values_list("pk", "indicator_id"))
+    rank = Window(RowNumber(), partition_by=F("indicator_id"), order_by=(F("created_at").desc(), F("id").desc()))
+    newest = (
+        rows.annotate(rank=rank)
+        .filter(rank__lte=per_item)
+        .select_related("indicator")
+        .order_by("indicator__position", "-created_at", "-id")
+    )
+    return EvidenceOffer(items=items, newest=list(newest))
 
 
 def evidence_search(

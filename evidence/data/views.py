@@ -40,6 +40,7 @@ from .selectors import (
     derived_rows,
     entry_list_of,
     evidence_choices,
+    evidence_offer,
     evidence_search,
     unit_data_keys,
     zone_data_needs,
@@ -92,8 +93,11 @@ def zone_data(request: HttpRequest, zone_id: int) -> HttpResponse:
 def _figure_page(request: HttpRequest, zone: Zone, needs, keys: set[str], unit: Unit | None, scope: DataScope):
     values = zone_data_values(zone=zone)
     indicator_ids = set().union(*(needs.metrics[k].indicator_ids for k in keys)) if keys else set()
-    evidence = evidence_choices(
-        zone=zone, indicator_ids=indicator_ids, unit_ids=None if scope.is_office else {u.pk for u in scope.units}
+    evidence = evidence_offer(
+        zone=zone,
+        indicator_ids=indicator_ids,
+        unit_ids=None if scope.is_office else {u.pk for u in scope.units},
+        per_item=EVIDENCE_OFFERED,
     )
     kwargs = {"zone": zone, "needs": needs, "keys": keys, "values": values, "evidence": evidence}
     if request.method == "POST":

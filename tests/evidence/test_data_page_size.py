@@ -13,6 +13,7 @@ from evidence.data.forms import EVIDENCE_OFFERED
 from evidence.data.selectors import zone_data_needs
 from evidence.models import DataEvidenceLink, Evidence
 from tests.evidence.test_data_fixtures import data_matrix, figure_post
+from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 __all__ = ["data_matrix"]  # fixture used below
@@ -68,7 +69,7 @@ def test_the_figure_pages_stay_under_budget_with_province_scale_evidence(client,
     assert "下拉框列出最新的 10 份" in page
 
 
-def test_an_older_piece_of_evidence_is_found_linked_and_shown(client, office_a, zone_a, unit_x, data_matrix):
+def test_an_older_piece_of_evidence_is_found_linked_and_shown(client, office_a, zone_a, zone_b, unit_x, data_matrix):
     old = Evidence.objects.create(zone=zone_a, indicator=data_matrix["1"], unit=unit_x, title="二〇二二年统计公报")
     Evidence.objects.bulk_create(  # newer ones push it out of the select
         Evidence(zone=zone_a, indicator=data_matrix["1"], unit=unit_x, title=f"月报{i}", created_by=office_a)
@@ -85,6 +86,15 @@ def test_an_older_piece_of_evidence_is_found_linked_and_shown(client, office_a, 
     assert everything["count"] > len(everything["options"]) == 50
 
     field = f"evidence-{RETAIL}-2024"
+    refused = client.post(url, figure_post({(RETAIL, 2024): "-1"}, **{field: str(old.pk)}))
+    assert refused.status_code == 200 and not DataEvidenceLink.objects.exists()
+    select = re.search(rf'<select name="{field}".*?</select>', refused.content.decode(), re.S).group(0)
+    assert f'<option value="{old.pk}" selected>1. 二〇二二年统计公报' in select  # still chosen when shown again
+    elsewhere = Evidence.objects.create(
+        zone=zone_b, indicator=data_matrix["1"], unit=UnitFactory(zone=zone_b), title="他区材料"
+    )
+    forged = client.post(url, figure_post({(RETAIL, 2024): "381.2"}, **{field: str(elsewhere.pk)}))
+    assert forged.status_code == 200 and "不在可用的选项中" in forged.content.decode()
     response = client.post(url, figure_post({(RETAIL, 2024): "381.2"}, **{field: str(old.pk)}))
     assert response.status_code == 302
     assert DataEvidenceLink.objects.get().evidence == old

@@ -12,3 +12,14 @@ class AssessmentsConfig(AppConfig):
         from . import hooks
 
         hooks.register_all()
+
+        # A judgement changes the score page's details, cached under the zone's data token
+        # (common/cache.py; evidence/apps.py connects the other writes).
+        from django.db.models.signals import post_delete, post_save
+
+        from evidence.apps import zone_data_receiver
+
+        from .models import Judgement
+
+        post_save.connect(zone_data_receiver, sender=Judgement, dispatch_uid="zone-data-Judgement-save")
+        post_delete.connect(zone_data_receiver, sender=Judgement, dispatch_uid="zone-data-Judgement-delete")

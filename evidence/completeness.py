@@ -14,13 +14,16 @@ unit and status).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils.safestring import mark_safe
 
+from common.cache import zone_data_generation
 from indicators.models import Indicator, RuleType, ScoringItem
 from indicators.scoring.figures import compute_figure
 from indicators.scoring.types import ZoneFacts
@@ -128,13 +131,31 @@ def _figure_missing(needs: ZoneDataNeeds, facts: ZoneFacts, item: ScoringItem, l
 
 
 def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension: str | None = None) -> Completeness:
-    """The matrix as ``user`` may see it: every unit for the office and provincial reviewers, a liaison's own."""
+    """The matrix as ``user`` may see it: every unit for the office and provincial reviewers, a liaison's own.
+
+    Cached under the zone's data token (common/cache.py: any write to the zone's evidence,
+    figures, lists, responsibilities or units replaces it) and keyed by the units ``user`` may
+    see, so everyone who sees the same units shares one copy (the office, reviewers, evaluators)
+    and a liaison, who sees only their own unit, never gets theirs. 2 queries and a cache round
+    trip when cached.
+    """
+    visible = [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
+    seen = hashlib.blake2b(",".join(str(u.pk) for u in visible).encode(), digest_size=12).hexdigest()
+    key = f"evidence:completeness:{zone.pk}:{zone_data_generation(zone.pk)}:{seen}:{unit_id}:{dimension}"
+    matrix = cache.get(key)
+    if matrix is None:
+        matrix = _zone_completeness(zone=zone, visible=visible, unit_id=unit_id, dimension=dimension)
+        cache.set(key, matrix)
+    matrix.zone = zone
+    return matrix
+
+
+def _zone_completeness(*, zone: Zone, visible: list[Unit], unit_id: int | None, dimension: str | None) -> Completeness:
     needs = zone_data_needs(zone=zone)  # 2 queries
     indicators = list(Indicator.objects.filter(system_id=zone.system_id).order_by("position"))
     items_by_indicator: dict[int, list[ScoringItem]] = defaultdict(list)
     for item in needs.scoring_items:
         items_by_indicator[item.indicator_id].append(item)
-    visible = [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
     responsible: dict[tuple[int, int], bool] = {}  # (indicator, unit) → lead
     for ind_id, u_id, lead in IndicatorResponsibility.objects.filter(
         zone=zone, removed=False, unit_id__in=[u.pk for u in visible]

@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from common.cache import zone_data_changed
 from indicators.models import Indicator
 
 from .models import IndicatorResponsibility, LeadingGroupMember, Unit, UnmatchedUnitName, Zone
@@ -122,6 +123,7 @@ def responsibility_matrix_build(*, zone: Zone) -> MatrixBuildResult:
     IndicatorResponsibility.objects.bulk_create(to_create)
     IndicatorResponsibility.objects.bulk_update(to_update, ["is_lead"])
     IndicatorResponsibility.objects.filter(pk__in=to_delete).delete()
+    zone_data_changed(zone.pk)  # bulk writes send no signals (common/cache.py)
 
     names = {(n.indicator_id, n.raw_name): n for n in UnmatchedUnitName.objects.filter(zone=zone)}
     UnmatchedUnitName.objects.bulk_create(

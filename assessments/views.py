@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.sessions import background_request
+from common.cache import zone_data_generation
 from common.pagination import page_of
 from zones.access import ZoneAction, zone_can, zone_get_for_user
 
@@ -44,11 +46,17 @@ def zone_scores(request: HttpRequest, zone_id: int) -> HttpResponse:
     context = {
         "zone": zone,
         "snapshot": done,
-        "tree": selectors.score_tree_with_details(
-            result=done.result, details=selectors.score_page_details(zone=zone, snapshot=done)
+        # The tree is built only when the page's cached fragments miss (see the template): they are
+        # keyed by the snapshot and the zone's data token (common/cache.py), which every write to
+        # the zone's evidence, figures or judgements replaces, and by the user's two links.
+        "tree": SimpleLazyObject(
+            lambda: selectors.score_tree_with_details(
+                result=done.result, details=selectors.score_page_details(zone=zone, snapshot=done)
+            )
         )
         if done
         else [],
+        "fragment_key": f"{zone_data_generation(zone.pk)}:{done.pk}:{done.computed_at.isoformat()}" if done else "",
         "pending": latest if latest and latest.status in PENDING else None,
         "failed": latest if latest and latest.status == ScoreSnapshot.Status.FAILED else None,
         "can_recompute": zone_can(request.user, zone, ZoneAction.RECOMPUTE_SCORES),

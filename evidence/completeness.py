@@ -21,7 +21,11 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from common.cache import zone_data_generation
 from indicators.models import Indicator, RuleType, ScoringItem
@@ -131,23 +135,89 @@ def _figure_missing(needs: ZoneDataNeeds, facts: ZoneFacts, item: ScoringItem, l
 
 
 def zone_completeness(*, zone: Zone, user, unit_id: int | None = None, dimension: str | None = None) -> Completeness:
-    """The matrix as ``user`` may see it: every unit for the office and provincial reviewers, a liaison's own.
+    """The matrix as ``user`` may see it: every unit for the office and provincial reviewers, a liaison's own."""
+    return _zone_completeness(zone=zone, visible=_visible(zone, user), unit_id=unit_id, dimension=dimension)
+
+
+def _visible(zone: Zone, user) -> list[Unit]:
+    return [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
+
+
+@dataclass
+class DimensionHtml:
+    code: str
+    name: str
+    rows_html: str  # the dimension's <tr>s (row_html)
+
+
+@dataclass
+class CompletenessPage:
+    """What the 完整性 page shows: the matrix's figures and each dimension's rows as HTML."""
+
+    zone: Zone
+    units: list[Unit]
+    all_units: list[Unit]
+    dimensions: list[DimensionHtml]
+    all_dimensions: list[tuple[str, str]]
+    item_count: int
+    ready_count: int
+    state_counts: dict[str, int]
+
+
+def completeness_page(
+    *, zone: Zone, user, unit_id: int | None = None, dimension: str | None = None
+) -> CompletenessPage:
+    """zone_completeness drawn for the page, cached.
 
     Cached under the zone's data token (common/cache.py: any write to the zone's evidence,
     figures, lists, responsibilities or units replaces it) and keyed by the units ``user`` may
     see, so everyone who sees the same units shares one copy (the office, reviewers, evaluators)
-    and a liaison, who sees only their own unit, never gets theirs. 2 queries and a cache round
-    trip when cached.
+    and a liaison, who sees only their own unit, never gets theirs. The copy is a few strings
+    (the rows' HTML), not the thousands of cells. 2 queries and a cache round trip when cached.
     """
-    visible = [u for u in zone.units.order_by("pk") if unit_can(user, u, ZoneAction.VIEW_COMPLETENESS)]
+    visible = _visible(zone, user)
     seen = hashlib.blake2b(",".join(str(u.pk) for u in visible).encode(), digest_size=12).hexdigest()
-    key = f"evidence:completeness:{zone.pk}:{zone_data_generation(zone.pk)}:{seen}:{unit_id}:{dimension}"
-    matrix = cache.get(key)
-    if matrix is None:
+    generation = zone_data_generation(zone.pk)
+    key = f"evidence:completeness:{zone.pk}:{generation}:{seen}:{unit_id}:{dimension}:{get_language()}"
+    page = cache.get(key)
+    if page is None:
         matrix = _zone_completeness(zone=zone, visible=visible, unit_id=unit_id, dimension=dimension)
-        cache.set(key, matrix)
-    matrix.zone = zone
-    return matrix
+        page = CompletenessPage(
+            zone=zone,
+            units=matrix.units,
+            all_units=matrix.all_units,
+            dimensions=[
+                DimensionHtml(d.code, d.name, mark_safe("".join(row_html(row) for row in d.rows)))  # noqa: S308
+                for d in matrix.dimensions
+            ],
+            all_dimensions=matrix.all_dimensions,
+            item_count=matrix.item_count,
+            ready_count=matrix.ready_count,
+            state_counts=matrix.state_counts,
+        )
+        cache.set(key, page)
+    page.zone = zone
+    return page
+
+
+def row_html(row: Row) -> str:
+    """One row of the grid as HTML (escaped here; the page writes each dimension's rows as they are)."""
+    if not row.quantitative:
+        data = '<span class="text-secondary">—</span>'
+    elif row.missing:
+        title = escape(_("缺少:") + "、".join(row.missing))
+        n = len(row.missing)
+        label = escape(ngettext("缺%(n)s项", "缺%(n)s项", n) % {"n": n})
+        data = f'<span class="cm-figures-missing" title="{title}">{label}</span>'
+    else:
+        data = f'<span class="cm-figures-ok" title="{escape(_("数据完整"))}">✓</span>'
+    ready = f' <span class="badge text-bg-success">{escape(_("可提交"))}</span>' if row.ready else ""
+    return (
+        f'<tr class="cm-{escape(row.kind)}{" cm-ready" if row.ready else ""}" data-code="{escape(row.code)}"'
+        f' data-state="{escape(row.state)}"><td class="cm-name" title="{escape(row.name)}"><div class="cm-name-box">'
+        f"{escape(row.code)} {escape(Truncator(row.name).chars(28))}{ready}</div></td>"
+        f'<td class="cm-data">{data}</td>{row.cells_html}</tr>\n'
+    )
 
 
 def _zone_completeness(*, zone: Zone, visible: list[Unit], unit_id: int | None, dimension: str | None) -> Completeness:

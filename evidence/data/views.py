@@ -28,7 +28,7 @@ from common.xlsx import ExcelImportError
 from zones.access import ZoneAction, unit_can, zone_can, zone_get_for_user, zones_where
 from zones.models import Unit, Zone
 
-from ..completeness import STATE_LABELS, zone_completeness
+from ..completeness import STATE_LABELS, completeness_page
 from .excel import DataImportError, data_workbook, data_workbook_import, data_workbook_parse
 from .forms import EVIDENCE_OFFERED, FigureForm, entry_form, entry_initial, evidence_label
 from .selectors import (
@@ -382,7 +382,7 @@ def completeness(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_COMPLETENESS)
     unit = request.GET.get("unit") or ""
     dimension = request.GET.get("dimension") or ""
-    matrix = zone_completeness(
+    matrix = completeness_page(
         zone=zone, user=request.user, unit_id=query_int(request.GET, "unit"), dimension=dimension or None
     )
     context = {

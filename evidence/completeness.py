@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -62,29 +61,26 @@ def _state(counts: dict[str, int]) -> str:
     return MISSING
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     unit: Unit
     responsible: bool
     lead: bool
     counts: dict[str, int]
+    # Worked out once on creation (a province's grid has thousands of cells; no per-read work):
+    state: str = MISSING
+    total: int = 0
+    shown: bool = False  # drawn when the unit answers for the row or has evidence on it anyway
 
-    @cached_property
-    def state(self) -> str:
-        return _state(self.counts)
+    def __post_init__(self) -> None:
+        if self.counts:
+            self.total = sum(self.counts.values())
+            self.state = _state(self.counts)
+        self.shown = self.responsible or self.total > 0
 
     @property
     def label(self) -> str:
         return STATE_LABELS[self.state]
-
-    @cached_property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def shown(self) -> bool:
-        """A cell is drawn when the unit answers for the row or has evidence on it anyway."""
-        return self.responsible or self.total > 0
 
 
 @dataclass
@@ -327,10 +323,11 @@ def cells_html(cells: list[Cell]) -> str:
 
 def _cells(ind, sub_id, units, responsible, counts) -> list[Cell]:
     cells = []
+    ind_id = ind.id
     for unit in units:
-        key = (ind.id, unit.pk)
-        cell_counts = dict(counts.get((ind.id, sub_id, unit.pk), {}))
-        cells.append(Cell(unit, key in responsible, responsible.get(key, False), cell_counts))
+        lead = responsible.get((ind_id, unit.pk))  # None: the unit does not answer for the item
+        found = counts.get((ind_id, sub_id, unit.pk))
+        cells.append(Cell(unit, lead is not None, bool(lead), dict(found) if found else {}))
     return cells
 
 

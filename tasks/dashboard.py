@@ -8,17 +8,16 @@ cached per zone and day until a write to the zone's units, tasks or assignments 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from common import hooks
+from common.cache import ALL, generation, invalidate, invalidate_now_and_on_commit
 from zones.models import Stage, Unit, Zone
 
 from .models import Assignment
@@ -236,26 +235,19 @@ def _aggregates(*, zone: Zone, today: date, limit: int) -> dict[str, Any]:
 # The stages and the latest score are read every time (2 small queries).
 
 
-def _generation_key(zone_id: int | None) -> str:
-    return f"tasks:dashboard:generation:{'all' if zone_id is None else zone_id}"
+def _generation_name(zone_id: int | None) -> str:
+    return f"tasks-dashboard:{ALL if zone_id is None else zone_id}"
 
 
 def dashboard_invalidate(*, zone_id: int | None) -> None:
     """Forget the cached dashboard aggregates of a zone (every day's); of every zone with None."""
-    cache.set(_generation_key(zone_id), uuid.uuid4().hex, timeout=None)
+    invalidate(_generation_name(zone_id))
 
 
 def zone_generation(zone_id: int) -> str:
-    """The zone's token and the all-zones token (one round trip); missing ones are created.
+    """The zone's token and the all-zones token (common/cache.py: one round trip).
     Also keys the 督办通报's cached ranking (tasks/bulletin.py)."""
-    keys = [_generation_key(zone_id), _generation_key(None)]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # add, not set: two workers starting at once agree on the first token written.
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return "-".join(str(found[key]) for key in keys)
+    return generation(_generation_name(zone_id), _generation_name(None))
 
 
 def dashboard_for_zone(*, zone: Zone, today: date | None = None, limit: int = LIST_LIMIT) -> Dashboard:
@@ -284,9 +276,7 @@ def dashboard_changed(sender, instance, **kwargs) -> None:
     Invalidates now and again when the transaction commits: a page computed meanwhile from the
     data before the commit must not stay cached under the new token.
     """
-    zone_id = _zone_of(instance)
-    dashboard_invalidate(zone_id=zone_id)
-    transaction.on_commit(lambda: dashboard_invalidate(zone_id=zone_id))
+    invalidate_now_and_on_commit(_generation_name(_zone_of(instance)))
 
 
 def _zone_of(instance: Any) -> int | None:

@@ -23,3 +23,14 @@ class AssessmentsConfig(AppConfig):
 
         post_save.connect(zone_data_receiver, sender=Judgement, dispatch_uid="zone-data-Judgement-save")
         post_delete.connect(zone_data_receiver, sender=Judgement, dispatch_uid="zone-data-Judgement-delete")
+        # The page names who judged: a renamed user makes every zone's copy stale.
+        from django.contrib.auth import get_user_model
+
+        post_save.connect(_user_renamed, sender=get_user_model(), dispatch_uid="zone-data-user-save")
+
+
+def _user_renamed(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is None or {"full_name", "username"} & set(update_fields):
+        from common.cache import zone_data_changed
+
+        zone_data_changed(None)

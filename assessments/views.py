@@ -56,7 +56,7 @@ def zone_scores(request: HttpRequest, zone_id: int) -> HttpResponse:
         )
         if done
         else [],
-        "fragment_key": f"{zone_data_generation(zone.pk)}:{done.pk}:{done.computed_at.isoformat()}" if done else "",
+        "fragment_key": f"{zone_data_generation(zone.pk)}:{done.pk}:{done.computed_at}" if done else "",
         "pending": latest if latest and latest.status in PENDING else None,
         "failed": latest if latest and latest.status == ScoreSnapshot.Status.FAILED else None,
         "can_recompute": zone_can(request.user, zone, ZoneAction.RECOMPUTE_SCORES),

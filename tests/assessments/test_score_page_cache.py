@@ -86,3 +86,14 @@ def test_the_links_are_not_shared_between_users(client, zone_a, office_a, figure
     client.force_login(evaluator)
     text = page(client, zone_a)[0]
     assert "21840" in text and history not in text  # same figures, no link to the figure history
+
+
+def test_a_renamed_judge_shows_at_once(client, zone_a, office_a):
+    item = ScoringItem.objects.get(indicator__system=zone_a.system, code="24.1")
+    judgement_set(zone=zone_a, scoring_item=item, points=item.points, user=office_a)
+    compute(zone_a)
+    client.force_login(office_a)
+    assert "评审人：" in sub(page(client, zone_a)[0], "24.1")
+    office_a.full_name = "新名字"
+    office_a.save(update_fields=["full_name"])
+    assert "评审人：新名字" in sub(page(client, zone_a)[0], "24.1")

@@ -14,6 +14,7 @@ from django.db.models import Avg, Case, Exists, IntegerField, OuterRef, Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_noop
 
 from indicators.models import Indicator
@@ -137,11 +138,25 @@ def task_indicator_list(*, task: Task) -> list[Indicator]:
     return list(task.indicators.order_by("position"))
 
 
-def _assignments_prefetch() -> Prefetch:
-    return Prefetch(
-        "assignments",
-        queryset=Assignment.objects.select_related("unit").order_by("-is_lead", "unit__position", "unit_id"),
-    )
+def _assignments_prefetch(*, lean: bool = False) -> Prefetch:
+    queryset = Assignment.objects.select_related("unit").order_by("-is_lead", "unit__position", "unit_id")
+    if lean:  # the columns task_rows reads: a page holds some 300 assignments and their units
+        queryset = queryset.only(*_ROW_ASSIGNMENT_FIELDS)
+    return Prefetch("assignments", queryset=queryset)
+
+
+_ROW_ASSIGNMENT_FIELDS = (
+    "task_id",
+    "unit_id",
+    "is_lead",
+    "status",
+    "progress",
+    "due_date",
+    "confirmed_at",
+    "unit__name",
+    "unit__short_name",
+    "unit__position",
+)
 
 
 def task_list_for_zone(
@@ -154,13 +169,15 @@ def task_list_for_zone(
     search: str = "",
     only_unit_ids: set[int] | None = None,
     sort: str = "",
+    lean: bool = False,
 ) -> QuerySet[Task]:
     """The zone's tasks in plan order (or ``sort``, one of TASK_SORTS), each with its assignments
     (units) and indicators prefetched; page it before it is evaluated (the prefetches then load
     the page's rows only).
 
     ``unit_id`` / ``status`` / ``overdue`` keep the tasks that have an assignment
-    matching all of them; ``only_unit_ids`` (for liaisons) the tasks of those units.
+    matching all of them; ``only_unit_ids`` (for liaisons) the tasks of those units. ``lean``
+    loads only the columns ``task_rows`` reads (the task list page; the API reads more).
     """
     tasks = Task.objects.filter(zone=zone)
     if only_unit_ids is not None:
@@ -183,7 +200,8 @@ def task_list_for_zone(
     return (
         tasks.select_related("stage")
         .prefetch_related(
-            _assignments_prefetch(), Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+            _assignments_prefetch(lean=lean),
+            Prefetch("indicators", queryset=Indicator.objects.only("code", "position").order_by("position")),
         )
         .order_by(*_TASK_ORDER.get(sort, _TASK_ORDER[""]))
     )
@@ -247,6 +265,16 @@ class TaskRow:
     summary: TaskSummary
     chips: list[UnitChip]
     indicator_codes: list[str]
+
+    @property
+    def chips_html(self) -> str:
+        """The row's unit badges as HTML, joined here rather than by the template (a page of 50
+        rows holds some 300 of them)."""
+        return format_html_join(
+            " ",
+            '<span class="badge rounded-pill border bg-white fw-normal mb-1 unit-chip{}" title="{}">{}</span>',
+            ((f" unit-chip-{c.tone}" if c.tone else "", c.title, c.label) for c in self.chips),
+        )
 
 
 def task_rows(*, tasks: Iterable[Task]) -> list[TaskRow]:

@@ -103,7 +103,7 @@ def task_list(request: HttpRequest, zone_id: int) -> HttpResponse:
     }
     sort = request.GET.get("sort") or ""
     sort = sort if sort in dict(TASK_SORTS) else ""
-    listing = page_of(request, task_list_for_zone(zone=zone, sort=sort, **filters), per_page=TASKS_PER_PAGE)
+    listing = page_of(request, task_list_for_zone(zone=zone, sort=sort, lean=True, **filters), per_page=TASKS_PER_PAGE)
     context = {
         "zone": zone,
         "listing": listing,

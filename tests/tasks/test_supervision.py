@@ -171,8 +171,8 @@ def test_send_back_notifies_the_units_liaisons_once(
     assignment_report_progress(assignment=only_x, user=liaison_x, percent=100, text="已完成")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assignment_send_back(assignment=only_x, user=office_a, reason="佐证材料不全")
-    # one notice job (the others forget the 驾驶舱's cached aggregates once the change is committed)
-    assert len([c for c in callbacks if "dashboard" not in c.__qualname__]) == 1
+    # one notice job (the others replace the cache tokens once the change is committed: common.cache)
+    assert len([c for c in callbacks if "invalidate" not in c.__qualname__]) == 1
     notice = Notification.objects.get()
     assert (notice.recipient, notice.kind) == (liaison_x, Notification.Kind.SENT_BACK)
     assert notice.title == "任务“建设网络市场监管平台”被办公室退回" and "佐证材料不全" in notice.body

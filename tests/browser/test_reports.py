@@ -93,7 +93,7 @@ def test_office_reports_reviewer_compares_downloads_and_answers(
 
     # The office asks for the self-assessment report and watches it render, without a reload.
     login("office_a", PASSWORD)
-    page.get_by_role("link", name="报告", exact=True).click()
+    page.locator("#portal-nav").get_by_role("link", name="报告", exact=True).click()
     page.get_by_role("link", name="报告与意见").first.click()
     page.select_option("#id_kind", "self")
     page.select_option("#id_subject", "live")
@@ -114,7 +114,7 @@ def test_office_reports_reviewer_compares_downloads_and_answers(
     # The provincial reviewer compares the province's zones, downloads the report, writes an opinion.
     page.context.clear_cookies()
     login("reviewer_fj", PASSWORD)
-    page.get_by_role("link", name="报告", exact=True).click()
+    page.locator("#portal-nav").get_by_role("link", name="报告", exact=True).click()
     page.locator("#compare-link").click()
     expect(page.locator("#comparison-table")).to_contain_text("丙创建对象")
     expect(page.locator("#comparison-table")).to_contain_text("71.5")

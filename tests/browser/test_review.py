@@ -74,7 +74,7 @@ def test_an_evaluator_scores_by_keyboard_and_the_province_submits(
     # 评审任务 → the round → the review screen, at the first item to score.
     page.set_viewport_size({"width": 1366, "height": 768})
     login("expert_web", PASSWORD)
-    page.get_by_role("link", name="评审任务").click()
+    page.locator("#portal-nav").get_by_role("link", name="评审任务").click()
     with page.expect_navigation():
         page.locator("#review-rounds a", has_text="甲创建对象").click()
     expect(page).to_have_url(re.compile(rf"/rounds/{round.pk}/review/{items['12'].pk}/$"))

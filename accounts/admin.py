@@ -66,7 +66,7 @@ class PortalUserAdmin(UserAdmin):
     def save_model(self, request, obj, form, change):
         services.user_admin_save(user=obj, by=request.user)
 
-    @admin.action(description="重置双因素认证(手机丢失时;用户下次登录时重新设置)", permissions=["change"])
+    @admin.action(description="重置双因素认证（手机丢失时；用户下次登录时重新设置）", permissions=["change"])
     def reset_two_factor(self, request, queryset):
         done, refused = [], []
         for user in queryset:
@@ -75,11 +75,11 @@ class PortalUserAdmin(UserAdmin):
             elif two_factor.two_factor_reset(user=user, by=request.user):
                 done.append(user.get_username())
         if done:
-            self.message_user(request, _("已重置双因素认证:%(names)s。") % {"names": "、".join(done)})
+            self.message_user(request, _("已重置双因素认证：%(names)s。") % {"names": "、".join(done)})
         if refused:
             self.message_user(
                 request,
-                _("不能重置其他特权账号的双因素认证:%(names)s。") % {"names": "、".join(refused)},
+                _("不能重置其他特权账号的双因素认证：%(names)s。") % {"names": "、".join(refused)},
                 messages.ERROR,
             )
 
@@ -98,7 +98,7 @@ class PortalUserAdmin(UserAdmin):
                     update_session_auth_hash(request, user)
                     messages.success(request, _("密码已修改。"))
                 else:
-                    messages.success(request, _("密码已重置;该用户下次登录时须修改密码。"))
+                    messages.success(request, _("密码已重置；该用户下次登录时须修改密码。"))
                 return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
         return super().user_change_password(request, id, form_url)
 

@@ -85,11 +85,11 @@ class GrantForm(BootstrapForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     zone = forms.ModelChoiceField(
-        label=_("创建对象"), queryset=Zone.objects.none(), required=False, empty_label=_("(不选)")
+        label=_("创建对象"), queryset=Zone.objects.none(), required=False, empty_label=_("（不选）")
     )
-    unit = UnitChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False, empty_label=_("(不选)"))
+    unit = UnitChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False, empty_label=_("（不选）"))
     province = forms.ModelChoiceField(
-        label=_("省份"), queryset=Region.objects.none(), required=False, empty_label=_("(不选)")
+        label=_("省份"), queryset=Region.objects.none(), required=False, empty_label=_("（不选）")
     )
 
     def __init__(self, *args, zones, units, provinces, **kwargs):

@@ -46,7 +46,7 @@ class AccountGateMiddleware:
                 if two_factor.two_factor_enabled(user):
                     return reverse("accounts:two-factor-verify"), _("请先输入身份验证器上的验证码。")
                 if two_factor.two_factor_required(user):
-                    return reverse("accounts:two-factor-setup"), _("您的账号须启用双因素认证,请先完成设置。")
+                    return reverse("accounts:two-factor-setup"), _("您的账号须启用双因素认证，请先完成设置。")
                 request.session[_NO_SECOND_FACTOR] = True
         if user.password_change_required:
             return reverse("accounts:password-change"), _("请先修改管理员为您设置的密码。")

@@ -99,7 +99,7 @@ def user_create(*, username: str, full_name: str, phone: str = "", email: str = 
     elif len(full_name) > 60:
         errors.setdefault("full_name", []).append(_("姓名不能超过 60 个字符。"))
     if len(phone) > 30 or not _PHONE.match(phone):
-        errors.setdefault("phone", []).append(_("联系电话只能包含数字、空格和 + - ( ),且不超过 30 个字符。"))
+        errors.setdefault("phone", []).append(_("联系电话只能包含数字、空格和 + - ( )，且不超过 30 个字符。"))
     if email:
         try:
             validate_email(email)
@@ -141,7 +141,7 @@ def user_admin_may_manage(*, actor, user) -> bool:
 def _manage_check(*, actor, user) -> None:
     if not user_admin_may_manage(actor=actor, user=user):
         raise PermissionDenied(
-            _("不能修改其他特权账号(系统管理员、安全管理员、审计管理员或超级用户)的密码、启用状态、邮箱或双因素认证。")
+            _("不能修改其他特权账号（系统管理员、安全管理员、审计管理员或超级用户）的密码、启用状态、邮箱或双因素认证。")
         )
 
 
@@ -223,7 +223,7 @@ def _role_label(role: str) -> str:
 
 def _scope_label(membership: Membership) -> str:
     scope = membership.unit or membership.zone or membership.province
-    return f"{_role_label(membership.role)}({scope})" if scope else _role_label(membership.role)
+    return f"{_role_label(membership.role)}（{scope}）" if scope else _role_label(membership.role)
 
 
 def _membership_audit(*, action: str, membership: Membership, actor) -> None:
@@ -278,7 +278,7 @@ def membership_grant(
     clash = (held - {role}) if role in ADMIN_ROLES else (held & ADMIN_ROLES)
     if clash:
         raise ValidationError(
-            _("三员分立:系统管理员、安全管理员和审计管理员须由不同人员担任,且不兼任业务角色;该用户已担任“%(roles)s”。")
+            _("三员分立：系统管理员、安全管理员和审计管理员须由不同人员担任，且不兼任业务角色；该用户已担任“%(roles)s”。")
             % {"roles": "、".join(sorted(_role_label(r) for r in clash))}
         )
     if Membership.objects.filter(user=user, role=role, zone=zone, unit=unit, province=province).exists():
@@ -293,7 +293,7 @@ def _grantee(*, username: str):
     if user is None:
         raise ValidationError({"username": [_("用户名“%(username)s”不存在。") % {"username": username.strip()}]})
     if not user.is_active:
-        raise ValidationError({"username": [_("该账号已停用,不能授权。")]})
+        raise ValidationError({"username": [_("该账号已停用，不能授权。")]})
     return user
 
 
@@ -369,7 +369,7 @@ def zone_member_grant(*, zone: Zone, username: str, role: str, unit: Unit | None
         raise ValidationError(
             {
                 "username": [
-                    _("不能为“%(username)s”授权:该账号不存在、已停用,或不能担任业务角色。")
+                    _("不能为“%(username)s”授权：该账号不存在、已停用，或不能担任业务角色。")
                     % {"username": username.strip()}
                 ]
             }

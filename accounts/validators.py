@@ -31,4 +31,4 @@ class PasswordComplexityValidator:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self) -> str:
-        return _("密码至少 8 位,且须同时包含字母、数字和符号。")
+        return _("密码至少 8 位，且须同时包含字母、数字和符号。")

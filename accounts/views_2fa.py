@@ -43,7 +43,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/two_factor_codes.html", context)
         if two_factor.two_factor_locked(request=request):
             return _locked_out(request)
-        error = _("验证码不正确,请确认手机时间准确后,输入身份验证器上当前显示的 6 位数字。")
+        error = _("验证码不正确，请确认手机时间准确后，输入身份验证器上当前显示的 6 位数字。")
     context = {
         "qr_svg": two_factor.totp_qr_svg(device),
         "secret": two_factor.totp_secret_text(device),
@@ -65,7 +65,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         if two_factor.two_factor_locked(request=request):
             return _locked_out(request)
-        error = _("验证码不正确或已使用,请重新输入。")
+        error = _("验证码不正确或已使用，请重新输入。")
     context = {"error": error, "next": request.GET.get("next") or request.POST.get("next", "")}
     return render(request, "accounts/two_factor_verify.html", context, status=400 if error else 200)
 

@@ -21,7 +21,7 @@ from .models import AssessmentRound, Doubt, EvaluatorAssignment, ScoreSnapshot
 
 class SnapshotOutputSerializer(serializers.ModelSerializer):
     waiting_for_queue = serializers.BooleanField(
-        read_only=True, help_text="任务队列暂时不可用:已登记,队列恢复后自动计算,无需再次提交。"
+        read_only=True, help_text="任务队列暂时不可用：已登记，队列恢复后自动计算，无需再次提交。"
     )
 
     class Meta:
@@ -30,7 +30,7 @@ class SnapshotOutputSerializer(serializers.ModelSerializer):
 
 
 class ZoneScoreApi(APIView):
-    @extend_schema(responses=SnapshotOutputSerializer, summary="创建对象最近一次评分(实时得分)")
+    @extend_schema(responses=SnapshotOutputSerializer, summary="创建对象最近一次评分（实时得分）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id)
         snapshot = selectors.score_snapshot_latest(zone=zone)
@@ -102,7 +102,7 @@ class RoundListApi(APIView):
 
 
 class RoundDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="评估轮次详情与得分(含各专家评分与汇总)")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="评估轮次详情与得分（含各专家评分与汇总）")
     def get(self, request, round_id: int):
         round = round_get_for_user(request.user, round_id)
         page = selectors.round_page(round=round, user=request.user)
@@ -230,11 +230,11 @@ class AssignmentRecuseApi(APIView):
 
 class JudgementApi(APIView):
     class JudgementInputSerializer(serializers.Serializer):
-        code = serializers.CharField(help_text="评分项编号,如 12.1")
+        code = serializers.CharField(help_text="评分项编号，如 12.1")
         points = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
         options = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
         comment = serializers.CharField(required=False, allow_blank=True, default="")
-        version = serializers.IntegerField(required=False, allow_null=True, help_text="读取时的版本号;0 表示尚未评分")
+        version = serializers.IntegerField(required=False, allow_null=True, help_text="读取时的版本号；0 表示尚未评分")
 
     class JudgementOutputSerializer(serializers.Serializer):
         code = serializers.CharField(source="scoring_item.code")
@@ -304,7 +304,7 @@ class DoubtCloseApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
-        request=DoubtCloseInputSerializer, responses=DoubtOutputSerializer, summary="撤回(专家)或处理(办公室)存疑"
+        request=DoubtCloseInputSerializer, responses=DoubtOutputSerializer, summary="撤回（专家）或处理（办公室）存疑"
     )
     def post(self, request, round_id: int, doubt_id: int):
         from django.core.exceptions import PermissionDenied

@@ -32,7 +32,7 @@ class GapEvidenceOutputSerializer(serializers.Serializer):
 
 
 class GapOutputSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="评分项编号,如 12.1")
+    code = serializers.CharField(help_text="评分项编号，如 12.1")
     label = serializers.CharField()
     rule_type = serializers.CharField()
     item_code = serializers.CharField()
@@ -42,17 +42,17 @@ class GapOutputSerializer(serializers.Serializer):
     points = serializers.FloatField()
     max = serializers.FloatField()
     lost = serializers.FloatField(help_text="失分")
-    explanation = serializers.CharField(help_text="失分原因(本轮评分说明)")
+    explanation = serializers.CharField(help_text="失分原因（本轮评分说明）")
     missing = serializers.ListField(child=serializers.CharField())
-    disputed = serializers.CharField(help_text="存疑理由;未存疑为空")
-    units = GapUnitOutputSerializer(many=True, help_text="责任单位(牵头单位在前)")
-    evidence = GapEvidenceOutputSerializer(many=True, help_text="佐证材料按状态计数(已采纳在前)")
+    disputed = serializers.CharField(help_text="存疑理由；未存疑为空")
+    units = GapUnitOutputSerializer(many=True, help_text="责任单位（牵头单位在前）")
+    evidence = GapEvidenceOutputSerializer(many=True, help_text="佐证材料按状态计数（已采纳在前）")
     task_id = serializers.IntegerField(allow_null=True, help_text="已生成的整改任务")
 
 
 class RoundGapsApi(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("dimension", str, description="只看某个一级指标(编号,如 B)")],
+        parameters=[OpenApiParameter("dimension", str, description="只看某个一级指标（编号，如 B）")],
         responses=GapOutputSerializer(many=True),
         summary="本轮失分分析",
     )
@@ -116,13 +116,13 @@ class RoundGapsTasksApi(APIView):
 
 
 class WhatIfFigureInputSerializer(serializers.Serializer):
-    metric = serializers.CharField(help_text="统计指标键,如 online_retail_sales")
+    metric = serializers.CharField(help_text="统计指标键，如 online_retail_sales")
     year = serializers.IntegerField()
     value = serializers.DecimalField(max_digits=24, decimal_places=6)
 
 
 class WhatIfJudgementInputSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="评分项编号,如 12.1")
+    code = serializers.CharField(help_text="评分项编号，如 12.1")
     points = serializers.DecimalField(max_digits=8, decimal_places=2)
 
 
@@ -135,7 +135,7 @@ class WhatIfAddInputSerializer(serializers.Serializer):
 
 class WhatIfInputSerializer(serializers.Serializer):
     values = WhatIfFigureInputSerializer(many=True, required=False, help_text="修改的统计数据")
-    published_growth = WhatIfFigureInputSerializer(many=True, required=False, help_text="修改的官方公布增速(%)")
+    published_growth = WhatIfFigureInputSerializer(many=True, required=False, help_text="修改的官方公布增速（%）")
     judgements = WhatIfJudgementInputSerializer(many=True, required=False, help_text="修改的评审得分")
     add = WhatIfAddInputSerializer(required=False, help_text="名单中新增的条目数")
 
@@ -162,7 +162,7 @@ class WhatIfReachOutputSerializer(serializers.Serializer):
     sub_code = serializers.CharField()
     text = serializers.CharField()
     gain = serializers.FloatField()
-    exact = serializers.BooleanField(help_text="false:补充缺失数据后最多可得的分数")
+    exact = serializers.BooleanField(help_text="false：补充缺失数据后最多可得的分数")
 
 
 class WhatIfOutputSerializer(serializers.Serializer):
@@ -177,7 +177,7 @@ class WhatIfOutputSerializer(serializers.Serializer):
 
 
 class ZoneWhatIfApi(APIView):
-    @extend_schema(request=WhatIfInputSerializer, responses=WhatIfOutputSerializer, summary="模拟测算(不保存)")
+    @extend_schema(request=WhatIfInputSerializer, responses=WhatIfOutputSerializer, summary="模拟测算（不保存）")
     def post(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id)
         data = WhatIfInputSerializer(data=request.data)

@@ -37,8 +37,8 @@ class AssessmentRound(models.Model):
 
     class Conclusion(models.TextChoices):
         NONE = "", "—"
-        PASSED = "passed", "通过(推荐上报)"
-        FAILED = "failed", "不通过(退回整改)"
+        PASSED = "passed", "通过（推荐上报）"
+        FAILED = "failed", "不通过（退回整改）"
         NAMED = "named", "命名"
         RECTIFY = "rectify", "退回整改"
 
@@ -119,7 +119,7 @@ class EvaluatorProfile(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="专家不能评审其所在地区(或下辖地区)的创建对象。",
+        help_text="专家不能评审其所在地区（或下辖地区）的创建对象。",
     )
     organisation = models.CharField("工作单位", max_length=120, blank=True)
 
@@ -188,7 +188,7 @@ class Judgement(models.Model):
     )
     points = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
     options = models.JSONField(
-        "符合的情形", default=list, blank=True, help_text="“符合一项即可”类指标:符合的情形序号。"
+        "符合的情形", default=list, blank=True, help_text="“符合一项即可”类指标：符合的情形序号。"
     )
     comment = models.TextField("评审意见", blank=True)
     judged_by = models.ForeignKey(

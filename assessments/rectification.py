@@ -237,13 +237,13 @@ def _title(round: AssessmentRound, gap: Gap) -> str:
 def _description(round: AssessmentRound, gap: Gap) -> str:
     lines = [
         rectification_marker(round, gap.code),
-        f"评估轮次:{round}({round.opened_at:%Y-%m-%d} 发起)",
-        f"评分项:{gap.code} {gap.label}".rstrip(),
-        f"失分:{plain(gap.lost)} 分(本轮得 {plain(gap.points)} / {plain(gap.max)} 分)",
-        f"失分原因:{gap.explanation}",
+        f"评估轮次：{round}（{round.opened_at:%Y-%m-%d} 发起）",
+        f"评分项：{gap.code} {gap.label}".rstrip(),
+        f"失分：{plain(gap.lost)} 分（本轮得 {plain(gap.points)} / {plain(gap.max)} 分）",
+        f"失分原因：{gap.explanation}",
     ]
     if gap.missing:
-        lines.append(f"缺少:{'、'.join(gap.missing)}")
+        lines.append(f"缺少：{'、'.join(gap.missing)}")
     return "\n".join(lines)
 
 
@@ -261,10 +261,12 @@ def _check(round: AssessmentRound, codes: list[str], due_date, gaps: dict[str, G
             errors.append(_("评分项“%(code)s”不是本轮的失分项。") % {"code": code})
         elif gap.indicator_id is None:
             errors.append(
-                _("评分项“%(code)s”所属指标不在本创建对象当前的指标体系中,无法生成整改任务。") % {"code": code}
+                _("评分项“%(code)s”所属指标不在本创建对象当前的指标体系中，无法生成整改任务。") % {"code": code}
             )
         elif not gap.units:
-            errors.append(_("评分项“%(code)s”所属指标在责任分工矩阵中没有责任单位,请先指定责任单位。") % {"code": code})
+            errors.append(
+                _("评分项“%(code)s”所属指标在责任分工矩阵中没有责任单位，请先指定责任单位。") % {"code": code}
+            )
     return errors
 
 

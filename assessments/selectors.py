@@ -219,7 +219,7 @@ def round_score(*, round: AssessmentRound) -> RoundScore:
         agg = aggregate([r.points for r in scored], round.aggregation)
         aggregates[code] = agg
         if agg is not None:
-            comments = ";".join(r.comment for r in scored if r.comment)
+            comments = "；".join(r.comment.rstrip("。；;") for r in scored if r.comment)
             if len(scored) == 1:
                 records[code] = JudgementRecord(agg, tuple(scored[0].options or ()), comments)
             else:
@@ -423,7 +423,7 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
                 # Blind review: the aggregate and its explanation quote the others' scores and comments.
                 item_hidden = True
                 evaluators = [e for e in evaluators if e.get("evaluator_id") == user.pk]
-                shown.update(points=None, aggregate=None, explanation="背靠背评审:您评分后可见其他专家的评分与汇总。")
+                shown.update(points=None, aggregate=None, explanation="背靠背评审：您评分后可见其他专家的评分与汇总。")
             subs.append(
                 {
                     **shown,

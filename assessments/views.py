@@ -168,7 +168,7 @@ def round_start(request: HttpRequest, round_id: int) -> HttpResponse:
         round_id,
         RoundAction.MANAGE,
         lambda r: services.round_start(round=r, user=request.user),
-        _("评审已开始,专家可以评分。"),
+        _("评审已开始，专家可以评分。"),
     )
 
 
@@ -185,7 +185,7 @@ def round_submit(request: HttpRequest, round_id: int) -> HttpResponse:
             conclusion=request.POST.get("conclusion", ""),
             reason=request.POST.get("reason", ""),
         ),
-        _("已提交,本轮得分已锁定。"),
+        _("已提交，本轮得分已锁定。"),
     )
 
 
@@ -197,7 +197,7 @@ def round_reopen(request: HttpRequest, round_id: int) -> HttpResponse:
         round_id,
         RoundAction.MANAGE,
         lambda r: services.round_reopen(round=r, user=request.user, reason=request.POST.get("reason", "")),
-        _("已重开,数据已解除锁定。"),
+        _("已重开，数据已解除锁定。"),
     )
 
 
@@ -246,7 +246,7 @@ def round_assignments(request: HttpRequest, round_id: int) -> HttpResponse:
             if evaluator is None:
                 raise ValidationError(_("请选择评审专家。"))
             if not nodes:
-                raise ValidationError(_("请选择要分配的指标(一级、二级或三级)。"))
+                raise ValidationError(_("请选择要分配的指标（一级、二级或三级）。"))
             made = services.evaluator_assign(round=round, evaluator=evaluator, indicators=nodes, user=request.user)
         except ValidationError as exc:
             _errors(request, exc)
@@ -283,7 +283,7 @@ def assignment_recuse(request: HttpRequest, round_id: int, evaluator_assignment_
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("已申请回避,该指标将由评审组织方重新分配。"))
+        messages.success(request, _("已申请回避，该指标将由评审组织方重新分配。"))
     return redirect("assessments:round", round_id=round.pk)
 
 
@@ -300,7 +300,7 @@ def doubt_raise(request: HttpRequest, round_id: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("已标记存疑,该项本轮暂计0分,待办公室核实。"))
+        messages.success(request, _("已标记存疑，该项本轮暂计0分，待办公室核实。"))
     return redirect(selectors.back_to_review(round=round, item=item))
 
 
@@ -320,5 +320,5 @@ def doubt_close(request: HttpRequest, round_id: int, doubt_id: int) -> HttpRespo
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("存疑已处理,该项按数据重新计算。"))
+        messages.success(request, _("存疑已处理，该项按数据重新计算。"))
     return redirect("assessments:round", round_id=round.pk)

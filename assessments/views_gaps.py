@@ -82,9 +82,9 @@ def round_gaps_tasks(request: HttpRequest, round_id: int) -> HttpResponse:
         return redirect(back)
     skipped = len(set(codes)) - len(created)
     if created:
-        messages.success(request, _("已生成 %(n)d 项整改任务,已分派给责任单位。") % {"n": len(created)})
+        messages.success(request, _("已生成 %(n)d 项整改任务，已分派给责任单位。") % {"n": len(created)})
     if skipped:
-        messages.info(request, _("%(n)d 项失分项此前已生成整改任务,未重复生成。") % {"n": skipped})
+        messages.info(request, _("%(n)d 项失分项此前已生成整改任务，未重复生成。") % {"n": skipped})
     return redirect(back)
 
 

@@ -523,7 +523,7 @@ def review_item(request: HttpRequest, round_id: int, indicator_id: int) -> HttpR
     if item is None:
         raise Http404("指标不存在。")
     if not scope.may_open(item):
-        raise PermissionDenied("您未被分配评审该指标,或已申请回避。")
+        raise PermissionDenied("您未被分配评审该指标，或已申请回避。")
     mine = _own_judgements(round, request.user)
     if not posting:
         context = _page(request, round, tree, scope, item, mine)

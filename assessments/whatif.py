@@ -73,7 +73,7 @@ class FigureInput:
     @property
     def label(self) -> str:
         if self.source == "growth":
-            return f"{self.year}年 {self.metric_name}同比增速(官方公布)"
+            return f"{self.year}年 {self.metric_name}同比增速（官方公布）"
         return f"{self.year}年 {self.metric_name}"
 
     @property
@@ -197,7 +197,7 @@ def whatif_inputs(system: SystemSpec, facts: ZoneFacts, result: ScoreResult) -> 
         elif spec.rule_type == "capped_count" and "outcomes" not in lists:
             kinds = [OUTCOME_LABELS.get(k, k) for k in spec.params.get("kinds", [])]
             count = sum(1 for e in facts.lists.get("outcomes", ()) if e.kind in spec.params.get("kinds", []))
-            label = f"新增制度化、标准化成果({'、'.join(kinds)})"
+            label = f"新增制度化、标准化成果（{'、'.join(kinds)}）"
             lists["outcomes"] = ListInput("list:outcomes", "outcomes", label, "项", count, (item.code,))
         else:
             for key in _sub_figures(spec, facts):
@@ -259,7 +259,7 @@ def _check_figure(field_: FigureInput, number: Decimal) -> str | None:
     if number < 0:
         return f"{label}不能为负数"
     if field_.value_type == "percent" and number > 100:
-        return f"{label}为比率,不能超过100%"
+        return f"{label}为比率，不能超过100%"
     if field_.value_type == "count" and number != number.to_integral_value():
         return f"{label}应为整数"
     if number >= VALUE_LIMIT:
@@ -320,7 +320,7 @@ def whatif_changes(
         try:
             number = _number(raw)
         except ValueError:
-            errors[name] = f"{getattr(field_, 'label', name)}:“{raw}”不是有效的数字"
+            errors[name] = f"{getattr(field_, 'label', name)}：“{raw}”不是有效的数字"
             continue
         if number is None:
             continue

@@ -59,10 +59,10 @@ class AuditAction(models.TextChoices):
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("审计日志只能追加,不能修改。")
+        raise TypeError("审计日志只能追加，不能修改。")
 
     def delete(self):
-        raise TypeError("审计日志只能追加,不能删除(过期记录用 purge_audit 清理)。")
+        raise TypeError("审计日志只能追加，不能删除（过期记录用 purge_audit 清理）。")
 
 
 class AuditEvent(models.Model):
@@ -107,11 +107,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise TypeError("审计日志只能追加,不能修改。")
+            raise TypeError("审计日志只能追加，不能修改。")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise TypeError("审计日志只能追加,不能删除。")
+        raise TypeError("审计日志只能追加，不能删除。")
 
     @property
     def before_data(self):

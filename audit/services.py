@@ -126,9 +126,9 @@ def audit_verify(*, chunk: int = 2000) -> Verification:
             return Verification(checked, None)
         for row in rows:
             if prev is not None and row.prev_hash != prev:
-                return Verification(checked, row, _("上一条哈希与前一条记录不符(记录被删除、插入或调换)"))
+                return Verification(checked, row, _("上一条哈希与前一条记录不符（记录被删除、插入或调换）"))
             if row.expected_hash() != row.hash:
-                return Verification(checked, row, _("记录内容与其哈希不符(记录被修改)"))
+                return Verification(checked, row, _("记录内容与其哈希不符（记录被修改）"))
             prev, checked = row.hash, checked + 1
         last_pk = rows[-1].pk
 
@@ -148,7 +148,7 @@ def audit_purge(*, before: date, actor=None) -> int:
     earliest_allowed = timezone.localdate() - timedelta(days=audit_retention_days())
     if before > earliest_allowed:
         raise ValidationError(
-            _("审计日志至少保留 %(days)s 天(网络安全法第二十一条):只能清理 %(date)s 之前的记录。")
+            _("审计日志至少保留 %(days)s 天（网络安全法第二十一条）：只能清理 %(date)s 之前的记录。")
             % {"days": audit_retention_days(), "date": earliest_allowed.isoformat()}
         )
     cutoff = timezone.make_aware(datetime.combine(before, time.min))

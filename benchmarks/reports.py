@@ -79,7 +79,7 @@ def _evidence(zone, count: int, media: str) -> int:
             zone=zone,
             indicator=items[n % len(items)],
             unit=units[n % len(units)],
-            title=f"基准测试佐证材料第{n + 1}份({items[n % len(items)].name[:12]})",
+            title=f"基准测试佐证材料第{n + 1}份（{items[n % len(items)].name[:12]}）",
             status="accepted",
             effective_date=now.date(),
             reviewed_at=now,
@@ -167,11 +167,12 @@ def main() -> None:
     _, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(
-        f"  佐证材料包: {len(content.data.rows)} 个文件 {packed / MB:.0f} MB → ZIP {os.path.getsize(path) / MB:.0f} MB,"
+        f"  佐证材料包：{len(content.data.rows)} 个文件 {packed / MB:.0f} MB → "
+        f"ZIP {os.path.getsize(path) / MB:.0f} MB，"
         f" {seconds:.1f} s"
     )
     print(
-        f"    内存增长(常驻内存峰值 − 开始时): {(rss['peak'] - rss['before']) / MB:.1f} MB;"
+        f"    内存增长（常驻内存峰值 − 开始时）： {(rss['peak'] - rss['before']) / MB:.1f} MB;"
         f" tracemalloc 峰值 {traced / MB:.1f} MB  [目标 < 50 MB]"
     )
     os.unlink(path)
@@ -184,7 +185,7 @@ def main() -> None:
     scores = kind_get("scores")
     start = time.perf_counter()
     scores.render(scores.content(zone=zone, round=None), os.path.join(work, "scores.xlsx"))
-    print(f"  得分表: {time.perf_counter() - start:.2f} s  [目标 < 1 s]")
+    print(f"  得分表： {time.perf_counter() - start:.2f} s  [目标 < 1 s]")
 
     # 3. The self-assessment PDF of the demo zone: the first render of the process (fonts and
     # templates load), then a second one as a busy worker renders it. Wall and CPU seconds: on a
@@ -196,13 +197,13 @@ def main() -> None:
             rendered = report.render(report.content(zone=zone, round=None), os.path.join(work, "self.pdf"))
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             print(
-                f"  自评报告 PDF({label}): 41 项、佐证材料 {listed} 条, {rendered.pages} 页,"
+                f"  自评报告 PDF({label}): 41 项、佐证材料 {listed} 条， {rendered.pages} 页，"
                 f" {os.path.getsize(os.path.join(work, 'self.pdf')) / MB:.1f} MB,"
                 f" {seconds:.2f} s(CPU {cpu:.2f} s)  [目标 < 6 s]"
             )
     growth = (rss["peak"] - rss["before"]) / MB
-    print(f"    进程常驻内存峰值: {rss['peak'] / MB:.0f} MB(生成期间增长 {growth:.0f} MB)  [目标 < 400 MB]")
-    print(f"  机器负载(1 分钟平均): {os.getloadavg()[0]:.1f},CPU {os.cpu_count()} 核")
+    print(f"    进程常驻内存峰值： {rss['peak'] / MB:.0f} MB（生成期间增长 {growth:.0f} MB）  [目标 < 400 MB]")
+    print(f"  机器负载（1 分钟平均）： {os.getloadavg()[0]:.1f},CPU {os.cpu_count()} 核")
     devnull.close()
     shutil.rmtree(work, ignore_errors=True)
     if db_path:

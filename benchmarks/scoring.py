@@ -80,14 +80,14 @@ def main() -> None:
     engine_s = time.perf_counter() - start
 
     print("评分引擎基准(python -m benchmarks.scoring)")
-    print(f"  演示创建对象总分: {result.total} / {result.max}")
-    print(f"  单个创建对象(从数据库,首次含指标体系加载): {cold_ms:.1f} ms, {len(cold_queries)} 次查询")
+    print(f"  演示创建对象总分： {result.total} / {result.max}")
+    print(f"  单个创建对象（从数据库，首次含指标体系加载）： {cold_ms:.1f} ms, {len(cold_queries)} 次查询")
     print(
-        f"  单个创建对象(从数据库,{args.repeat} 次中位数): {statistics.median(timings):.1f} ms, "
-        f"{max(query_counts)} 次查询  [目标 ≤ 15 次查询, < 50 ms]"
+        f"  单个创建对象（从数据库，{args.repeat} 次中位数）： {statistics.median(timings):.1f} ms, "
+        f"{max(query_counts)} 次查询  [目标 ≤ 15 次查询， < 50 ms]"
     )
-    print(f"  {len(zones)} 个创建对象(从数据库): {many_s:.2f} s  [目标 < 30 s]")
-    print(f"  {len(zones)} 次纯引擎评分(不含数据库): {engine_s:.2f} s")
+    print(f"  {len(zones)} 个创建对象（从数据库）： {many_s:.2f} s  [目标 < 30 s]")
+    print(f"  {len(zones)} 次纯引擎评分（不含数据库）： {engine_s:.2f} s")
     assert len(set(totals)) == 1, "all copies should score the same"
     if db_path:
         os.unlink(db_path)

@@ -98,7 +98,7 @@ def _zip_directory(stream: IO[bytes], *, max_entries: int) -> _ZipDirectory:
     costs no more than one of ten thousand. Raises ``FileCheckError`` for what is
     not a readable zip.
     """
-    broken = FileCheckError("文件不是有效的压缩包格式,已拒绝。")
+    broken = FileCheckError("文件不是有效的压缩包格式，已拒绝。")
     stream.seek(0, os.SEEK_END)
     file_size = stream.tell()
     tail_size = min(file_size, _MAX_EOCD_SEARCH)
@@ -183,9 +183,9 @@ def check_zip_container(
     with _opened(source) as stream:
         directory = _zip_directory(stream, max_entries=max_entries)
     if directory.truncated:
-        raise FileCheckError(f"压缩包内的条目超过 {max_entries} 个,已拒绝。")
+        raise FileCheckError(f"压缩包内的条目超过 {max_entries} 个，已拒绝。")
     if directory.unpacked_bytes > max_unpacked_bytes:
-        raise FileCheckError(f"文件解压后超过 {human_size(max_unpacked_bytes)}(疑似压缩炸弹),已拒绝。")
+        raise FileCheckError(f"文件解压后超过 {human_size(max_unpacked_bytes)}（疑似压缩炸弹），已拒绝。")
 
 
 # --- content detection -----------------------------------------------------------------------

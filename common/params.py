@@ -38,7 +38,7 @@ def query_int(params, name: str) -> int | None:
     value = int_param(raw)
     if value is None:
         raise BadRequest(
-            _("参数“%(name)s”应为不超过 18 位的数字编号,收到的是“%(value)s”。") % {"name": name, "value": raw[:40]}
+            _("参数“%(name)s”应为不超过 18 位的数字编号，收到的是“%(value)s”。") % {"name": name, "value": raw[:40]}
         )
     return value
 
@@ -51,7 +51,7 @@ def query_ints(params, name: str) -> list[int]:
         value = int_param(raw)
         if value is None:
             raise BadRequest(
-                _("参数“%(name)s”应为不超过 18 位的数字编号,收到的是“%(value)s”。") % {"name": name, "value": raw[:40]}
+                _("参数“%(name)s”应为不超过 18 位的数字编号，收到的是“%(value)s”。") % {"name": name, "value": raw[:40]}
             )
         values.append(value)
     return values

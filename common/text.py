@@ -27,7 +27,7 @@ def text_refusal(value: str, *, label: str) -> str | None:
     code = forbidden_character(value)
     if code is None:
         return None
-    return _("“%(label)s”含有不可见的控制字符(%(code)s),已拒绝。请删除后重新填写。") % {
+    return _("“%(label)s”含有不可见的控制字符（%(code)s），已拒绝。请删除后重新填写。") % {
         "label": label,
         "code": code,
     }

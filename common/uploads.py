@@ -73,14 +73,14 @@ class UploadPolicy:
 
 
 def too_large_message(name: str, limit: int) -> str:
-    return _("文件“%(name)s”超过 %(limit)s 的上传上限,已拒绝。") % {"name": name, "limit": _human_size(limit)}
+    return _("文件“%(name)s”超过 %(limit)s 的上传上限，已拒绝。") % {"name": name, "limit": _human_size(limit)}
 
 
 def _check_name(name: str, policy: UploadPolicy) -> str:
     ext = extension(name)
     if ext not in policy.extensions:
         raise ValidationError(
-            _("不支持的文件类型(%(ext)s):“%(name)s”。只接受 %(labels)s 文件。")
+            _("不支持的文件类型（%(ext)s）：“%(name)s”。只接受 %(labels)s 文件。")
             % {"ext": ext or _("无扩展名"), "name": name, "labels": policy.labels}
         )
     return ext
@@ -93,21 +93,21 @@ def _check_content(source: str | os.PathLike | IO[bytes], *, name: str, ext: str
         try:
             check_zip_container(source, max_unpacked_bytes=policy.max_unpacked_bytes)
         except FileCheckError as error:
-            raise ValidationError(_("文件“%(name)s”:%(error)s") % {"name": name, "error": error}) from None
+            raise ValidationError(_("文件“%(name)s”：%(error)s") % {"name": name, "error": error}) from None
     elif kind and carries_a_zip(source):
         raise ValidationError(
-            _("文件“%(name)s”是 %(label)s 文件,末尾却附带一个压缩包(伪装的多格式文件),已拒绝。")
+            _("文件“%(name)s”是 %(label)s 文件，末尾却附带一个压缩包（伪装的多格式文件），已拒绝。")
             % {"name": name, "label": KINDS[kind].label}
         )
     if kind not in policy.kinds:
         expected = next(KINDS[k].label for k in policy.kinds if ext in KINDS[k].extensions)
         raise ValidationError(
-            _("文件内容与扩展名不符:“%(name)s”不是有效的 %(expected)s 文件,已拒绝。")
+            _("文件内容与扩展名不符：“%(name)s”不是有效的 %(expected)s 文件，已拒绝。")
             % {"name": name, "expected": expected}
         )
     if ext not in KINDS[kind].extensions:
         raise ValidationError(
-            _("文件内容与扩展名不符:“%(name)s”的内容是 %(label)s 文件,扩展名却是 %(ext)s,已拒绝。")
+            _("文件内容与扩展名不符：“%(name)s”的内容是 %(label)s 文件，扩展名却是 %(ext)s，已拒绝。")
             % {"name": name, "label": KINDS[kind].label, "ext": ext}
         )
     return kind

@@ -117,7 +117,7 @@ def check_xlsx_package(source: str | os.PathLike | IO[bytes], *, max_unpacked_by
         with open(source, "rb") as stream:
             check_xlsx_package(stream, max_unpacked_bytes=max_unpacked_bytes)
         return
-    too_large = ExcelImportError([f"文件解压后超过 {_megabytes(max_unpacked_bytes)} MB,已拒绝"])
+    too_large = ExcelImportError([f"文件解压后超过 {_megabytes(max_unpacked_bytes)} MB，已拒绝"])
     source.seek(0, os.SEEK_END)
     if source.tell() > max_unpacked_bytes:  # no need to look inside
         source.seek(0)
@@ -135,7 +135,7 @@ def check_xlsx_package(source: str | os.PathLike | IO[bytes], *, max_unpacked_by
     finally:
         source.seek(0)
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise ExcelImportError([f"文件包含 {len(entries)} 个压缩条目,超过 {MAX_ZIP_ENTRIES} 个,已拒绝"])
+        raise ExcelImportError([f"文件包含 {len(entries)} 个压缩条目，超过 {MAX_ZIP_ENTRIES} 个，已拒绝"])
     if sum(entry.file_size for entry in entries) > max_unpacked_bytes:
         raise too_large
     try:
@@ -152,7 +152,7 @@ def check_xlsx_package(source: str | os.PathLike | IO[bytes], *, max_unpacked_by
 # The parts openpyxl parses as XML. None of them ever has a document type declaration: one that
 # does is an XML external entity (XXE) or entity-expansion ("billion laughs") attack.
 XML_PARTS = (".xml", ".rels", ".vml")
-HAS_DTD = "文件含有 XML 文档类型声明(DTD),正常的 Excel 文件不会含有,可能是恶意文件(XXE、实体膨胀),已拒绝"
+HAS_DTD = "文件含有 XML 文档类型声明(DTD)，正常的 Excel 文件不会含有，可能是恶意文件（XXE、实体膨胀），已拒绝"
 _DTD_MARKERS = tuple(
     marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )

@@ -24,10 +24,10 @@ def _title(status: int) -> str:
 
 def _default_message(status: int) -> str:
     return {
-        400: _("提交的内容格式有误或过大,无法处理。请检查后重新提交。"),
+        400: _("提交的内容格式有误或过大，无法处理。请检查后重新提交。"),
         403: _("您没有权限访问此页面或执行此操作。"),
-        404: _("页面不存在,或您无权访问。请检查链接是否正确。"),
-        500: _("服务器处理请求时出错,工作人员会尽快处理。请稍后重试。"),
+        404: _("页面不存在，或您无权访问。请检查链接是否正确。"),
+        500: _("服务器处理请求时出错，工作人员会尽快处理。请稍后重试。"),
     }[status]
 
 
@@ -68,4 +68,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return error_response(request, 403, _("页面已过期或表单来源无法验证,请刷新页面后重新提交。"))
+    return error_response(request, 403, _("页面已过期或表单来源无法验证，请刷新页面后重新提交。"))

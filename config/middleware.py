@@ -86,12 +86,15 @@ def refusal(label: str, value: object) -> str | None:
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_ID_DIGITS:
         return _too_long(label)
     elif isinstance(value, float) and not math.isfinite(value):  # 1e309, NaN, Infinity
-        return _("“%(label)s”不是有限的数字,已拒绝。") % {"label": label}
+        return _("“%(label)s”不是有限的数字，已拒绝。") % {"label": label}
     return None
 
 
 def _too_long(label: str) -> str:
-    return _("“%(label)s”的数字超出范围(整数最多 %(digits)s 位),已拒绝。") % {"label": label, "digits": MAX_ID_DIGITS}
+    return _("“%(label)s”的数字超出范围（整数最多 %(digits)s 位），已拒绝。") % {
+        "label": label,
+        "digits": MAX_ID_DIGITS,
+    }
 
 
 class RequestGuardMiddleware:
@@ -108,7 +111,7 @@ class RequestGuardMiddleware:
                 if message:
                     return error_response(request, 400, message)
         except MultiPartParserError:
-            return error_response(request, 400, _("提交的表单数据格式有误,无法处理。"))
+            return error_response(request, 400, _("提交的表单数据格式有误，无法处理。"))
         refused = getattr(request, "upload_refused", None)
         if refused and not _declares_limit(view_func):
             # A view with its own limit says so in its own page; any other (an import, a scan)

@@ -54,8 +54,8 @@ def demo_evaluator_profiles_load() -> None:
     province = Region.objects.get(name="福建省", parent=None)
     User = get_user_model()
     for username, city, organisation in (
-        ("expert", "福州市", "福州市某高校电子商务研究中心(演示)"),
-        ("expert2", "厦门市", "厦门市某律师事务所(演示)"),
+        ("expert", "福州市", "福州市某高校电子商务研究中心（演示）"),
+        ("expert2", "厦门市", "厦门市某律师事务所（演示）"),
     ):
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -148,10 +148,10 @@ def demo_rounds_load(*, zone: Zone) -> dict[str, AssessmentRound]:
             full = item.points
             base = self_points.get(item.code, full) or Decimal(0)
             points = base
-            comment = "材料齐全,机制运行正常。" if base >= full else "部分材料缺少落实情况说明。"
+            comment = "材料齐全，机制运行正常。" if base >= full else "部分材料缺少落实情况说明。"
             if item.indicator.code in stricter and item.rule_type != "any_one":
                 points = max(Decimal(0), min(full, base) - Decimal("0.5"))
-                comment = "现场抽查发现个别环节落实不到位(演示数据)。"
+                comment = "现场抽查发现个别环节落实不到位（演示数据）。"
             if item.rule_type == "any_one":
                 services.round_judgement_set(round=provincial, scoring_item=item, user=user, options=[1], comment="")
             else:
@@ -163,7 +163,7 @@ def demo_rounds_load(*, zone: Zone) -> dict[str, AssessmentRound]:
         round=provincial,
         scoring_item=clue,
         user=expert,
-        reason="涉网线索核查台账与系统导出数据不一致,请核实(演示数据)。",
+        reason="涉网线索核查台账与系统导出数据不一致，请核实（演示数据）。",
     )
     for difference in round_differences(round=provincial):
         item = ScoringItem.objects.get(indicator__system=zone.system, code=difference["code"])
@@ -171,6 +171,6 @@ def demo_rounds_load(*, zone: Zone) -> dict[str, AssessmentRound]:
             round=provincial,
             scoring_item=item,
             user=expert2 if item.indicator.code in expert2_codes else expert,
-            text="省级评估现场核查结果与自评不一致,按核查结果评分(演示数据)。",
+            text="省级评估现场核查结果与自评不一致，按核查结果评分（演示数据）。",
         )
     return {"self": own, "provincial": provincial}

@@ -27,20 +27,20 @@ from zones.models import Membership, Zone
 
 # (unit short name, what was found, where, severity, final state)
 FINDINGS = (
-    ("商务局", "电商企业培育台账未按季度更新,缺少2024年第四季度数据", "市商务局电子商务科", "major", "recheck"),
-    ("商务局", "直播电商基地入驻企业名录与实际不符", "某直播电商基地(演示)", "general", "pending"),
+    ("商务局", "电商企业培育台账未按季度更新，缺少2024年第四季度数据", "市商务局电子商务科", "major", "recheck"),
+    ("商务局", "直播电商基地入驻企业名录与实际不符", "某直播电商基地（演示）", "general", "pending"),
     ("市场监管局", "网络交易监测发现的违法线索未全部建立核查台账", "市市场监管局网监科", "serious", "closed"),
     ("市场监管局", "消费投诉超时限未办结件未说明原因", "12315投诉举报处置中心", "major", "returned"),
     ("统计局", "网上零售额数据口径说明缺失", "市统计局贸易外经科", "general", "closed"),
     ("公安局", "网络犯罪案件通报机制未形成书面制度", "市公安局网安支队", "general", "rectifying"),
-    ("邮政管理局", "快递末端网点登记信息不全", "某快递末端网点(演示)", "general", "pending"),
+    ("邮政管理局", "快递末端网点登记信息不全", "某快递末端网点（演示）", "general", "pending"),
     ("网信办", "涉网舆情处置记录未归档", "市委网信办", "serious", "closed"),
 )
 METHOD_NOTES = {
-    "report": "听取单位负责同志汇报创建工作开展情况(演示)。",
-    "documents": "查阅工作台账、制度文件和佐证材料(演示)。",
-    "survey": "对辖区网络经营者开展问卷调查(演示)。",
-    "visit": "不打招呼实地走访相关点位(演示)。",
+    "report": "听取单位负责同志汇报创建工作开展情况（演示）。",
+    "documents": "查阅工作台账、制度文件和佐证材料（演示）。",
+    "survey": "对辖区网络经营者开展问卷调查（演示）。",
+    "visit": "不打招呼实地走访相关点位（演示）。",
 }
 
 
@@ -71,13 +71,13 @@ def _answer(selfcheck: SelfCheck, user, index: int) -> None:
         if index % 7 == 3 and n == 1:
             status = "na"
         answers[key] = {
-            "done_text": f"对照创建标准,{label}已制定工作方案并按计划推进(演示数据)。",
+            "done_text": f"对照创建标准，{label}已制定工作方案并按计划推进（演示数据）。",
             "status": status,
-            "na_reason": "本单位不承担该项具体职能(演示数据)。" if status == "na" else "",
-            "gaps": "" if status == "done" else "部分工作进度滞后,台账资料有待完善(演示数据)。",
+            "na_reason": "本单位不承担该项具体职能（演示数据）。" if status == "na" else "",
+            "gaps": "" if status == "done" else "部分工作进度滞后，台账资料有待完善（演示数据）。",
         }
     services.selfcheck_save(
-        selfcheck=selfcheck, user=user, answers=answers, summary="本单位对照创建标准逐项开展了自查自纠(演示数据)。"
+        selfcheck=selfcheck, user=user, answers=answers, summary="本单位对照创建标准逐项开展了自查自纠（演示数据）。"
     )
 
 
@@ -96,9 +96,9 @@ def _evaluate(evaluation, user, index: int) -> None:
         result = "done"
         if n < shortfall:
             result = "mostly" if n % 2 == 0 else "not_done"
-        results[key] = {"result": result, "comment": "" if result == "done" else "现场核查发现落实不到位(演示数据)。"}
+        results[key] = {"result": result, "comment": "" if result == "done" else "现场核查发现落实不到位（演示数据）。"}
     ev.evaluation_results_save(
-        evaluation=evaluation, user=user, results=results, summary="该单位创建工作总体有序推进(演示数据)。"
+        evaluation=evaluation, user=user, results=results, summary="该单位创建工作总体有序推进（演示数据）。"
     )
     methods = ("report", "documents") + (("survey",) if index % 3 == 0 else ()) + (("visit",) if index % 4 == 1 else ())
     day = evaluation.campaign.due_date + timedelta(days=3 + index % 5)
@@ -116,7 +116,7 @@ def _findings(campaign: Campaign, evaluations: dict, liaisons: dict, office) -> 
         finding = fs.finding_create(
             evaluation=evaluation,
             user=evaluator,
-            title=f"{title}(演示数据)",
+            title=f"{title}（演示数据）",
             location=where,
             severity=severity,
             deadline=timezone.localdate() + timedelta(days=5 + 5 * number),
@@ -125,22 +125,22 @@ def _findings(campaign: Campaign, evaluations: dict, liaisons: dict, office) -> 
         liaison = liaisons.get(evaluation.unit_id, office)
         if state in ("rectifying", "recheck", "closed", "returned"):
             fs.finding_answer(
-                finding=finding, user=liaison, text="已制定整改方案,正在逐项落实(演示数据)。", submit=False
+                finding=finding, user=liaison, text="已制定整改方案，正在逐项落实（演示数据）。", submit=False
             )
         if state in ("recheck", "closed", "returned"):
-            fs.finding_answer(finding=finding, user=liaison, text="已完成整改并补充相关台账(演示数据)。", submit=True)
+            fs.finding_answer(finding=finding, user=liaison, text="已完成整改并补充相关台账（演示数据）。", submit=True)
         if state == "closed":
-            fs.finding_recheck(finding=finding, user=evaluator, close=True, reason="复核属实,同意销号(演示数据)。")
+            fs.finding_recheck(finding=finding, user=evaluator, close=True, reason="复核属实，同意销号（演示数据）。")
         if state == "returned":
             fs.finding_recheck(
-                finding=finding, user=evaluator, close=False, reason="整改佐证不充分,请补充办结记录(演示数据)。"
+                finding=finding, user=evaluator, close=False, reason="整改佐证不充分，请补充办结记录（演示数据）。"
             )
         if number == 2:  # one overdue: the office moved its deadline back
             fs.finding_deadline_set(
                 finding=finding,
                 user=office,
                 deadline=timezone.localdate() - timedelta(days=4),
-                reason="按考评通报要求的整改时限更正(演示数据)。",
+                reason="按考评通报要求的整改时限更正（演示数据）。",
             )
     return len(FINDINGS)
 
@@ -148,8 +148,8 @@ def _findings(campaign: Campaign, evaluations: dict, liaisons: dict, office) -> 
 def _questionnaire(campaign: Campaign, office) -> None:
     questionnaire = survey.questionnaire_set(
         campaign=campaign,
-        title="网络市场营商环境满意度调查(演示)",
-        intro="面向辖区网络经营者和消费者的抽样调查,答卷为演示数据。",
+        title="网络市场营商环境满意度调查（演示）",
+        intro="面向辖区网络经营者和消费者的抽样调查，答卷为演示数据。",
     )
     single = survey.question_add(
         questionnaire=questionnaire,
@@ -174,7 +174,7 @@ def _questionnaire(campaign: Campaign, office) -> None:
             answers={
                 single.pk: "ABACAAB"[i % 7],
                 multiple.pk: [("A", "B"), ("A",), ("B", "C"), ("D",), ("A", "B", "C")][i % 5],
-                text.pk: "希望加强直播带货监管(演示)" if i % 6 == 0 else "",
+                text.pk: "希望加强直播带货监管（演示）" if i % 6 == 0 else "",
             },
         )
 
@@ -190,7 +190,7 @@ def demo_inspections_load(*, zone: Zone) -> Campaign:
     }
     today = timezone.localdate()
     campaign = services.campaign_open(
-        zone=zone, user=office, title="2025年度自查自纠与市级考评(演示)", due_date=today - timedelta(days=30)
+        zone=zone, user=office, title="2025年度自查自纠与市级考评（演示）", due_date=today - timedelta(days=30)
     )
     selfchecks = list(
         campaign.selfchecks.select_related("unit", "campaign__zone").order_by("unit__position", "unit_id")
@@ -214,7 +214,9 @@ def demo_inspections_load(*, zone: Zone) -> Campaign:
             _submitted_on(selfcheck, due_at - timedelta(days=1 + index % 6, hours=3))
         if short == returned:
             services.selfcheck_return(
-                selfcheck=selfcheck, user=office, reason="部分任务的开展情况过于简略,请补充具体措施和成效(演示数据)。"
+                selfcheck=selfcheck,
+                user=office,
+                reason="部分任务的开展情况过于简略，请补充具体措施和成效（演示数据）。",
             )
             continue
         submitted.append(selfcheck)

@@ -84,7 +84,7 @@ LEADING_GROUP: tuple[tuple[str, str, str | None], ...] = (
     ("member", "尤溪县政府副县长", "尤溪县"),
     ("member", "大田县政府副县长", "大田县"),
     # 领导小组下设办公室,办公室设在市市场监管局,办公室主任由(成员中的)市市场监管局副局长兼任。
-    ("office_director", "市市场监管局副局长(兼)", "市场监管局"),
+    ("office_director", "市市场监管局副局长（兼）", "市场监管局"),
 )
 
 # "各成员单位对口业务科室负责人为联络员": one liaison seat per member unit.

@@ -45,15 +45,15 @@ DEMO_SOURCE = "演示数据"
 Role = Membership.Role
 # username, display name, role, unit short name (liaison only)
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("office", "市创建办工作人员(演示)", Role.OFFICE, None),
-    ("liaison", "市商务局联络员(演示)", Role.LIAISON, "商务局"),
-    ("expert", "省级评审专家甲(演示)", Role.EVALUATOR, None),
-    ("expert2", "省级评审专家乙(演示)", Role.EVALUATOR, None),
-    ("province", "福建省评审人员(演示)", Role.PROVINCIAL_REVIEWER, None),
-    ("national", "总局评审人员(演示)", Role.NATIONAL_REVIEWER, None),
-    ("sysadmin", "系统管理员(演示)", Role.SYSTEM_ADMIN, None),
-    ("secadmin", "安全管理员(演示)", Role.SECURITY_ADMIN, None),
-    ("auditor", "审计管理员(演示)", Role.AUDIT_ADMIN, None),
+    ("office", "市创建办工作人员（演示）", Role.OFFICE, None),
+    ("liaison", "市商务局联络员（演示）", Role.LIAISON, "商务局"),
+    ("expert", "省级评审专家甲（演示）", Role.EVALUATOR, None),
+    ("expert2", "省级评审专家乙（演示）", Role.EVALUATOR, None),
+    ("province", "福建省评审人员（演示）", Role.PROVINCIAL_REVIEWER, None),
+    ("national", "总局评审人员（演示）", Role.NATIONAL_REVIEWER, None),
+    ("sysadmin", "系统管理员（演示）", Role.SYSTEM_ADMIN, None),
+    ("secadmin", "安全管理员（演示）", Role.SECURITY_ADMIN, None),
+    ("auditor", "审计管理员（演示）", Role.AUDIT_ADMIN, None),
 )
 
 
@@ -197,8 +197,8 @@ def _load_organisation(zone: Zone, units: dict[str, Unit], office_user) -> None:
         stages_create_from_template(zone=zone, template=DEFAULT_TEMPLATE, start=start)
     # 申报 → 批准创建 → 创建中, recorded as events like any other change (once: idempotent).
     steps = (
-        (ZoneStatus.APPLICATION, ZoneStatus.APPROVED, "演示数据:获批创建"),
-        (ZoneStatus.APPROVED, ZoneStatus.CREATING, "演示数据:召开动员部署大会,启动创建"),
+        (ZoneStatus.APPLICATION, ZoneStatus.APPROVED, "演示数据：获批创建"),
+        (ZoneStatus.APPROVED, ZoneStatus.CREATING, "演示数据：召开动员部署大会，启动创建"),
     )
     for source, target, reason in steps:
         if zone.status == source:

@@ -84,13 +84,13 @@ class EvidenceListApi(ListAPIView):
     filter_backends: list = []
 
     @extend_schema(
-        summary="佐证材料列表(分页)",
+        summary="佐证材料列表（分页）",
         parameters=[
             OpenApiParameter("status", str, enum=EvidenceStatus.values, description="按状态筛选"),
             OpenApiParameter("unit", int, description="责任单位 id"),
             OpenApiParameter("indicator", int, description="三级指标 id"),
-            OpenApiParameter("q", str, description="材料名称包含的文字,或指标编号"),
-            OpenApiParameter("sort", str, enum=list(selectors.EVIDENCE_SORTS), description="排序,默认按指标"),
+            OpenApiParameter("q", str, description="材料名称包含的文字，或指标编号"),
+            OpenApiParameter("sort", str, enum=list(selectors.EVIDENCE_SORTS), description="排序，默认按指标"),
         ],
     )
     def get(self, request, *args, **kwargs):
@@ -128,7 +128,7 @@ def _upload_output(evidence: Evidence, file: EvidenceFile) -> dict:
 class EvidenceUploadApi(_LimitedUploadApi):
     @extend_schema_serializer(component_name="EvidenceUploadInput")
     class InputSerializer(serializers.Serializer):
-        indicator = serializers.IntegerField(help_text="三级指标 id(须为本单位负责的指标)")
+        indicator = serializers.IntegerField(help_text="三级指标 id（须为本单位负责的指标）")
         scoring_item = serializers.IntegerField(required=False, allow_null=True, help_text="评分细则 id")
         title = serializers.CharField(max_length=200, required=False, allow_blank=True)
         description = serializers.CharField(required=False, allow_blank=True)
@@ -136,7 +136,7 @@ class EvidenceUploadApi(_LimitedUploadApi):
         file = serializers.FileField(allow_empty_file=True)
 
     @extend_schema(
-        summary="上传佐证材料(新建,第 1 版)",
+        summary="上传佐证材料（新建，第 1 版）",
         request={"multipart/form-data": InputSerializer},
         responses={201: UploadOutputSerializer},
     )
@@ -180,7 +180,7 @@ class EvidenceVersionApi(_LimitedUploadApi):
         file = serializers.FileField(allow_empty_file=True)
 
     @extend_schema(
-        summary="上传佐证材料的新版本(草稿或退回状态)",
+        summary="上传佐证材料的新版本（草稿或退回状态）",
         request={"multipart/form-data": InputSerializer},
         responses={201: UploadOutputSerializer},
     )
@@ -198,7 +198,7 @@ class EvidenceVersionApi(_LimitedUploadApi):
 
 
 class EvidenceSubmitApi(APIView):
-    @extend_schema(summary="提交佐证材料(草稿/退回 → 已提交)", request=None, responses=EvidenceOutputSerializer)
+    @extend_schema(summary="提交佐证材料（草稿/退回 → 已提交）", request=None, responses=EvidenceOutputSerializer)
     def post(self, request, zone_id: int, evidence_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.SUBMIT_EVIDENCE)
         evidence = selectors.evidence_get(user=request.user, zone=zone, evidence_id=evidence_id)
@@ -214,7 +214,7 @@ class EvidenceReviewApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=services.MAX_REASON_LENGTH)
 
     @extend_schema(
-        summary="审核佐证材料(采纳,或填写原因退回)", request=InputSerializer, responses=EvidenceOutputSerializer
+        summary="审核佐证材料（采纳，或填写原因退回）", request=InputSerializer, responses=EvidenceOutputSerializer
     )
     def post(self, request, zone_id: int, evidence_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.REVIEW_EVIDENCE)

@@ -201,7 +201,7 @@ def row_html(row: Row) -> str:
     if not row.quantitative:
         data = '<span class="text-secondary">—</span>'
     elif row.missing:
-        title = escape(_("缺少:") + "、".join(row.missing))
+        title = escape(_("缺少：") + "、".join(row.missing))
         n = len(row.missing)
         label = escape(ngettext("缺%(n)s项", "缺%(n)s项", n) % {"n": n})
         data = f'<span class="cm-figures-missing" title="{title}">{label}</span>'

@@ -33,12 +33,12 @@ def check_character(first17: str) -> str:
 def credit_code_error(code: str) -> str | None:
     """A Chinese message saying what is wrong with ``code`` (already normalized), or None."""
     if len(code) != 18:
-        return f"统一社会信用代码“{code}”应为18位(现为{len(code)}位)"
+        return f"统一社会信用代码“{code}”应为18位（现为{len(code)}位）"
     if not PATTERN.match(code):
-        return f"统一社会信用代码“{code}”含有不允许的字符(第3–8位为数字,其余为数字或除I、O、Z、S、V外的大写字母)"
+        return f"统一社会信用代码“{code}”含有不允许的字符（第3–8位为数字，其余为数字或除I、O、Z、S、V外的大写字母）"
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码“{code}”校验位错误(第18位应为“{expected}”)"
+        return f"统一社会信用代码“{code}”校验位错误（第18位应为“{expected}”）"
     return None
 
 

@@ -17,12 +17,12 @@ class DataValue(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     value = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
     published_growth = models.DecimalField(
-        "官方公布增速(%)",
+        "官方公布增速（%）",
         max_digits=9,
         decimal_places=4,
         null=True,
         blank=True,
-        help_text="统计部门按可比口径公布的同比增速;填写后优先于按总量计算的增速。",
+        help_text="统计部门按可比口径公布的同比增速；填写后优先于按总量计算的增速。",
     )
     source = models.CharField("数据来源", max_length=200, blank=True)
     updated_by = models.ForeignKey(
@@ -58,7 +58,7 @@ class OperatorEntry(models.Model):
     name = models.CharField("经营者名称", max_length=200)
     credit_code = models.CharField("统一社会信用代码", max_length=18)
     year = models.PositiveSmallIntegerField("年度")
-    annual_sales = models.DecimalField("年度电子商务销售额(万元)", max_digits=16, decimal_places=2)
+    annual_sales = models.DecimalField("年度电子商务销售额（万元）", max_digits=16, decimal_places=2)
 
     class Meta:
         verbose_name = "规模以上网络交易经营者"
@@ -68,7 +68,7 @@ class OperatorEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.year})"
+        return f"{self.name}（{self.year}）"
 
 
 class OutcomeEntry(models.Model):

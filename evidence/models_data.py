@@ -41,7 +41,7 @@ class DataChange(models.Model):
     )
     year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
     object_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True)
-    label = models.CharField("对象", max_length=300, help_text="变更时对象的描述,如“网上零售额 2024年”。")
+    label = models.CharField("对象", max_length=300, help_text="变更时对象的描述，如“网上零售额 2024年”。")
     field = models.CharField("字段", max_length=40)
     old_value = models.TextField("原值", blank=True)
     new_value = models.TextField("新值", blank=True)
@@ -74,7 +74,7 @@ class DataChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} {self.field_label}: {self.old_value} → {self.new_value}"
+        return f"{self.label} {self.field_label}：{self.old_value} → {self.new_value}"
 
     @property
     def field_label(self) -> str:
@@ -83,13 +83,13 @@ class DataChange(models.Model):
 
 FIELD_LABELS = {
     "value": "数值",
-    "published_growth": "官方公布增速(%)",
+    "published_growth": "官方公布增速（%）",
     "source": "来源",
     "evidence": "佐证材料",
     "name": "经营者名称",
     "credit_code": "统一社会信用代码",
     "year": "年度",
-    "annual_sales": "年度电子商务销售额(万元)",
+    "annual_sales": "年度电子商务销售额（万元）",
     "title": "成果名称",
     "kind": "类型",
     "issued_on": "发布日期",

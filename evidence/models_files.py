@@ -93,7 +93,7 @@ class EvidenceFile(models.Model):
     version = models.PositiveIntegerField("版本")
     stored_name = models.CharField("存储路径", max_length=200, unique=True, help_text="相对于 MEDIA_ROOT,由系统生成。")
     original_name = models.CharField("原文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小(字节)")
+    size = models.PositiveBigIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
     content_type = models.CharField("文件类型", max_length=100, help_text="按文件内容识别。")
     duplicate_of = models.ForeignKey(
@@ -126,7 +126,7 @@ class EvidenceFile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.original_name}(v{self.version})"
+        return f"{self.original_name}（v{self.version}）"
 
 
 class EvidenceEvent(models.Model):

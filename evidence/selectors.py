@@ -24,7 +24,7 @@ from zones.models import IndicatorResponsibility, Unit, Zone
 
 from .models import Evidence, EvidenceEvent, EvidenceFile, EvidenceStatus
 
-NOT_RESPONSIBLE = "您所在单位不是该指标的责任单位,不能为其上传佐证材料。"
+NOT_RESPONSIBLE = "您所在单位不是该指标的责任单位，不能为其上传佐证材料。"
 
 
 def evidence_visible(*, user, zone: Zone) -> QuerySet[Evidence]:

@@ -203,13 +203,14 @@ def _transition(
         zone_lock_check(zone=current.zone)
         if current.status not in allowed_from:
             raise ValidationError(
-                _("材料当前为“%(status)s”,不能执行此操作,请刷新页面后重试。") % {"status": current.get_status_display()}
+                _("材料当前为“%(status)s”，不能执行此操作，请刷新页面后重试。")
+                % {"status": current.get_status_display()}
             )
         if check is not None:
             check(current)
         changed = Evidence.objects.filter(pk=current.pk, status=current.status).update(status=to, **fields)
         if changed != 1:
-            raise ValidationError(_("材料状态已变化,请刷新页面后重试。"))
+            raise ValidationError(_("材料状态已变化，请刷新页面后重试。"))
         EvidenceEvent.objects.create(evidence=current, from_status=current.status, to_status=to, reason=reason, by=user)
     evidence.refresh_from_db()
     return evidence
@@ -224,7 +225,7 @@ def evidence_submit(*, evidence: Evidence, user) -> Evidence:
     def new_version_since_return(current: Evidence) -> None:
         if current.status == EvidenceStatus.RETURNED:
             if not current.files.filter(uploaded_at__gt=current.reviewed_at).exists():
-                raise ValidationError(_("材料已被退回:请先按退回原因上传新版本的文件,再重新提交。"))
+                raise ValidationError(_("材料已被退回：请先按退回原因上传新版本的文件，再重新提交。"))
 
     _transition(
         evidence=evidence,

@@ -165,7 +165,7 @@ def evidence_submit(request: HttpRequest, zone_id: int, evidence_id: int) -> Htt
     except ValidationError as error:
         messages.error(request, _messages_of(error))
     else:
-        messages.success(request, _("已提交“%(title)s”,等待办公室审核。") % {"title": evidence.title})
+        messages.success(request, _("已提交“%(title)s”，等待办公室审核。") % {"title": evidence.title})
     if request.POST.get("next") == "list":
         # Back to the page of the list the row was on; ``back`` is only ever a query string.
         back = QueryDict(request.POST.get("back", "")).urlencode()
@@ -201,7 +201,7 @@ def evidence_return(request: HttpRequest, zone_id: int, evidence_id: int) -> Htt
     except ValidationError as error:
         messages.error(request, _messages_of(error))
         return _detail(evidence)
-    messages.success(request, _("已退回“%(title)s”,责任单位将看到退回原因。") % {"title": evidence.title})
+    messages.success(request, _("已退回“%(title)s”，责任单位将看到退回原因。") % {"title": evidence.title})
     return redirect("evidence:queue", zone_id=zone.pk)
 
 
@@ -232,7 +232,9 @@ def _form_error(form) -> str:
 def _file_json(evidence: Evidence, file: EvidenceFile, status: int = 201) -> JsonResponse:
     warning = ""
     if file.duplicate_of_id:
-        warning = _("注意:该文件与本指标下已上传的“%(name)s”内容完全相同。") % {"name": file.duplicate_of.original_name}
+        warning = _("注意：该文件与本指标下已上传的“%(name)s”内容完全相同。") % {
+            "name": file.duplicate_of.original_name
+        }
     return JsonResponse(
         {
             "ok": True,

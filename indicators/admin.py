@@ -39,17 +39,17 @@ class IndicatorSystemAdmin(FrozenWhenPublished, admin.ModelAdmin):
     def _system_of(self, obj):
         return obj
 
-    @admin.action(description="发布所选指标体系(发布后不可修改)")
+    @admin.action(description="发布所选指标体系（发布后不可修改）")
     def publish(self, request, queryset):
         for system in queryset:
             try:
                 indicator_system_publish(system=system)
             except ValidationError as exc:
-                self.message_user(request, f"{system.code}:{'; '.join(exc.messages)}", level=messages.ERROR)
+                self.message_user(request, f"{system.code}：{'；'.join(exc.messages)}", level=messages.ERROR)
             else:
                 self.message_user(request, f"{system.code} 已发布。")
 
-    @admin.action(description="基于所选指标体系创建新版本(草稿)")
+    @admin.action(description="基于所选指标体系创建新版本（草稿）")
     def revise(self, request, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d%H%M")
         for system in queryset:
@@ -58,9 +58,9 @@ class IndicatorSystemAdmin(FrozenWhenPublished, admin.ModelAdmin):
                     system=system, code=f"{system.code}-R{stamp}", version=f"{system.version}-修订"
                 )
             except ValidationError as exc:
-                self.message_user(request, f"{system.code}:{'; '.join(exc.messages)}", level=messages.ERROR)
+                self.message_user(request, f"{system.code}：{'；'.join(exc.messages)}", level=messages.ERROR)
             else:
-                self.message_user(request, f"已创建草稿版本 {new.code},可在其中修改。")
+                self.message_user(request, f"已创建草稿版本 {new.code}，可在其中修改。")
 
 
 class ScoringItemInline(admin.TabularInline):

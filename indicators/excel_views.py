@@ -96,6 +96,6 @@ def system_import(request: HttpRequest) -> HttpResponse:
             errors = exc.messages
         else:
             logger.info("indicator system %s imported from Excel by user %s", system.code, request.user.pk)
-            messages.success(request, _("已导入指标体系“%(system)s”(草稿),请核对后发布。") % {"system": system})
+            messages.success(request, _("已导入指标体系“%(system)s”（草稿），请核对后发布。") % {"system": system})
             return redirect("admin:indicators_indicatorsystem_change", system.pk)
     return render(request, "indicators/system_import.html", {"form": form, "errors": errors})

@@ -22,7 +22,7 @@ class IndicatorSystem(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text="为空表示全国体系;省级体系与本省数据对比。",
+        help_text="为空表示全国体系；省级体系与本省数据对比。",
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     based_on = models.ForeignKey(
@@ -37,7 +37,7 @@ class IndicatorSystem(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.version})"
+        return f"{self.name}（{self.version}）"
 
     @property
     def is_published(self) -> bool:
@@ -89,9 +89,9 @@ class RuleType(models.TextChoices):
     YEARLY_VS_SERIES = "yearly_vs_series", "逐年对比本地指标"
     RATIO_BANDS = "ratio_bands", "比值区间"
     QUALIFYING_COUNT = "qualifying_count", "达标主体计数"
-    CAPPED_COUNT = "capped_count", "逐项计分(封顶)"
+    CAPPED_COUNT = "capped_count", "逐项计分（封顶）"
     THRESHOLD = "threshold", "阈值"
-    VS_BENCHMARK = "vs_benchmark", "对比全国(全省)平均"
+    VS_BENCHMARK = "vs_benchmark", "对比全国（全省）平均"
     CHECKLIST = "checklist", "逐项评审"
     ANY_ONE = "any_one", "符合一项即可"
     EXPERT = "expert", "专家评分"
@@ -106,7 +106,7 @@ class ScoringItem(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name="三级指标", on_delete=models.CASCADE, related_name="scoring_items"
     )
-    code = models.CharField("编号", max_length=20, help_text="如 11.1;只有一个评分项的指标与指标编号相同。")
+    code = models.CharField("编号", max_length=20, help_text="如 11.1；只有一个评分项的指标与指标编号相同。")
     label = models.TextField("评分标准")
     points = models.DecimalField("分值", max_digits=6, decimal_places=2)
     rule_type = models.CharField("评分规则", max_length=30, choices=RuleType.choices)
@@ -158,7 +158,7 @@ class Metric(models.Model):
     kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.INPUT)
     value_type = models.CharField("数值类型", max_length=10, choices=ValueType.choices, default=ValueType.AMOUNT)
     supports_growth = models.BooleanField(
-        "可填官方增速", default=False, help_text="可填报统计部门按可比口径公布的同比增速,填写后优先采用。"
+        "可填官方增速", default=False, help_text="可填报统计部门按可比口径公布的同比增速，填写后优先采用。"
     )
     description = models.TextField("说明", blank=True)
 
@@ -168,7 +168,7 @@ class Metric(models.Model):
         ordering = ["key"]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.unit})"
+        return f"{self.name}（{self.unit}）"
 
 
 class Benchmark(models.Model):
@@ -176,7 +176,7 @@ class Benchmark(models.Model):
 
     region = models.ForeignKey(
         "zones.Region",
-        verbose_name="范围(省份)",
+        verbose_name="范围（省份）",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

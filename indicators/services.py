@@ -25,7 +25,7 @@ def _regions():
     return IndicatorSystem._meta.get_field("scope").related_model.objects
 
 
-PUBLISHED_IS_FROZEN = "已发布的指标体系不可修改;如需调整,请基于它创建新版本。"
+PUBLISHED_IS_FROZEN = "已发布的指标体系不可修改；如需调整，请基于它创建新版本。"
 
 
 def ensure_system_editable(system: IndicatorSystem) -> None:
@@ -66,17 +66,17 @@ def indicator_system_validate_data(*, data: dict[str, Any]) -> list[str]:
         nature = raw.get("nature") or ""
         if nature and nature not in NATURE_BY_LABEL:
             errors.append(
-                _("三级指标“%(value)s”:变量性质“%(nature)s”应为 定量、定性、定量+定性 或 定性+定量")
+                _("三级指标“%(value)s”：变量性质“%(nature)s”应为 定量、定性、定量+定性 或 定性+定量")
                 % {"value": raw.get("code"), "nature": nature}
             )
     for item in spec.items():
         for code, count in Counter(s.code for s in item.scoring_items).items():
             if count > 1:
-                errors.append(_("三级指标“%(code)s”:评分项编号“%(code2)s”重复") % {"code": item.code, "code2": code})
+                errors.append(_("三级指标“%(code)s”：评分项编号“%(code2)s”重复") % {"code": item.code, "code2": code})
         for sub in item.scoring_items:
-            errors += [f"评分项“{sub.code}”:{e}" for e in validate_params(sub.rule_type, sub.params)]
+            errors += [f"评分项“{sub.code}”：{e}" for e in validate_params(sub.rule_type, sub.params)]
             for key in sorted(metrics_used(sub.rule_type, sub.params) - declared):
-                errors.append(_("评分项“%(code)s”:统计指标“%(key)s”未定义") % {"code": sub.code, "key": key})
+                errors.append(_("评分项“%(code)s”：统计指标“%(key)s”未定义") % {"code": sub.code, "key": key})
     return errors
 
 
@@ -90,7 +90,7 @@ def indicator_system_create_from_data(
 ) -> IndicatorSystem:
     errors = indicator_system_validate_data(data=data)
     if IndicatorSystem.objects.filter(code=data.get("code")).exists():
-        errors.append(_("指标体系编码“%(value)s”已存在,请换一个编码或版本") % {"value": data.get("code")})
+        errors.append(_("指标体系编码“%(value)s”已存在，请换一个编码或版本") % {"value": data.get("code")})
     scope = None
     if data.get("scope"):
         scope = _regions().filter(level=PROVINCE, name=data["scope"]).first()

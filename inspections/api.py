@@ -106,7 +106,7 @@ class CampaignUnitLineSerializer(serializers.Serializer):
 
 
 class CampaignDetailApi(APIView):
-    @extend_schema(responses=InspectionCampaignOutputSerializer, summary="自查考评详情:进度与各单位情况(按权限范围)")
+    @extend_schema(responses=InspectionCampaignOutputSerializer, summary="自查考评详情：进度与各单位情况（按权限范围）")
     def get(self, request, campaign_id: int):
         campaign = campaign_get_for_user(request.user, campaign_id)
         lines = selectors.campaign_unit_lines(campaign=campaign, scope=unit_scope(request.user, campaign))
@@ -183,7 +183,7 @@ class SelfCheckApi(APIView):
             "rows": [_row(r) for r in rows],
         }
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="单位自查:本单位的责任指标与任务及填写情况")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="单位自查：本单位的责任指标与任务及填写情况")
     def get(self, request, selfcheck_id: int):
         return Response(self._body(selfcheck_get_for_user(request.user, selfcheck_id)))
 
@@ -201,7 +201,7 @@ class SelfCheckApi(APIView):
 
 
 class SelfCheckSubmitApi(APIView):
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="报送自查报告(锁定并生成 PDF)")
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="报送自查报告（锁定并生成 PDF）")
     def post(self, request, selfcheck_id: int):
         selfcheck = selfcheck_get_for_user(request.user, selfcheck_id, Action.SELF_CHECK)
         services.selfcheck_submit(selfcheck=selfcheck, user=request.user)
@@ -213,7 +213,7 @@ class SelfCheckReturnApi(APIView):
         reason = serializers.CharField(max_length=1000)
 
     @extend_schema(
-        request=SelfCheckReturnInputSerializer, responses=OpenApiTypes.OBJECT, summary="退回自查报告(办公室)"
+        request=SelfCheckReturnInputSerializer, responses=OpenApiTypes.OBJECT, summary="退回自查报告（办公室）"
     )
     def post(self, request, selfcheck_id: int):
         selfcheck = selfcheck_get_for_user(request.user, selfcheck_id, Action.MANAGE)
@@ -261,7 +261,7 @@ class EvaluationApi(APIView):
             "rows": [_row(r) for r in rows],
         }
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="单位考评:结果、考评方式、得分与等次")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="单位考评：结果、考评方式、得分与等次")
     def get(self, request, evaluation_id: int):
         return Response(self._body(evaluation_get_for_user(request.user, evaluation_id)))
 
@@ -296,7 +296,7 @@ class EvaluationMethodApi(APIView):
 
 
 class EvaluationFinishApi(APIView):
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="完成单位考评(计算得分率)")
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="完成单位考评（计算得分率）")
     def post(self, request, evaluation_id: int):
         evaluation = evaluation_get_for_user(request.user, evaluation_id, Action.EVALUATE)
         evaluation_services.evaluation_finish(evaluation=evaluation, user=request.user)
@@ -363,7 +363,8 @@ class FindingListApi(APIView):
     pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
 
     @extend_schema(
-        responses=InspectionFindingOutputSerializer(many=True), summary="考评问题(按权限范围,可按单位、指标、状态筛选)"
+        responses=InspectionFindingOutputSerializer(many=True),
+        summary="考评问题（按权限范围，可按单位、指标、状态筛选）",
     )
     def get(self, request, campaign_id: int):
         campaign = campaign_get_for_user(request.user, campaign_id)
@@ -394,7 +395,7 @@ class FindingCreateApi(APIView):
     @extend_schema(
         request=FindingCreateInputSerializer,
         responses={201: InspectionFindingOutputSerializer},
-        summary="记录考评问题(可附照片或材料,字段 files)",
+        summary="记录考评问题（可附照片或材料，字段 files）",
     )
     def post(self, request, evaluation_id: int):
         evaluation = evaluation_get_for_user(request.user, evaluation_id, Action.EVALUATE)
@@ -417,12 +418,12 @@ class FindingAnswerApi(APIView):
 
     class FindingAnswerInputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=5000)
-        submit = serializers.BooleanField(default=True, help_text="true:提交复核;false:保存整改进展")
+        submit = serializers.BooleanField(default=True, help_text="true：提交复核；false：保存整改进展")
 
     @extend_schema(
         request=FindingAnswerInputSerializer,
         responses=InspectionFindingOutputSerializer,
-        summary="填报整改情况(责任单位,附件字段 files)",
+        summary="填报整改情况（责任单位，附件字段 files）",
     )
     def post(self, request, finding_id: int):
         finding = finding_get_for_user(request.user, finding_id, Action.RECTIFY)
@@ -436,13 +437,13 @@ class FindingAnswerApi(APIView):
 
 class FindingRecheckApi(APIView):
     class FindingRecheckInputSerializer(serializers.Serializer):
-        close = serializers.BooleanField(help_text="true:复核通过销号;false:退回整改")
+        close = serializers.BooleanField(help_text="true：复核通过销号；false：退回整改")
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=FindingRecheckInputSerializer,
         responses=InspectionFindingOutputSerializer,
-        summary="复核考评问题:销号或退回",
+        summary="复核考评问题：销号或退回",
     )
     def post(self, request, finding_id: int):
         finding = finding_get_for_user(request.user, finding_id, Action.EVALUATE)
@@ -456,7 +457,7 @@ class FindingRecheckApi(APIView):
 
 
 class RankingApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="考评结果与单位排名(按等次、得分率;并列同名次)")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="考评结果与单位排名（按等次、得分率；并列同名次）")
     def get(self, request, campaign_id: int):
         campaign = campaign_get_for_user(request.user, campaign_id)
         rows = campaign_ranking(campaign=campaign, scope=unit_scope(request.user, campaign))

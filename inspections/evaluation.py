@@ -53,7 +53,7 @@ def team_member_add(*, campaign: Campaign, member, role: str = TeamMember.Role.M
         raise ValidationError("未知的组内职务。")
     if not eligible_for_team(member, campaign.zone):
         raise ValidationError(
-            f"“{member}”不是本创建对象的办公室工作人员或评审专家,不能加入考核考评组(评审专家须先由安全管理员授权)。"
+            f"“{member}”不是本创建对象的办公室工作人员或评审专家，不能加入考核考评组（评审专家须先由安全管理员授权）。"
         )
     if TeamMember.objects.filter(campaign=campaign, user=member).exists():
         raise ValidationError(f"“{member}”已在考核考评组中。")
@@ -63,7 +63,7 @@ def team_member_add(*, campaign: Campaign, member, role: str = TeamMember.Role.M
 @transaction.atomic
 def team_member_remove(*, member: TeamMember, by) -> None:
     if Evaluation.objects.filter(campaign_id=member.campaign_id, evaluator_id=member.user_id).exists():
-        raise ValidationError(f"“{member.user}”还负责单位的考评,请先改派后再移出考评组。")
+        raise ValidationError(f"“{member.user}”还负责单位的考评，请先改派后再移出考评组。")
     member.delete()
 
 
@@ -72,13 +72,13 @@ def evaluation_assign(*, campaign: Campaign, unit_ids: Iterable[int], evaluator,
     """Assign units to a 考评组 member (``evaluator`` None: unassign). Finished evaluations keep theirs."""
     unit_ids = list(unit_ids)
     if evaluator is not None and not TeamMember.objects.filter(campaign=campaign, user=evaluator).exists():
-        raise ValidationError(f"“{evaluator}”不在考核考评组中,请先加入考评组。")
+        raise ValidationError(f"“{evaluator}”不在考核考评组中，请先加入考评组。")
     rows = list(Evaluation.objects.select_for_update().filter(campaign=campaign, unit_id__in=unit_ids))
     if len(rows) != len(set(unit_ids)):
         raise ValidationError("所选单位不属于该自查考评。")
     done = [e for e in rows if e.status == Status.DONE]
     if done:
-        raise ValidationError("已完成考评的单位不能改派,请先重新打开。")
+        raise ValidationError("已完成考评的单位不能改派，请先重新打开。")
     changed = 0
     for evaluation in rows:
         if evaluation.evaluator_id == getattr(evaluator, "pk", None):
@@ -98,20 +98,20 @@ def evaluation_assign(*, campaign: Campaign, unit_ids: Iterable[int], evaluator,
 
 def _editable_check(evaluation: Evaluation) -> None:
     if not evaluation.campaign.is_open:
-        raise ValidationError("该自查考评已经结束,不能再修改考评。")
+        raise ValidationError("该自查考评已经结束，不能再修改考评。")
     if evaluation.status == Status.DONE:
-        raise ValidationError("该单位的考评已完成;如需修改,请办公室重新打开。")
+        raise ValidationError("该单位的考评已完成；如需修改，请办公室重新打开。")
 
 
 def _points(value: Any, label: str, maximum: Decimal) -> Decimal:
     try:
         points = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}:得分应为数字。") from None
+        raise ValidationError(f"{label}：得分应为数字。") from None
     if not points.is_finite() or points < 0 or points > maximum:
-        raise ValidationError(f"{label}:得分应在 0 到 {maximum.normalize():f} 分之间。")
+        raise ValidationError(f"{label}：得分应在 0 到 {maximum.normalize():f} 分之间。")
     if points % STEP != 0:
-        raise ValidationError(f"{label}:得分以 0.5 分为单位。")
+        raise ValidationError(f"{label}：得分以 0.5 分为单位。")
     return points
 
 
@@ -140,7 +140,7 @@ def evaluation_results_save(
     errors, new, changed, cleared = [], [], [], []
     for key, data in results.items():
         if key not in keys:
-            raise ValidationError("所填事项不属于该单位的责任指标或任务,请刷新页面后重试。")
+            raise ValidationError("所填事项不属于该单位的责任指标或任务，请刷新页面后重试。")
         result = (data.get("result") or "").strip()
         comment = (data.get("comment") or "").strip()[:500]
         raw_points = data.get("points")
@@ -149,12 +149,12 @@ def evaluation_results_save(
                 cleared.append(existing[key].pk)
             continue
         if result not in Result.values:
-            errors.append(f"{keys[key]}:未知的考评结果。")
+            errors.append(f"{keys[key]}：未知的考评结果。")
             continue
         points = None
         if on_points:
             if raw_points in (None, ""):
-                errors.append(f"{keys[key]}:按分值计分,请填写得分。")
+                errors.append(f"{keys[key]}：按分值计分，请填写得分。")
                 continue
             try:
                 points = _points(raw_points, keys[key], campaign.row_points)
@@ -199,7 +199,7 @@ def evaluation_method_add(
 ) -> EvaluationMethod:
     _editable_check(evaluation)
     if method not in EvaluationMethod.Method.values:
-        raise ValidationError("请选择考评方式(听取汇报、查阅资料、问卷调查、明察暗访)。")
+        raise ValidationError("请选择考评方式（听取汇报、查阅资料、问卷调查、明察暗访）。")
     if not isinstance(on, date):
         raise ValidationError("请填写考评日期。")
     if on > timezone.localdate():
@@ -233,13 +233,13 @@ def evaluation_finish(*, evaluation: Evaluation, user) -> Evaluation:
     missing = [label for key, label in keys.items() if key not in results]
     if missing:
         shown = "、".join(missing[:5]) + (f" 等 {len(missing)} 项" if len(missing) > 5 else "")
-        raise ValidationError(f"以下事项尚未填写考评结果:{shown}。")
+        raise ValidationError(f"以下事项尚未填写考评结果：{shown}。")
     if campaign.scale == Campaign.Scale.POINTS:
         unscored = [keys[k] for k in keys if results[k].points is None]
         if unscored:
-            raise ValidationError(f"按分值计分,以下事项尚未打分:{'、'.join(unscored[:5])}。")
+            raise ValidationError(f"按分值计分，以下事项尚未打分：{'、'.join(unscored[:5])}。")
     if not EvaluationMethod.objects.filter(evaluation=locked).exists():
-        raise ValidationError("请至少记录一种考评方式(听取汇报、查阅资料、问卷调查或明察暗访)。")
+        raise ValidationError("请至少记录一种考评方式（听取汇报、查阅资料、问卷调查或明察暗访）。")
     score = score_of(
         scale=campaign.scale,
         row_points=campaign.row_points,
@@ -268,7 +268,7 @@ def evaluation_reopen(*, evaluation: Evaluation, user, reason: str) -> Evaluatio
     if not reason:
         raise ValidationError("重新打开考评时必须填写理由。")
     if not evaluation.campaign.is_open:
-        raise ValidationError("该自查考评已经结束,不能再修改考评。")
+        raise ValidationError("该自查考评已经结束，不能再修改考评。")
     changed = Evaluation.objects.filter(pk=evaluation.pk, status=Status.DONE).update(
         status=Status.IN_PROGRESS, score=None, points=None, max_points=None, finished_at=None, finished_by=None
     )

@@ -97,14 +97,14 @@ def finding_create(
     """Record a finding of ``evaluation``'s unit; ``target`` is the row key of the item or task it concerns."""
     campaign = evaluation.campaign
     if not campaign.is_open:
-        raise ValidationError("该自查考评已经结束,不能再记录问题。")
+        raise ValidationError("该自查考评已经结束，不能再记录问题。")
     title = (title or "").strip()
     if not title:
         raise ValidationError("请填写问题描述。")
     if len(title) > 2000:
         raise ValidationError("问题描述不能超过 2000 个字。")
     if severity not in Severity.values:
-        raise ValidationError("请选择问题的严重程度(一般、较重、严重)。")
+        raise ValidationError("请选择问题的严重程度（一般、较重、严重）。")
     if not isinstance(deadline, date):
         raise ValidationError("请填写整改时限。")
     if deadline < timezone.localdate():
@@ -146,8 +146,8 @@ def _tell_unit(finding: Finding, what: str, detail: str, kind: str = Notificatio
         notification_create(
             recipient=liaison,
             kind=kind,
-            title=f"{what}:问题{finding.number} {finding.short_title}",
-            body=f"{finding.unit.name}:{detail}",
+            title=f"{what}：问题{finding.number} {finding.short_title}",
+            body=f"{finding.unit.name}：{detail}",
             url=_url(finding),
             dedupe_key=f"finding:{finding.pk}:{what}:{timezone.now().isoformat()}",
         )
@@ -158,7 +158,7 @@ def _move(finding: Finding, allowed: tuple[str, ...], target: str, **fields) -> 
     current = Finding.objects.select_for_update().filter(pk=finding.pk).values_list("status", flat=True).first()
     if current not in allowed:
         shown = Status(current).label if current else "—"
-        raise ValidationError(f"问题当前为“{shown}”,不能执行此操作,请刷新页面后重试。")
+        raise ValidationError(f"问题当前为“{shown}”，不能执行此操作，请刷新页面后重试。")
     Finding.objects.filter(pk=finding.pk, status=current).update(status=target, **fields)
     return current
 
@@ -198,8 +198,8 @@ def _tell_evaluator(finding: Finding) -> None:
         return
     notification_create(
         recipient=evaluation.evaluator,
-        title=f"待复核:问题{finding.number} {finding.short_title}",
-        body=f"{finding.unit.name}已提交整改情况,请复核。",
+        title=f"待复核：问题{finding.number} {finding.short_title}",
+        body=f"{finding.unit.name}已提交整改情况，请复核。",
         url=_url(finding),
         dedupe_key=f"finding:{finding.pk}:recheck:{timezone.now().isoformat()}",
     )
@@ -222,7 +222,7 @@ def finding_recheck(*, finding: Finding, user, close: bool, reason: str = "") ->
             finding=finding, kind=Kind.RETURNED, from_status=source, to_status=Status.RETURNED, text=reason, by=user
         )
         transaction.on_commit(
-            lambda: _tell_unit(finding, "整改被退回", f"退回理由:{reason}", Notification.Kind.SENT_BACK)
+            lambda: _tell_unit(finding, "整改被退回", f"退回理由：{reason}", Notification.Kind.SENT_BACK)
         )
     finding.refresh_from_db()
     return finding
@@ -238,7 +238,7 @@ def finding_deadline_set(*, finding: Finding, user, deadline: date | None, reaso
         raise ValidationError("调整整改时限时必须填写理由。")
     source = Finding.objects.select_for_update().filter(pk=finding.pk).values_list("status", flat=True).first()
     if source == Status.CLOSED:
-        raise ValidationError("问题已销号,不能再调整整改时限。")
+        raise ValidationError("问题已销号，不能再调整整改时限。")
     Finding.objects.filter(pk=finding.pk).update(deadline=deadline)
     FindingEvent.objects.create(
         finding=finding,
@@ -268,7 +268,7 @@ def zone_transition_blockers(*, zone, source: str, target: str) -> list[str]:
     if not open_serious:
         return []
     names = "、".join(
-        f"问题{f.number}({f.unit.name}:{f.short_title},{f.get_status_display()})" for f in open_serious[:10]
+        f"问题{f.number}（{f.unit.name}：{f.short_title}，{f.get_status_display()}）" for f in open_serious[:10]
     )
     more = f" 等 {len(open_serious)} 个" if len(open_serious) > 10 else ""
-    return [f"仍有未销号的严重问题,不能离开“整改”阶段:{names}{more}。请先完成整改复核销号。"]
+    return [f"仍有未销号的严重问题，不能离开“整改”阶段：{names}{more}。请先完成整改复核销号。"]

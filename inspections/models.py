@@ -27,8 +27,8 @@ class Campaign(models.Model):
         CLOSED = "closed", "已结束"
 
     class Scale(models.TextChoices):
-        RESULTS = "results", "按考评结果(完成 1、基本完成 0.5、未完成 0)"
-        POINTS = "points", "按分值(每项由考评人员打分)"
+        RESULTS = "results", "按考评结果（完成 1、基本完成 0.5、未完成 0）"
+        POINTS = "points", "按分值（每项由考评人员打分）"
 
     zone = models.ForeignKey("zones.Zone", verbose_name="创建对象", on_delete=models.CASCADE, related_name="+")
     title = models.CharField("名称", max_length=200)
@@ -45,9 +45,9 @@ class Campaign(models.Model):
     row_points = models.DecimalField(
         "每项满分", max_digits=5, decimal_places=1, default=Decimal(10), help_text="按分值计分时每个指标或任务的满分。"
     )
-    excellent_min = models.DecimalField("优秀(得分率不低于 %)", max_digits=5, decimal_places=2, default=Decimal(90))
-    good_min = models.DecimalField("良好(得分率不低于 %)", max_digits=5, decimal_places=2, default=Decimal(80))
-    pass_min = models.DecimalField("合格(得分率不低于 %)", max_digits=5, decimal_places=2, default=Decimal(60))
+    excellent_min = models.DecimalField("优秀（得分率不低于 %）", max_digits=5, decimal_places=2, default=Decimal(90))
+    good_min = models.DecimalField("良好（得分率不低于 %）", max_digits=5, decimal_places=2, default=Decimal(80))
+    pass_min = models.DecimalField("合格（得分率不低于 %）", max_digits=5, decimal_places=2, default=Decimal(60))
     opened_by = models.ForeignKey(USER, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+")
     opened_at = models.DateTimeField("发起时间", default=timezone.now)
     closed_by = models.ForeignKey(
@@ -285,7 +285,7 @@ class Evaluation(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
     summary = models.TextField("考评意见", blank=True)
     score = models.DecimalField(
-        "得分率(%)", max_digits=5, decimal_places=2, null=True, blank=True, help_text="完成考评时按计分方式计算。"
+        "得分率（%）", max_digits=5, decimal_places=2, null=True, blank=True, help_text="完成考评时按计分方式计算。"
     )
     points = models.DecimalField("得分", max_digits=8, decimal_places=1, null=True, blank=True)
     max_points = models.DecimalField("满分", max_digits=8, decimal_places=1, null=True, blank=True)

@@ -107,7 +107,7 @@ class FindingEvent(models.Model):
         RAISED = "raised", "提出问题"
         PROGRESS = "progress", "填报整改进展"
         ANSWERED = "answered", "提交整改情况"
-        CLOSED = "closed", "复核通过(销号)"
+        CLOSED = "closed", "复核通过（销号）"
         RETURNED = "returned", "复核退回"
         DEADLINE = "deadline", "调整整改时限"
 
@@ -149,7 +149,7 @@ class FindingFile(models.Model):
     purpose = models.CharField("用途", max_length=15, choices=Purpose.choices)
     stored_name = models.CharField("存储路径", max_length=200, unique=True)
     original_name = models.CharField("原文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小(字节)")
+    size = models.PositiveBigIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
     content_type = models.CharField("文件类型", max_length=100)
     uploaded_by = models.ForeignKey(USER, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+")

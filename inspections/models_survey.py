@@ -44,7 +44,7 @@ class Question(models.Model):
     position = models.PositiveIntegerField("题号")
     kind = models.CharField("题型", max_length=10, choices=Kind.choices)
     text = models.CharField("题目", max_length=300)
-    options = models.JSONField("选项", default=list, blank=True, help_text="选择题的选项,按 A、B、C… 排列。")
+    options = models.JSONField("选项", default=list, blank=True, help_text="选择题的选项，按 A、B、C… 排列。")
 
     class Meta:
         verbose_name = "问卷题目"

@@ -64,7 +64,7 @@ RANKING_HEADERS = (
     "排名",
     "责任单位",
     "考评等次",
-    "得分率(%)",
+    "得分率（%）",
     "得分",
     "满分",
     "考评人员",
@@ -99,7 +99,7 @@ def ranking_to_workbook(*, campaign: Campaign, rows: list[RankRow], findings: li
 
     Every text cell goes through ``common.xlsx.put``: nothing a user typed can become a formula.
     """
-    heading = f"{campaign.zone.name}{campaign.title}考评结果通报(截至 {on:%Y-%m-%d})"
+    heading = f"{campaign.zone.name}{campaign.title}考评结果通报（截至 {on:%Y-%m-%d}）"
     workbook = Workbook()
     ws = workbook.active
     ws.title = RANKING_SHEET

@@ -47,7 +47,7 @@ def _finding_messages(today: date) -> list[tuple[int, str, str, str, str, str]]:
             continue
         key = f"finding:{finding.pk}:{finding.deadline:%Y-%m-%d}:{reminder.slot}"
         what = f"问题{finding.number}“{finding.short_title}”"
-        facts = f"{finding.unit.name}:整改时限 {finding.deadline:%Y-%m-%d},当前状态“{finding.get_status_display()}”。"
+        facts = f"{finding.unit.name}：整改时限 {finding.deadline:%Y-%m-%d}，当前状态“{finding.get_status_display()}”。"
         if reminder.is_overdue:
             kind, title = Notification.Kind.OVERDUE, f"{what}整改已逾期 {reminder.days} 天"
         else:
@@ -73,7 +73,7 @@ def _selfcheck_messages(today: date) -> list[tuple[int, str, str, str, str, str]
             continue
         key = f"selfcheck:{selfcheck.pk}:{due:%Y-%m-%d}:{reminder.slot}"
         what = f"自查报告“{selfcheck.campaign.title}”"
-        facts = f"{selfcheck.unit.name}:报送截止 {due:%Y-%m-%d},尚未报送。"
+        facts = f"{selfcheck.unit.name}：报送截止 {due:%Y-%m-%d}，尚未报送。"
         if reminder.is_overdue:
             kind, title = Notification.Kind.OVERDUE, f"{what}已逾期 {reminder.days} 天未报送"
         else:

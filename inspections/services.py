@@ -74,7 +74,10 @@ def _campaign_check(data: dict[str, Any]) -> dict[str, Any]:
 def _thresholds_check(campaign: Campaign) -> None:
     if not (0 <= campaign.pass_min <= campaign.good_min <= campaign.excellent_min <= 100):
         raise ValidationError(
-            _("等次分数线须满足 0 ≤ 合格 ≤ 良好 ≤ 优秀 ≤ 100(当前:合格 %(pass)s、良好 %(good)s、优秀 %(excellent)s)。")
+            _(
+                "等次分数线须满足 0 ≤ 合格 ≤ 良好 ≤ 优秀 ≤ 100"
+                "（当前：合格 %(pass)s、良好 %(good)s、优秀 %(excellent)s）。"
+            )
             % {"pass": campaign.pass_min, "good": campaign.good_min, "excellent": campaign.excellent_min}
         )
 
@@ -94,17 +97,17 @@ def campaign_open(*, zone: Zone, user, title: str, due_date: date, **options: An
     """Open a self-check campaign against the zone's system; one open campaign per zone."""
     unknown = set(options) - set(CAMPAIGN_FIELDS)
     if unknown:
-        raise ValueError(f"未知的字段:{', '.join(sorted(unknown))}")
+        raise ValueError(f"未知的字段：{', '.join(sorted(unknown))}")
     data = _campaign_check({"title": title, "due_date": due_date, **options})
     if Campaign.objects.filter(zone=zone, status=Campaign.Status.OPEN).exists():
-        raise ValidationError(_("该创建对象已有进行中的自查考评,请先结束后再发起新的。"))
+        raise ValidationError(_("该创建对象已有进行中的自查考评，请先结束后再发起新的。"))
     campaign = Campaign(zone=zone, system_id=zone.system_id, opened_by=user, **data)
     _thresholds_check(campaign)
     try:
         with transaction.atomic():
             campaign.save()
     except IntegrityError:
-        raise ValidationError(_("该创建对象已有进行中的自查考评,请先结束后再发起新的。")) from None
+        raise ValidationError(_("该创建对象已有进行中的自查考评，请先结束后再发起新的。")) from None
     campaign_units_sync(campaign=campaign)
     return campaign
 
@@ -114,12 +117,12 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     """Title, due date, scale and thresholds. The scale is fixed once a unit's evaluation is finished."""
     unknown = set(data) - set(CAMPAIGN_FIELDS)
     if unknown:
-        raise ValueError(f"未知的字段:{', '.join(sorted(unknown))}")
+        raise ValueError(f"未知的字段：{', '.join(sorted(unknown))}")
     clean = _campaign_check(data)
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     scale_changes = any(k in clean and clean[k] != getattr(locked, k) for k in ("scale", "row_points"))
     if scale_changes and Evaluation.objects.filter(campaign=locked, status=Evaluation.Status.DONE).exists():
-        raise ValidationError(_("已有单位完成考评,不能再修改计分方式或每项满分。"))
+        raise ValidationError(_("已有单位完成考评，不能再修改计分方式或每项满分。"))
     for name, value in clean.items():
         setattr(locked, name, value)
     _thresholds_check(locked)
@@ -173,9 +176,9 @@ def _target(key: str) -> dict[str, int]:
 
 def _editable_check(selfcheck: SelfCheck) -> None:
     if not selfcheck.campaign.is_open:
-        raise ValidationError(_("该自查考评已经结束,不能再修改自查。"))
+        raise ValidationError(_("该自查考评已经结束，不能再修改自查。"))
     if selfcheck.status == Status.SUBMITTED:
-        raise ValidationError(_("自查报告已报送并锁定;如需修改,请联系办公室退回。"))
+        raise ValidationError(_("自查报告已报送并锁定；如需修改，请联系办公室退回。"))
 
 
 def _text(value: Any, label: str, limit: int = MAX_TEXT) -> str:
@@ -201,10 +204,10 @@ def selfcheck_save(
     clean: dict[str, dict[str, str]] = {}
     for key, answer in answers.items():
         if key not in keys:
-            raise ValidationError(_("所填事项不属于本单位的责任指标或任务,请刷新页面后重试。"))
+            raise ValidationError(_("所填事项不属于本单位的责任指标或任务，请刷新页面后重试。"))
         status = (answer.get("status") or "").strip()
         if status and status not in SelfStatus.values:
-            errors.append(_("%(row)s:未知的自评状态。") % {"row": keys[key]})
+            errors.append(_("%(row)s：未知的自评状态。") % {"row": keys[key]})
             continue
         row = {
             "done_text": _text(answer.get("done_text"), f"{keys[key]}的开展情况"),
@@ -213,7 +216,7 @@ def selfcheck_save(
             "gaps": _text(answer.get("gaps"), f"{keys[key]}的存在问题"),
         }
         if status == SelfStatus.NOT_APPLICABLE and not row["na_reason"]:
-            errors.append(_("%(row)s:选择“不适用”时必须说明理由。") % {"row": keys[key]})
+            errors.append(_("%(row)s：选择“不适用”时必须说明理由。") % {"row": keys[key]})
         if status != SelfStatus.NOT_APPLICABLE:
             row["na_reason"] = ""
         clean[key] = row
@@ -269,9 +272,9 @@ def selfcheck_submit(*, selfcheck: SelfCheck, user, render: bool = True) -> Self
     missing = [label for key, label in keys.items() if key not in answered]
     if missing:
         shown = "、".join(missing[:5]) + (f" 等 {len(missing)} 项" if len(missing) > 5 else "")
-        raise ValidationError(_("以下事项尚未填写自评状态:%(rows)s。") % {"rows": shown})
+        raise ValidationError(_("以下事项尚未填写自评状态：%(rows)s。") % {"rows": shown})
     if not keys:
-        raise ValidationError(_("本单位在责任分工中没有指标,也没有分派的任务,无需报送自查报告。"))
+        raise ValidationError(_("本单位在责任分工中没有指标，也没有分派的任务，无需报送自查报告。"))
     source = locked.status
     SelfCheck.objects.filter(pk=locked.pk).update(
         status=Status.SUBMITTED,
@@ -360,8 +363,8 @@ def selfcheck_return(*, selfcheck: SelfCheck, user, reason: str) -> SelfCheck:
             notification_create(
                 recipient=liaison,
                 kind=Notification.Kind.SENT_BACK,
-                title=f"自查报告被退回:{campaign.title}",
-                body=f"{unit.name}:退回原因:{reason}。请修改后重新报送。",
+                title=f"自查报告被退回：{campaign.title}",
+                body=f"{unit.name}：退回原因：{reason}。请修改后重新报送。",
                 url=url,
                 dedupe_key=f"selfcheck:{selfcheck.pk}:returned:{stamp}",
             )
@@ -378,7 +381,7 @@ def selfcheck_scan_upload(*, selfcheck: SelfCheck, user, file: UploadedFile) -> 
     if received.content_type not in ("application/pdf", "image/jpeg", "image/png", "application/ofd"):
         received.discard()
         raise ValidationError(
-            _("签字扫描件只接受 PDF、OFD、JPG、PNG 文件,“%(name)s”不是。") % {"name": received.original_name}
+            _("签字扫描件只接受 PDF、OFD、JPG、PNG 文件，“%(name)s”不是。") % {"name": received.original_name}
         )
     try:
         with transaction.atomic():

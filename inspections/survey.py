@@ -2,8 +2,8 @@
 
 Import layout (the template the page offers): row 1 holds 答卷编号, 调查对象单位, then one
 column per question headed "<题号>. <题目>"; each further row is one respondent. A choice is
-written as its letter (A, B, …) or its full text; several choices are separated by "、", ","
-or ";". Any bad cell refuses the whole file, with a Chinese message naming the row and question.
+written as its letter (A, B, …) or its full text; several choices are separated by "、", "，" or "；"
+(or their ASCII forms). Any bad cell refuses the whole file, with a Chinese message naming the row and question.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ MAX_QUESTIONS = 50
 MAX_ROWS = 5000
 MAX_UNPACKED = 20 * 1024 * 1024
 FIXED_HEADERS = ("答卷编号", "调查对象单位")
-SEPARATORS = re.compile(r"[、,,;;]+")
+SEPARATORS = re.compile(r"[、,，;；]+")
 
 
 def letter(index: int) -> str:
@@ -67,7 +67,7 @@ def _options_clean(kind: str, options: list[str]) -> list[str]:
 @transaction.atomic
 def question_add(*, questionnaire: Questionnaire, kind: str, text: str, options: list[str]) -> Question:
     if kind not in Kind.values:
-        raise ValidationError("请选择题型(单选、多选、填空)。")
+        raise ValidationError("请选择题型（单选、多选、填空）。")
     text = (text or "").strip()
     if not text:
         raise ValidationError("请填写题目。")
@@ -86,7 +86,7 @@ def question_add(*, questionnaire: Questionnaire, kind: str, text: str, options:
 
 def question_delete(*, question: Question) -> None:
     if SurveyAnswer.objects.filter(question=question).exists():
-        raise ValidationError("该题已有回答,不能删除。")
+        raise ValidationError("该题已有回答，不能删除。")
     question.delete()
 
 
@@ -122,7 +122,7 @@ def answer_parse(question: Question, value: Any) -> tuple[list[int], str]:
         index = _choice(question, token)
         if index is None:
             last = letter(len(question.options) - 1)
-            raise ValueError(f"选项“{token.strip()}”不存在(可选 A–{last} 或选项原文)")
+            raise ValueError(f"选项“{token.strip()}”不存在（可选 A–{last} 或选项原文）")
         if index not in choices:
             choices.append(index)
     if question.kind == Kind.SINGLE and len(choices) > 1:
@@ -158,7 +158,7 @@ def response_add(
         try:
             choices, text = answer_parse(question, answers.get(question.pk))
         except ValueError as exc:
-            errors.append(f"第 {question.position} 题:{exc}。")
+            errors.append(f"第 {question.position} 题：{exc}。")
             continue
         parsed.append((question, choices, text))
     if errors:
@@ -194,14 +194,14 @@ def responses_import(*, questionnaire: Questionnaire, user, file: IO[bytes]) -> 
         sheet = workbook.worksheets[0]
         questions = list(Question.objects.filter(questionnaire=questionnaire))
         if not questions:
-            raise ExcelImportError(["问卷还没有题目,请先添加题目再导入回答"])
+            raise ExcelImportError(["问卷还没有题目，请先添加题目再导入回答"])
         expected = headers_for(questions)
         rows = sheet.iter_rows(values_only=True)
         header = [_cell_text(v) for v in next(rows, ())]
         header = header[: len(expected)] + [""] * (len(expected) - len(header))
         wrong = [f"第 {i} 列应为“{e}”" for i, (h, e) in enumerate(zip(header, expected), 1) if h != e]
         if wrong:
-            raise ExcelImportError([f"第 1 行:表头与问卷不一致,请使用下载的导入模板({';'.join(wrong[:3])})"])
+            raise ExcelImportError([f"第 1 行：表头与问卷不一致，请使用下载的导入模板（{';'.join(wrong[:3])}）"])
         units = _unit_lookup(questionnaire.campaign)
         errors: list[str] = []
         parsed: list[tuple[str, Unit | None, list]] = []
@@ -216,18 +216,18 @@ def responses_import(*, questionnaire: Questionnaire, user, file: IO[bytes]) -> 
             if unit_name:
                 unit = units.get(unit_name)
                 if unit is None:
-                    errors.append(f"第 {number} 行:调查对象单位“{unit_name}”不是本创建对象的责任单位")
+                    errors.append(f"第 {number} 行：调查对象单位“{unit_name}”不是本创建对象的责任单位")
             answers, answered = [], False
             for question, value in zip(questions, values[2:]):
                 try:
                     choices, text = answer_parse(question, value)
                 except ValueError as exc:
-                    errors.append(f"第 {number} 行 第 {question.position} 题:{exc}")
+                    errors.append(f"第 {number} 行 第 {question.position} 题：{exc}")
                     continue
                 answered = answered or bool(choices or text)
                 answers.append((question, choices, text))
             if not answered and not any(e.startswith(f"第 {number} 行") for e in errors):
-                errors.append(f"第 {number} 行:没有任何回答")
+                errors.append(f"第 {number} 行：没有任何回答")
             parsed.append((respondent[:100], unit, answers))
     if errors:
         raise ExcelImportError(errors)
@@ -261,7 +261,7 @@ def questionnaire_template(*, questionnaire: Questionnaire) -> Workbook:
         ws.column_dimensions[cell.column_letter].width = 18 if column <= 2 else 24
     ws.freeze_panes = "A2"
     legend = workbook.create_sheet("填写说明")
-    put(legend, 1, 1, f"{questionnaire.title}:每行一份答卷;选择题填选项字母或原文,多选用“、”分隔。").font = Font(
+    put(legend, 1, 1, f"{questionnaire.title}：每行一份答卷；选择题填选项字母或原文，多选用“、”分隔。").font = Font(
         bold=True
     )
     row = 3

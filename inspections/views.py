@@ -107,7 +107,7 @@ def campaign_open(request: HttpRequest, zone_id: int) -> HttpResponse:
     except ValidationError as exc:
         errors_to_messages(request, exc)
         return redirect("inspections:campaigns", zone_id=zone.pk)
-    messages.success(request, _("已发起自查考评,各责任单位可开始填写自查。"))
+    messages.success(request, _("已发起自查考评，各责任单位可开始填写自查。"))
     return redirect("inspections:campaign", campaign_id=campaign.pk)
 
 
@@ -219,7 +219,7 @@ def _selfcheck_post(request: HttpRequest, selfcheck_id: int) -> HttpResponse:
             messages.info(request, _("已保存。"))
             errors_to_messages(request, exc)
         else:
-            messages.success(request, _("自查报告已报送并锁定,系统正在生成 PDF。"))
+            messages.success(request, _("自查报告已报送并锁定，系统正在生成 PDF。"))
     else:
         messages.success(request, _("已保存。"))
     return redirect("inspections:selfcheck", selfcheck_id=selfcheck.pk)

@@ -248,7 +248,7 @@ def finding_create(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     except ValidationError as exc:
         errors_to_messages(request, exc)
         return redirect("inspections:evaluation", evaluation_id=evaluation.pk)
-    messages.success(request, _("已记录问题,并通知责任单位整改。"))
+    messages.success(request, _("已记录问题，并通知责任单位整改。"))
     return redirect("inspections:finding", finding_id=finding.pk)
 
 
@@ -322,7 +322,7 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
-        messages.success(request, _("已提交整改情况,等待复核。") if submit else _("已保存整改进展。"))
+        messages.success(request, _("已提交整改情况，等待复核。") if submit else _("已保存整改进展。"))
     return redirect("inspections:finding", finding_id=finding.pk)
 
 
@@ -338,7 +338,7 @@ def finding_recheck(request: HttpRequest, finding_id: int) -> HttpResponse:
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
-        messages.success(request, _("复核通过,问题已销号。") if close else _("已退回整改。"))
+        messages.success(request, _("复核通过，问题已销号。") if close else _("已退回整改。"))
     return redirect("inspections:finding", finding_id=finding.pk)
 
 

@@ -193,7 +193,7 @@ def answers_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
     try:
         count = survey.responses_import(questionnaire=questionnaire, user=request.user, file=upload)
     except ExcelImportError as exc:
-        messages.error(request, _("导入失败,未导入任何答卷:"))
+        messages.error(request, _("导入失败，未导入任何答卷："))
         for message in exc.messages[:50]:
             messages.error(request, message)
         if len(exc.messages) > 50:

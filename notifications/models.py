@@ -35,7 +35,7 @@ class Notification(models.Model):
     zone_id = models.BigIntegerField("创建对象编号", null=True, blank=True)
     zone_name = models.CharField("创建对象", max_length=100, blank=True)
     dedupe_key = models.CharField(
-        "去重键", max_length=200, blank=True, help_text="同一接收人同一去重键只发送一次(例如“某任务到期前 3 天”)。"
+        "去重键", max_length=200, blank=True, help_text="同一接收人同一去重键只发送一次（例如“某任务到期前 3 天”）。"
     )
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)

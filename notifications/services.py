@@ -154,7 +154,7 @@ def digest_groups(items: list[Notification]) -> list[tuple[str, str, list[Notifi
 
 
 def _digest_text(user, items: list[Notification]) -> str:
-    lines = [f"{user}:您好!示范区创建管理平台有 {len(items)} 条新消息:", ""]
+    lines = [f"{user}：您好！示范区创建管理平台有 {len(items)} 条新消息：", ""]
     for zone, label, group in digest_groups(items):
         heading = f"{zone} · {label}" if zone else label
         lines.append(f"【{heading}】{len(group)} 条")
@@ -163,7 +163,7 @@ def _digest_text(user, items: list[Notification]) -> str:
         if len(group) > DIGEST_TITLES_PER_GROUP:
             lines.append(f"  · 另有 {len(group) - DIGEST_TITLES_PER_GROUP} 条")
         lines.append("")
-    lines.append("请登录平台,在“消息”页查看详情并处理。此邮件由系统自动发送,请勿回复。")
+    lines.append("请登录平台，在“消息”页查看详情并处理。此邮件由系统自动发送，请勿回复。")
     return "\n".join(lines)
 
 
@@ -185,7 +185,7 @@ def notifications_send_digests(*, now=None) -> int:
     messages = []
     for items in by_user.values():
         user = items[0].recipient
-        subject = f"【示范区创建管理平台】{timezone.localdate(now):%Y-%m-%d} 消息汇总({len(items)} 条)"
+        subject = f"【示范区创建管理平台】{timezone.localdate(now):%Y-%m-%d} 消息汇总（{len(items)} 条）"
         messages.append((subject, _digest_text(user, items), settings.DEFAULT_FROM_EMAIL, [user.email]))
     if messages:
         send_mass_mail(messages, fail_silently=False)

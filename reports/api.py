@@ -64,7 +64,9 @@ class ZoneReportListApi(APIView):
         round = serializers.IntegerField(required=False, allow_null=True, help_text="为空表示按实时得分生成。")
 
     class ReportRequestedSerializer(ZoneReportOutputSerializer):
-        outcome = serializers.CharField(help_text="queued(新排队)、pending(加入正在生成的)、reused(数据未变,直接提供)")
+        outcome = serializers.CharField(
+            help_text="queued（新排队）、pending（加入正在生成的）、reused（数据未变，直接提供）"
+        )
 
         class Meta(ZoneReportOutputSerializer.Meta):
             fields = (*ZoneReportOutputSerializer.Meta.fields, "outcome")
@@ -80,7 +82,7 @@ class ZoneReportListApi(APIView):
     @extend_schema(
         request=ReportRequestInputSerializer,
         responses={200: ReportRequestedSerializer, 202: ReportRequestedSerializer, 503: OpenApiTypes.OBJECT},
-        summary="申请生成报告(自评报告、评估报告、得分表、佐证材料包)",
+        summary="申请生成报告（自评报告、评估报告、得分表、佐证材料包）",
     )
     def post(self, request, zone_id: int):
         zone = zone_get_for_reports(request.user, zone_id, ReportAction.REQUEST)
@@ -120,7 +122,7 @@ class ZoneReportRetryApi(APIView):
 
 class ZoneReportDownloadApi(APIView):
     @extend_schema(
-        summary="下载报告文件(仅已完成的报告;每次下载都会记录)",
+        summary="下载报告文件（仅已完成的报告；每次下载都会记录）",
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容")},
     )
     def get(self, request, zone_id: int, zone_report_id: int):
@@ -165,7 +167,7 @@ class DownloadRecordOutputSerializer(serializers.ModelSerializer):
 class ZoneDownloadListApi(APIView):
     pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
 
-    @extend_schema(responses=DownloadRecordOutputSerializer(many=True), summary="创建对象的下载记录(报告与佐证材料)")
+    @extend_schema(responses=DownloadRecordOutputSerializer(many=True), summary="创建对象的下载记录（报告与佐证材料）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_reports(request.user, zone_id, ReportAction.VIEW_DOWNLOADS)
         paginator = self.pagination_class()
@@ -220,7 +222,7 @@ class OpinionReplyApi(APIView):
         text = serializers.CharField(max_length=5000)
 
     @extend_schema(
-        request=ReplyInputSerializer, responses={201: OpinionReplyOutputSerializer}, summary="答复评审意见(办公室)"
+        request=ReplyInputSerializer, responses={201: OpinionReplyOutputSerializer}, summary="答复评审意见（办公室）"
     )
     def post(self, request, zone_id: int, opinion_id: int):
         zone = zone_get_for_reports(request.user, zone_id, ReportAction.ANSWER_OPINION)

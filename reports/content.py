@@ -71,13 +71,13 @@ class ScoreSource:
 
 
 def round_title(round: AssessmentRound) -> str:
-    return f"{round.get_kind_display()}({round.opened_at:%Y-%m-%d} 发起)"
+    return f"{round.get_kind_display()}（{round.opened_at:%Y-%m-%d} 发起）"
 
 
 def score_source(*, zone: Zone, round: AssessmentRound | None) -> ScoreSource:
     if round is None:
         result = zone_score(zone=zone).to_dict()
-        label = f"实时得分(按 {timezone.localtime():%Y-%m-%d %H:%M} 的数据计算)"
+        label = f"实时得分（按 {timezone.localtime():%Y-%m-%d %H:%M} 的数据计算）"
         return ScoreSource(label, result, None, True, zone.system_id)
     if round.status == AssessmentRound.Status.SUBMITTED:
         snapshot = round_snapshot(round=round)
@@ -114,9 +114,9 @@ def result_digest_data(result: dict[str, Any]) -> dict[str, Any]:
 def issuing_office(*, zone: Zone, round: AssessmentRound | None) -> str:
     """Who issues the report: the zone's creation office for a self-assessment, the assessing body otherwise."""
     if round is not None and round.kind == Kind.PROVINCIAL:
-        return f"{zone.region.province.name}市场监督管理局(省级评估组)"
+        return f"{zone.region.province.name}市场监督管理局（省级评估组）"
     if round is not None and round.kind == Kind.NATIONAL:
-        return "国家市场监督管理总局(总局评估组)"
+        return "国家市场监督管理总局（总局评估组）"
     return f"{zone.name}网络市场监管与服务示范区创建工作领导小组办公室"
 
 
@@ -325,7 +325,7 @@ def rounds_side_by_side(*, zone: Zone, current: AssessmentRound | None, result: 
         data = round_result_data(round=round) or {}
         columns.append(RoundColumn(round_title(round), data.get("total"), _points_by_code(data)))
     title = round_title(current) if current else "实时得分"
-    columns.append(RoundColumn(f"{title}(本报告)", result.get("total"), _points_by_code(result)))
+    columns.append(RoundColumn(f"{title}（本报告）", result.get("total"), _points_by_code(result)))
     return columns
 
 

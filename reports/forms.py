@@ -18,7 +18,8 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.identifier, k.verbose_name) for k in kinds_in_order()]
         self.fields["subject"].choices = [(LIVE, "实时得分")] + [
-            (str(r.pk), f"{r.get_kind_display()}({r.opened_at:%Y-%m-%d} 发起,{r.get_status_display()})") for r in rounds
+            (str(r.pk), f"{r.get_kind_display()}（{r.opened_at:%Y-%m-%d} 发起，{r.get_status_display()}）")
+            for r in rounds
         ]
 
 
@@ -34,5 +35,6 @@ class OpinionForm(forms.Form):
     def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].choices = [
-            (str(r.pk), f"{r.get_kind_display()}({r.opened_at:%Y-%m-%d} 发起,{r.get_status_display()})") for r in rounds
+            (str(r.pk), f"{r.get_kind_display()}（{r.opened_at:%Y-%m-%d} 发起，{r.get_status_display()}）")
+            for r in rounds
         ]

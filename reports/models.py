@@ -45,7 +45,7 @@ class Report(models.Model):
     )
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     stage = models.CharField("当前步骤", max_length=100, blank=True)
     # What the report scored, in words ("实时得分(计算于 …)", "自评 · 已提交 … · 评分快照 #3"),
     # and the frozen snapshot when there is one.
@@ -65,7 +65,7 @@ class Report(models.Model):
     stored_name = models.CharField("存储路径", max_length=200, blank=True, help_text="相对于 MEDIA_ROOT,由系统生成。")
     download_name = models.CharField("文件名", max_length=200, blank=True)
     content_type = models.CharField("文件类型", max_length=100, blank=True)
-    size = models.PositiveBigIntegerField("大小(字节)", null=True, blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     pages = models.PositiveIntegerField("页数", null=True, blank=True)
     error = models.TextField("错误信息", blank=True)
@@ -144,7 +144,7 @@ class DownloadRecord(models.Model):
     )
     what = models.CharField("内容", max_length=200)
     file_name = models.CharField("文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小(字节)", null=True, blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64)
     via = models.CharField("方式", max_length=10, choices=Via.choices, default=Via.PAGE)
     sendfile = models.BooleanField("由 Web 服务器发送", default=False)

@@ -167,8 +167,8 @@ def _stage_on(stages: list[Stage], today) -> str:
         return current[-1].name
     started = [s for s in stages if s.start <= today]
     if started:
-        return f"{started[-1].name}(已结束)"
-    return f"{stages[0].name}(未开始)" if stages else "—"
+        return f"{started[-1].name}（已结束）"
+    return f"{stages[0].name}（未开始）" if stages else "—"
 
 
 # Comparing zones ----------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def zone_scores_of_record(*, zones: list[Zone]) -> list[ZoneScore]:
     for zone in zones:
         snap = latest_round.get(zone.pk)
         if snap is not None:
-            out.append(ZoneScore(zone, f"{snap.round.get_kind_display()}(已提交)", snap.result))
+            out.append(ZoneScore(zone, f"{snap.round.get_kind_display()}（已提交）", snap.result))
         elif zone.pk in live:
             out.append(ZoneScore(zone, "实时得分", live[zone.pk].result))
         else:
@@ -250,7 +250,7 @@ def comparison(*, zones: list[Zone], selected: list[int]) -> Comparison:
     radar = radar_svg(
         axes=[name for _, name, _ in dimensions],
         maxima=[m for _, _, m in dimensions],
-        series=[Series(f"{r['zone'].name}({plain(r['total'])}分)", r["points"]) for r in chosen],
+        series=[Series(f"{r['zone'].name}（{plain(r['total'])}分）", r["points"]) for r in chosen],
         size=340,
         title="各创建对象一级指标得分率对比",
     )

@@ -41,7 +41,7 @@ from .models import DownloadRecord, OpinionReply, Report, ReviewOpinion
 logger = logging.getLogger(__name__)
 Status = Report.Status
 PENDING = (Status.QUEUED, Status.RENDERING)
-QUEUE_DOWN = "报告生成服务暂时不可用(无法连接任务队列),本次申请未创建任何报告,请稍后再试。"
+QUEUE_DOWN = "报告生成服务暂时不可用（无法连接任务队列），本次申请未创建任何报告，请稍后再试。"
 CHUNK = 1024 * 1024
 
 
@@ -260,7 +260,7 @@ def _sha256_and_size(path: Path) -> tuple[str, int]:
 def _failure_text(exc: BaseException) -> str:
     if isinstance(exc, ReportError):
         return str(exc)
-    return f"生成报告时发生内部错误({type(exc).__name__}: {exc})。请点击“重试”;如仍失败,请联系系统管理员。"
+    return f"生成报告时发生内部错误（{type(exc).__name__}: {exc}）。请点击“重试”；如仍失败，请联系系统管理员。"
 
 
 def report_render(*, report_id: int) -> RenderOutcome:
@@ -281,7 +281,7 @@ def report_render(*, report_id: int) -> RenderOutcome:
     final: Path | None = None
     try:
         if kind is None:
-            raise ReportError("未知的报告类型,无法生成。")
+            raise ReportError("未知的报告类型，无法生成。")
         progress(1, "读取数据")
         content = kind.content(zone=report.zone, round=report.round)
         rendered = kind.render(content, tmp, progress)
@@ -361,7 +361,7 @@ def download_record_evidence(*, request, file, via: str) -> DownloadRecord:
         username=request.user.get_username(),
         zone_id=file.evidence.zone_id,
         evidence_file=file,
-        what=f"佐证材料:{file.evidence.title}(v{file.version})"[:200],
+        what=f"佐证材料：{file.evidence.title}(v{file.version})"[:200],
         file_name=file.original_name,
         size=file.size,
         sha256=file.sha256,
@@ -389,7 +389,7 @@ def opinion_create(*, zone: Zone, round: AssessmentRound | None, conclusion: str
     if round is None or round.zone_id != zone.pk:
         errors.append(_("请选择该创建对象的评估轮次。"))
     if conclusion not in ReviewOpinion.Conclusion.values:
-        errors.append(_("请选择评审结论:通过、整改后复核或不通过。"))
+        errors.append(_("请选择评审结论：通过、整改后复核或不通过。"))
     if not text:
         errors.append(_("请填写评审意见。"))
     if len(text) > 5000:
@@ -415,8 +415,8 @@ def opinion_created_notify(*, opinion_id: int) -> int:
     return notify(
         recipients=_office_users(zone),
         kind=Notification.Kind.INFO,
-        title=f"{zone.name}收到评审意见:{opinion.get_conclusion_display()}",
-        body=f"{opinion.author_name}对{opinion.round.get_kind_display()}的评审意见:{opinion.text[:200]}",
+        title=f"{zone.name}收到评审意见：{opinion.get_conclusion_display()}",
+        body=f"{opinion.author_name}对{opinion.round.get_kind_display()}的评审意见：{opinion.text[:200]}",
         url=reverse("reports:zone", args=[zone.pk]) + f"#opinion-{opinion.pk}",
         dedupe_key=f"opinion-{opinion.pk}",
         zone=zone,

@@ -76,9 +76,9 @@ def report_request(request: HttpRequest, zone_id: int) -> HttpResponse:
         return redirect("reports:zone", zone_id=zone.pk)
     report = requested.report
     if requested.outcome == "reused":
-        messages.info(request, _("数据与上次生成时相同,直接提供已生成的报告。"))
+        messages.info(request, _("数据与上次生成时相同，直接提供已生成的报告。"))
     elif requested.outcome == "pending":
-        messages.info(request, _("该报告正在生成中,请稍候。"))
+        messages.info(request, _("该报告正在生成中，请稍候。"))
     return redirect("reports:detail", zone_id=zone.pk, zone_report_id=report.pk)
 
 

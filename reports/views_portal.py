@@ -76,7 +76,7 @@ def opinion_create(request: HttpRequest, zone_id: int) -> HttpResponse:
     except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("reports:zone", zone_id=zone.pk)
-    messages.success(request, _("评审意见已提交,创建对象办公室将收到通知。"))
+    messages.success(request, _("评审意见已提交，创建对象办公室将收到通知。"))
     return redirect(f"{zone_url(zone)}#opinion-{opinion.pk}")
 
 

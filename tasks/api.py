@@ -121,7 +121,7 @@ def _paginated(view: APIView, request, rows, serializer_class) -> Response:
 class TaskListApi(APIView):
     pagination_class = ApiPagination
 
-    @extend_schema(responses=TaskOutputSerializer(many=True), summary="创建对象的任务列表(分页)")
+    @extend_schema(responses=TaskOutputSerializer(many=True), summary="创建对象的任务列表（分页）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_TASKS)
         only = None if zone_can(request.user, zone, ZoneAction.VIEW_ALL_TASKS) else unit_ids_for(request.user, zone)
@@ -176,7 +176,7 @@ class TaskAssignmentListApi(APIView):
 
     pagination_class = ApiPagination
 
-    @extend_schema(responses=OutputSerializer(many=True), summary="任务的各责任单位分工(分页)")
+    @extend_schema(responses=OutputSerializer(many=True), summary="任务的各责任单位分工（分页）")
     def get(self, request, task_id: int):
         task = task_get_for_user(user=request.user, task_id=task_id)
         return _paginated(self, request, assignment_list_for_task(task=task), self.OutputSerializer)

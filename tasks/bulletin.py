@@ -211,8 +211,8 @@ def bulletin_groups(*, bulletin: Bulletin, overdue: list[OverdueRef]) -> list[Un
 
 OVERDUE_SHEET = "逾期任务"
 RANKING_SHEET = "按时完成率排名"
-OVERDUE_HEADERS = ("责任单位", "序号", "任务", "完成时限", "逾期天数", "进度(%)", "最近进展", "填报时间")
-RANKING_HEADERS = ("排名", "责任单位", "应完成", "按时完成", "逾期完成", "逾期未完成", "按时完成率(%)")
+OVERDUE_HEADERS = ("责任单位", "序号", "任务", "完成时限", "逾期天数", "进度（%）", "最近进展", "填报时间")
+RANKING_HEADERS = ("排名", "责任单位", "应完成", "按时完成", "逾期完成", "逾期未完成", "按时完成率（%）")
 
 
 def _local(value: datetime | None) -> str:
@@ -224,7 +224,7 @@ def bulletin_to_workbook(bulletin: Bulletin) -> Workbook:
 
     Every text cell goes through ``common.xlsx.put``: nothing a user typed can become a formula.
     """
-    heading = f"{bulletin.zone.name}督办通报(截至 {bulletin.on:%Y-%m-%d})"
+    heading = f"{bulletin.zone.name}督办通报（截至 {bulletin.on:%Y-%m-%d}）"
     workbook = Workbook()
     ws = workbook.active
     ws.title = OVERDUE_SHEET

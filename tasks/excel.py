@@ -87,7 +87,7 @@ def parse_deadline(value: Any) -> date:
             return date(int(m[1]), 12, 31)
     except ValueError:
         pass
-    raise ValueError(f"完成时限“{_text(value)}”无法识别,应为日期或“2024年12月”“2024-12-31”“2024年12月底”")
+    raise ValueError(f"完成时限“{_text(value)}”无法识别，应为日期或“2024年12月”“2024-12-31”“2024年12月底”")
 
 
 _RANGE = re.compile(r"^(\d+)[-~—–至到](\d+)$")
@@ -97,7 +97,7 @@ def parse_indicator_codes(value: Any) -> list[str]:
     """ "1、2、5", "1,3-5", "1,3~5" → ["1", "2", "5"] / ["1", "3", "4", "5"]. Raises ValueError."""
     text = unicodedata.normalize("NFKC", _text(value))
     codes: list[str] = []
-    for token in re.split(r"[、,;;\s]+", text):
+    for token in re.split(r"[、,，;；\s]+", text):
         if not token:
             continue
         if token.isdigit():
@@ -108,7 +108,7 @@ def parse_indicator_codes(value: Any) -> list[str]:
                 raise ValueError(f"关联指标“{token}”的范围不正确")
             codes.extend(str(n) for n in range(first, last + 1))
         else:
-            raise ValueError(f"关联指标“{token}”格式不正确,应写作“1、2、5”或“1,3-5”")
+            raise ValueError(f"关联指标“{token}”格式不正确，应写作“1、2、5”或“1,3-5”")
     return list(dict.fromkeys(codes))
 
 
@@ -141,7 +141,7 @@ def _header_error(grid: list[tuple], index: int | None) -> str | None:
     while line and not line[-1]:
         line.pop()
     actual = " | ".join(line) if line else "空"
-    return f"表头应为:{' | '.join(IMPORT_HEADERS)}(实际为 {actual})"
+    return f"表头应为：{' | '.join(IMPORT_HEADERS)}（实际为 {actual}）"
 
 
 def workbook_to_task_rows(source: str | os.PathLike | IO[bytes], *, max_unpacked_bytes: int) -> list[TaskRow]:
@@ -171,30 +171,30 @@ def workbook_to_task_rows(source: str | os.PathLike | IO[bytes], *, max_unpacked
             category = title
             continue
         if len(rows) >= MAX_ROWS:
-            raise ExcelImportError([_("任务超过 %(max_rows)s 项,请分批导入") % {"max_rows": MAX_ROWS}])
+            raise ExcelImportError([_("任务超过 %(max_rows)s 项，请分批导入") % {"max_rows": MAX_ROWS}])
         item = TaskRow(number_of_row, number, title, description, leads, units, category=category)
         where = f"第 {number_of_row} 行"
         if not number:
-            item.errors.append(_("%(where)s:序号不能为空") % {"where": where})
+            item.errors.append(_("%(where)s：序号不能为空") % {"where": where})
         if not title:
-            item.errors.append(_("%(where)s:任务名称不能为空") % {"where": where})
+            item.errors.append(_("%(where)s：任务名称不能为空") % {"where": where})
         elif len(title) > 200:
-            item.errors.append(_("%(where)s:任务名称不能超过 200 个字") % {"where": where})
+            item.errors.append(_("%(where)s：任务名称不能超过 200 个字") % {"where": where})
         if not leads and not units:
-            item.errors.append(_("%(where)s:牵头单位和责任单位不能都为空") % {"where": where})
+            item.errors.append(_("%(where)s：牵头单位和责任单位不能都为空") % {"where": where})
         try:
             item.indicator_codes = parse_indicator_codes(indicators)
         except ValueError as exc:
-            item.errors.append(f"{where}:{exc}")
+            item.errors.append(f"{where}：{exc}")
         try:
             item.deadline = parse_deadline(raw[6])
         except ValueError as exc:
-            item.errors.append(f"{where}:{exc}")
+            item.errors.append(f"{where}：{exc}")
         rows.append(item)
     numbers = Counter(r.number for r in rows if r.number)
     for r in rows:
         if numbers.get(r.number, 0) > 1:
-            r.errors.append(_("第 %(row)s 行:序号“%(number)s”重复") % {"row": r.row, "number": r.number})
+            r.errors.append(_("第 %(row)s 行：序号“%(number)s”重复") % {"row": r.row, "number": r.number})
     if not rows:
         raise ExcelImportError([_("表中没有任务")])
     return rows
@@ -229,13 +229,13 @@ LEDGER_HEADERS = (
     "完成时限",
     "责任单位",
     "状态",
-    "进度(%)",
+    "进度（%）",
     "单位完成时限",
     "最近进展",
     "填报时间",
     "确认时间",
 )
-SUMMARY_HEADERS = ("责任单位", "任务数", "未开始", "进行中", "已完成", "其中已确认", "逾期", "平均进度(%)")
+SUMMARY_HEADERS = ("责任单位", "任务数", "未开始", "进行中", "已完成", "其中已确认", "逾期", "平均进度（%）")
 
 
 def _local(value: datetime | None) -> str:

@@ -76,7 +76,7 @@ class TaskForm(forms.Form):
 
 class ProgressReportForm(forms.Form):
     # Bounds are checked by the service (one rule, one message); the widget only hints them.
-    percent = forms.IntegerField(label=_("进度(%)"), widget=forms.NumberInput(attrs={"min": 0, "max": 100}))
+    percent = forms.IntegerField(label=_("进度（%）"), widget=forms.NumberInput(attrs={"min": 0, "max": 100}))
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label=_("进度下调原因"), max_length=500, required=False)
     attachment = forms.FileField(

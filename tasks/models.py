@@ -27,7 +27,7 @@ class Task(models.Model):
         LOW = "low", "低"
 
     zone = models.ForeignKey("zones.Zone", verbose_name="创建对象", on_delete=models.CASCADE, related_name="tasks")
-    number = models.CharField("序号", max_length=20, blank=True, help_text="工作方案中的任务序号,如“1”。")
+    number = models.CharField("序号", max_length=20, blank=True, help_text="工作方案中的任务序号，如“1”。")
     title = models.CharField("任务", max_length=200)
     description = models.TextField("工作内容", blank=True)
     category = models.CharField("任务类别", max_length=100, blank=True, help_text="如“促进网络经济高效发展”。")
@@ -88,7 +88,7 @@ class Assignment(models.Model):
     )
     is_lead = models.BooleanField("牵头单位", default=False)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     due_date = models.DateField("完成时限")
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,7 +142,7 @@ class Assignment(models.Model):
 
     def get_display_status_display(self) -> str:
         if self.is_pending_confirmation:
-            return "已完成(待确认)"
+            return "已完成（待确认）"
         return self.Status(self.display_status).label
 
 
@@ -159,11 +159,11 @@ class ProgressReport(models.Model):
         Assignment, verbose_name="任务分工", on_delete=models.CASCADE, related_name="reports"
     )
     text = models.TextField("进展情况")
-    percent = models.PositiveSmallIntegerField("进度(%)")
+    percent = models.PositiveSmallIntegerField("进度（%）")
     reason = models.CharField("进度下调原因", max_length=500, blank=True)
     attachment = models.FileField("附件", upload_to=report_attachment_path, blank=True, max_length=200)
     attachment_name = models.CharField("附件原名", max_length=200, blank=True)
-    attachment_size = models.PositiveIntegerField("附件大小(字节)", null=True, blank=True)
+    attachment_size = models.PositiveIntegerField("附件大小（字节）", null=True, blank=True)
     attachment_type = models.CharField("附件类型", max_length=10, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -199,7 +199,7 @@ class AssignmentEvent(models.Model):
     kind = models.CharField("事件", max_length=20, choices=Kind.choices)
     from_status = models.CharField("原状态", max_length=20, choices=Assignment.Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=20, choices=Assignment.Status.choices, blank=True)
-    percent = models.PositiveSmallIntegerField("进度(%)", null=True, blank=True)
+    percent = models.PositiveSmallIntegerField("进度（%）", null=True, blank=True)
     due_date = models.DateField("完成时限", null=True, blank=True, help_text="调整完成时限时记录新的时限。")
     reason = models.TextField("说明", blank=True)
     report = models.ForeignKey(

@@ -75,11 +75,11 @@ def assignments_assigned_notify(*, assignment_ids: Iterable[int], actor_id: int 
         first = items[0]
         zone, unit = first.task.zone, first.unit
         if len(items) == 1:
-            due = f",完成时限 {first.due_date:%Y-%m-%d}" if first.due_date else ""
+            due = f"，完成时限 {first.due_date:%Y-%m-%d}" if first.due_date else ""
             created += notify(
                 recipients=recipients,
                 kind=Notification.Kind.ASSIGNED,
-                title=f"新任务:{_short(first.task.title)}",
+                title=f"新任务：{_short(first.task.title)}",
                 body=f"{unit.name}被分派了任务{'(牵头)' if first.is_lead else ''}{due}。",
                 url=_report_url(first.pk),
                 dedupe_key=f"assignment:{first.pk}:assigned",
@@ -115,7 +115,7 @@ def assignment_due_changed_notify(*, event_id: int) -> int:
     if event is None or event.due_date is None:
         return 0
     assignment = event.assignment
-    reason = f"原因:{event.reason}。" if event.reason else ""
+    reason = f"原因：{event.reason}。" if event.reason else ""
     return notify(
         recipients=_liaisons(assignment.unit_id),
         kind=Notification.Kind.DUE_CHANGED,
@@ -143,7 +143,7 @@ def assignment_completed_notify(*, report_id: int) -> int:
     return notify(
         recipients=_office(zone.pk),
         kind=Notification.Kind.PROGRESS_COMPLETED,
-        title=f"{assignment.unit.name}报告任务“{_short(task.title)}”已完成,待确认",
+        title=f"{assignment.unit.name}报告任务“{_short(task.title)}”已完成，待确认",
         body=(event.report.text[:200] if event.report_id else ""),
         url=f"{reverse('tasks:task-detail', args=[task.pk])}#assignment-{assignment.pk}",
         dedupe_key=f"assignment:{assignment.pk}:event:{event.pk}",

@@ -42,7 +42,7 @@ STATUS_FILTERS: tuple[tuple[str, str], ...] = (
 TASK_SORTS: tuple[tuple[str, str], ...] = (
     ("", gettext_noop("按序号")),
     ("deadline", gettext_noop("按完成时限")),
-    ("progress", gettext_noop("按平均进度(低→高)")),
+    ("progress", gettext_noop("按平均进度（低→高）")),
 )
 _TASK_ORDER = {
     "": ("position", "id"),
@@ -356,7 +356,7 @@ def task_rows(*, tasks: Iterable[Task]) -> list[TaskRow]:
         for a in assignments:
             late = _late(a, today)
             status = "pending" if a.is_pending_confirmation else (Status.OVERDUE if late else a.status)
-            label = "已完成(待确认)" if status == "pending" else _STATUS_LABELS.get(status, status)
+            label = "已完成（待确认）" if status == "pending" else _STATUS_LABELS.get(status, status)
             name = a.unit_short_name or a.unit_name
             chips.append(
                 UnitChip(
@@ -421,7 +421,7 @@ def assignment_cards(*, assignments: Iterable[Assignment], own_unit_ids: set[int
     for a in assignments:
         a.overdue = _late(a, today)
         if a.is_pending_confirmation:
-            a.status_key, a.status_label = "pending", "已完成(待确认)"
+            a.status_key, a.status_label = "pending", "已完成（待确认）"
         elif a.status == Status.COMPLETED:
             a.status_key, a.status_label = "confirmed", "已完成"
         else:

@@ -37,7 +37,7 @@ Status = Assignment.Status
 Kind = AssignmentEvent.Kind
 Notice = AssignmentEvent.Notice
 
-CONFIRMED_IS_LOCKED = "该任务分工已确认完成,不能再填报进展;如需修改,请联系办公室退回。"
+CONFIRMED_IS_LOCKED = "该任务分工已确认完成，不能再填报进展；如需修改，请联系办公室退回。"
 
 
 # ------------------------------------------------------------------ validation
@@ -62,7 +62,7 @@ def _units_of_zone(*, zone: Zone, unit_ids: list[int], lead_unit_ids: list[int])
     found = {u.pk: u for u in Unit.objects.filter(pk__in=wanted, zone=zone)}
     for pk in wanted:
         if pk not in found:
-            errors.append(_("责任单位(编号 %(pk)s)不存在。") % {"pk": pk})
+            errors.append(_("责任单位（编号 %(pk)s）不存在。") % {"pk": pk})
     if errors:
         raise ValidationError(errors)
     return [found[pk] for pk in wanted]
@@ -76,7 +76,7 @@ def _indicators_of_zone(*, zone: Zone, indicator_ids: list[int]) -> list[Indicat
     for pk in indicator_ids:
         indicator = found.get(pk)
         if indicator is None:
-            errors.append(_("关联指标(编号 %(pk)s)不存在。") % {"pk": pk})
+            errors.append(_("关联指标（编号 %(pk)s）不存在。") % {"pk": pk})
         elif indicator.system_id != zone.system_id or indicator.level != 3:
             errors.append(
                 _("指标“%(code)s %(name)s”不是本创建对象所用指标体系的三级指标。")
@@ -257,7 +257,7 @@ def task_update(
     )
     for assignment in removed:
         if assignment.pk in reported or assignment.progress or assignment.status != Status.NOT_STARTED:
-            errors.append(_("单位“%(name)s”已填报进展,不能移出该任务。") % {"name": assignment.unit.name})
+            errors.append(_("单位“%(name)s”已填报进展，不能移出该任务。") % {"name": assignment.unit.name})
     if errors:
         raise ValidationError(errors)
 
@@ -396,7 +396,7 @@ def assignment_report_progress(
     if assignment.is_confirmed:
         errors.append(CONFIRMED_IS_LOCKED)
     elif 0 <= percent < assignment.progress and not reason:
-        errors.append(_("进度低于上次填报的 %(progress)s%%,请说明原因。") % {"progress": assignment.progress})
+        errors.append(_("进度低于上次填报的 %(progress)s%%，请说明原因。") % {"progress": assignment.progress})
     kind = ""
     if attachment is not None:
         try:
@@ -542,14 +542,14 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
         errors += row.errors
         if row.number in existing:
             errors.append(
-                _("%(where)s:序号“%(number)s”的任务已存在,未重复导入") % {"where": where, "number": row.number}
+                _("%(where)s：序号“%(number)s”的任务已存在，未重复导入") % {"where": where, "number": row.number}
             )
         lead = parse_unit_names(row.leads_text, counties=county_names)
         rest = parse_unit_names(row.units_text, counties=county_names)
         lead_names = list(dict.fromkeys(lead.units + rest.leads))
         names = list(dict.fromkeys(lead_names + list(rest.units)))
         matched, unmatched = match_units(names, refs, city=zone.region.name)
-        errors += [f"{where}:单位“{name}”不是本创建对象的责任单位" for name in unmatched]
+        errors += [f"{where}：单位“{name}”不是本创建对象的责任单位" for name in unmatched]
         unit_ids = [matched[n] for n in names if n in matched]
         if lead.all_counties or rest.all_counties or counties_for_rest:
             if not counties:
@@ -562,14 +562,14 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
             unit_ids += [u.pk for u in members]
         counties_for_rest = counties_for_rest or _mentions_rest(lead.notes + rest.notes)
         if not unit_ids and not unmatched and (row.leads_text or row.units_text):
-            errors.append(_("%(where)s:未能识别任何责任单位") % {"where": where})
+            errors.append(_("%(where)s：未能识别任何责任单位") % {"where": where})
         indicator_ids = []
         for code in row.indicator_codes:
             if code in indicators:
                 indicator_ids.append(indicators[code])
             else:
                 errors.append(
-                    _("%(where)s:关联指标“%(code)s”不是本创建对象指标体系的三级指标") % {"where": where, "code": code}
+                    _("%(where)s：关联指标“%(code)s”不是本创建对象指标体系的三级指标") % {"where": where, "code": code}
                 )
         lead_ids = [matched[n] for n in lead_names if n in matched]
         plans.append((row, list(dict.fromkeys(unit_ids)), lead_ids, indicator_ids))
@@ -594,7 +594,7 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
                 )
             )
         except ValidationError as exc:
-            errors += [f"第 {row.row} 行:{message}" for message in exc.messages]
+            errors += [f"第 {row.row} 行：{message}" for message in exc.messages]
     if errors:
         raise ValidationError(errors)
     # One notice per unit for the whole list, not one per task.

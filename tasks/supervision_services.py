@@ -102,7 +102,7 @@ def assignments_mark_overdue(*, today: date) -> int:
                 from_status=status,
                 to_status=Status.OVERDUE,
                 percent=progress,
-                reason=f"超过完成时限 {due:%Y-%m-%d} 未完成(系统督办)",
+                reason=f"超过完成时限 {due:%Y-%m-%d} 未完成（系统督办）",
                 by=None,
                 at=now,
             )
@@ -122,12 +122,12 @@ def _reminder_message(assignment: Assignment, reminder: Reminder) -> tuple[str, 
     """(kind, title, body) of a reminder to the unit's liaisons."""
     task = assignment.task
     where = f"{task.zone.name} · {assignment.unit.name}"
-    facts = f"完成时限 {assignment.due_date:%Y-%m-%d},当前进度 {assignment.progress}%。"
+    facts = f"完成时限 {assignment.due_date:%Y-%m-%d}，当前进度 {assignment.progress}%。"
     if reminder.is_overdue:
         return (
             Notification.Kind.OVERDUE,
             f"任务“{_short(task.title)}”已逾期 {reminder.days} 天",
-            f"{where}:{facts}请尽快完成并填报进展;确需调整时限的,请与办公室联系。",
+            f"{where}:{facts}请尽快完成并填报进展；确需调整时限的，请与办公室联系。",
         )
     return (
         Notification.Kind.REMINDER,
@@ -203,7 +203,7 @@ def assignment_sent_back_notify(*, event_id: int) -> int:
     task = assignment.task
     verb = "重新打开" if event.kind == Kind.REOPENED else "退回"
     title = f"任务“{_short(task.title)}”被办公室{verb}"
-    body = f"{task.zone.name} · {assignment.unit.name}:{verb}原因:{event.reason}。请按要求完善后重新填报进展。"
+    body = f"{task.zone.name} · {assignment.unit.name}:{verb}原因：{event.reason}。请按要求完善后重新填报进展。"
     created = 0
     for user in liaisons_by_unit(unit_ids=[assignment.unit_id]).get(assignment.unit_id, ()):
         notification = notification_create(

@@ -333,7 +333,9 @@ def assignment_send_back_view(request: HttpRequest, assignment_id: int) -> HttpR
     else:
         messages.success(request, _("已退回“%(unit)s”。") % {"unit": assignment.unit.name})
         if assignment_notice_waiting(assignment=assignment):
-            messages.warning(request, _("任务队列暂时不可用:给联络员的通知已登记,队列恢复后将自动发送,无需再次操作。"))
+            messages.warning(
+                request, _("任务队列暂时不可用：给联络员的通知已登记，队列恢复后将自动发送，无需再次操作。")
+            )
     return redirect("tasks:task-detail", task_id=assignment.task_id)
 
 
@@ -413,7 +415,7 @@ def _bulletin_date(request: HttpRequest) -> tuple[date, str]:
     except ValueError:
         chosen = None
     if chosen is None or not 2000 <= chosen.year <= 2100:
-        return today, _("日期“%(value)s”无效,已显示今天的通报。") % {"value": raw[:20]}
+        return today, _("日期“%(value)s”无效，已显示今天的通报。") % {"value": raw[:20]}
     return chosen, ""
 
 

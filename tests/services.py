@@ -29,7 +29,7 @@ def require_services() -> str:
     if not broker or not on_postgres:
         message = "需要 PostgreSQL(TEST_DATABASE_URL)和 Redis(CELERY_BROKER_URL)"
         if os.environ.get("CI") == "true" and os.environ.get("TEST_DATABASE_URL"):
-            pytest.fail(f"CI 提供了服务地址,但测试未连接到服务:{message}")
+            pytest.fail(f"CI 提供了服务地址，但测试未连接到服务：{message}")
         pytest.skip(message)
     url = urlparse(broker)
     try:

@@ -89,7 +89,8 @@ def test_nothing_refers_to_a_folder_outside_the_repository():
         if path.resolve() != THIS_FILE
         for match in OUTSIDE.finditer(path.read_bytes())
     ]
-    assert offending == [], "引用了仓库之外的目录(测试所需的原文事实应放在 tests/fixtures/):\n" + "\n".join(offending)
+    message = "引用了仓库之外的目录（测试所需的原文事实应放在 tests/fixtures/）：\n"
+    assert offending == [], message + "\n".join(offending)
 
 
 def sha256(text: str) -> str:
@@ -108,7 +109,7 @@ def digests_in(text: str, digests: set[str]) -> set[str]:
 
 def test_the_name_scanner_finds_padded_and_unpadded_words():
     assert digests_in("创建示范区工作", {sha256("示范区")}) == {sha256("示范区")}
-    assert digests_in("组 长:示 范 市政府", {sha256("示范")}) == {sha256("示范")}
+    assert digests_in("组 长：示 范 市政府", {sha256("示范")}) == {sha256("示范")}
     assert digests_in("demo 示范区", {sha256("演示")}) == set()
 
 
@@ -123,4 +124,4 @@ def test_no_name_of_the_leading_group_in_any_file():
             continue  # binary: images, workbooks
         if digests_in(text, digests):
             offending.append(str(path.relative_to(REPO)))
-    assert offending == [], "这些文件含有附件1所列人员的姓名:\n" + "\n".join(offending)
+    assert offending == [], "这些文件含有附件1所列人员的姓名：\n" + "\n".join(offending)

@@ -49,7 +49,7 @@ class ZoneAdminForm(forms.ModelForm):
         label="区划或级别变更理由",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="修改行政区划或示范区级别时必填:这将改变负责评审的省份或评估方式,并记入变更记录和审计日志。",
+        help_text="修改行政区划或示范区级别时必填：这将改变负责评审的省份或评估方式，并记入变更记录和审计日志。",
     )
 
     def clean(self):

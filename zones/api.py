@@ -120,7 +120,7 @@ class ZoneDetailApi(APIView):
 
 
 class UnitListApi(APIView):
-    @extend_schema(responses=UnitOutputSerializer(many=True), summary="创建对象的责任单位(办公室)")
+    @extend_schema(responses=UnitOutputSerializer(many=True), summary="创建对象的责任单位（办公室）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.MANAGE_ZONE)
         return Response(UnitOutputSerializer(selectors.unit_list_for_zone(zone=zone), many=True).data)
@@ -197,7 +197,7 @@ class TransitionCreateApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
     @extend_schema(
-        request=InputSerializer, responses={201: TransitionOutputSerializer}, summary="变更创建状态(退回须填写理由)"
+        request=InputSerializer, responses={201: TransitionOutputSerializer}, summary="变更创建状态（退回须填写理由）"
     )
     def post(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.TRANSITION_ZONE)

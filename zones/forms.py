@@ -102,7 +102,7 @@ class UnitForm(PortalForm):
     aliases = forms.CharField(
         label=_("别称"),
         required=False,
-        help_text=_("多个别称用逗号或顿号分隔,如:市场监管局、市市场监管局。"),
+        help_text=_("多个别称用逗号或顿号分隔，如：市场监管局、市市场监管局。"),
     )
     position = forms.IntegerField(label=_("排序"), required=False, min_value=0, max_value=POSITION_MAX)
 
@@ -120,7 +120,7 @@ class UnitForm(PortalForm):
 
 class LeadingGroupMemberForm(PortalForm):
     role = forms.ChoiceField(label=_("职务"), choices=LeadingGroupMember.Role.choices)
-    title = forms.CharField(label=_("职务名称"), max_length=100, help_text=_("如:市政府副市长、市市场监管局局长。"))
+    title = forms.CharField(label=_("职务名称"), max_length=100, help_text=_("如：市政府副市长、市市场监管局局长。"))
     unit = forms.ModelChoiceField(label=_("所在单位"), queryset=Unit.objects.none(), required=False)
     user = forms.ModelChoiceField(label=_("用户"), queryset=None, required=False)
     position = forms.IntegerField(label=_("排序"), required=False, min_value=0, max_value=POSITION_MAX)

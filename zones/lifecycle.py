@@ -123,7 +123,7 @@ def transition_check(status: str, target: str, actors: set[str], reason: str = "
         options = moves_for(status, actors) or steps_from(status)
         allowed = "、".join(f"“{m.target_label}”" for m in options)
         raise TransitionError(
-            f"当前状态为“{label(status)}”,不能变更为“{label(target)}”:只能前进或退回一步,可变更为 {allowed}。"
+            f"当前状态为“{label(status)}”，不能变更为“{label(target)}”：只能前进或退回一步，可变更为 {allowed}。"
         )
     if not _allowed(move, actors):
         raise TransitionForbidden(f"没有权限将状态由“{label(status)}”变更为“{label(target)}”。")

@@ -99,7 +99,7 @@ class Zone(models.Model):
         max_length=20,
         choices=ZoneStatus.choices,
         default=ZoneStatus.APPLICATION,
-        help_text="只能通过状态变更(记录变更人、时间与理由)修改。",
+        help_text="只能通过状态变更（记录变更人、时间与理由）修改。",
     )
     creation_start = models.DateField("创建周期开始", null=True, blank=True)
     creation_end = models.DateField("创建周期结束", null=True, blank=True)
@@ -148,7 +148,7 @@ class Unit(models.Model):
     short_name = models.CharField("简称", max_length=40, blank=True)
     kind = models.CharField("单位类型", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     aliases = models.JSONField(
-        "别称", default=list, blank=True, help_text="指标责任单位文本中出现的其他写法,如“市场监管局”“市市场监管局”。"
+        "别称", default=list, blank=True, help_text="指标责任单位文本中出现的其他写法，如“市场监管局”“市市场监管局”。"
     )
     position = models.PositiveIntegerField("排序", default=0)
 

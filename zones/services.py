@@ -62,7 +62,7 @@ def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
     """Basic information and the creation period. Existing stages must stay inside the period."""
     unknown = set(data) - set(ZONE_EDITABLE_FIELDS)
     if unknown:
-        raise ValueError(f"不可修改的字段:{', '.join(sorted(unknown))}")
+        raise ValueError(f"不可修改的字段：{', '.join(sorted(unknown))}")
     start = data.get("creation_start", zone.creation_start)
     end = data.get("creation_end", zone.creation_end)
     _period_check(start=start, end=end)
@@ -75,7 +75,7 @@ def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
         if outside:
             names = "、".join(s.name for s in outside)
             raise ValidationError(
-                {"creation_start": _("已有实施阶段超出新的创建周期:%(names)s。请先调整这些阶段。") % {"names": names}}
+                {"creation_start": _("已有实施阶段超出新的创建周期：%(names)s。请先调整这些阶段。") % {"names": names}}
             )
     if "name" in data and Zone.objects.exclude(pk=zone.pk).filter(name=data["name"]).exists():
         raise ValidationError({"name": _("已有名为“%(data)s”的创建对象。") % {"data": data["name"]}})
@@ -104,7 +104,7 @@ def zone_scope_change(*, zone: Zone, user, region: Region | None = None, tier: s
     if not changes:
         return current
     if not reason:
-        raise ValidationError({"reason": _("修改行政区划或示范区级别须填写理由(将改变负责评审的省份或评估方式)。")})
+        raise ValidationError({"reason": _("修改行政区划或示范区级别须填写理由（将改变负责评审的省份或评估方式）。")})
     before = {"region": current.region_id, "region_name": str(current.region), "tier": current.tier}
     if region is not None:
         current.region = region
@@ -208,7 +208,7 @@ def _stage_dates_check(*, zone: Zone, name: str, start: date, end: date) -> None
         )
         raise ValidationError(
             {
-                "start": _("阶段“%(name)s”(%(start)s 至 %(end)s)超出创建周期 %(period)s。")
+                "start": _("阶段“%(name)s”（%(start)s 至 %(end)s）超出创建周期 %(period)s。")
                 % {"name": name, "start": _fmt(start), "end": _fmt(end), "period": period}
             }
         )
@@ -269,9 +269,9 @@ def stages_create_from_template(*, zone: Zone, template: StageTemplate | str, st
         template = TEMPLATES[template]
     start = start or zone.creation_start
     if start is None:
-        raise ValidationError({"start": _("请先设置创建周期,或填写第一个阶段的开始日期。")})
+        raise ValidationError({"start": _("请先设置创建周期，或填写第一个阶段的开始日期。")})
     if Stage.objects.filter(zone=zone).exists():
-        raise ValidationError(_("该创建对象已有实施阶段;如需按模板重建,请先删除现有阶段。"))
+        raise ValidationError(_("该创建对象已有实施阶段；如需按模板重建，请先删除现有阶段。"))
     stages = []
     for position, (spec, first, last) in enumerate(template_dates(template, start), start=1):
         _stage_dates_check(zone=zone, name=spec.name, start=first, end=last)
@@ -287,7 +287,7 @@ def stages_create_from_template(*, zone: Zone, template: StageTemplate | str, st
 
 # --- units --------------------------------------------------------------------------
 
-_ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
+_ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
 def unit_aliases_clean(aliases: Iterable[str] | str) -> list[str]:

@@ -34,7 +34,7 @@ class StageTemplate:
 
 SANMING_2024 = StageTemplate(
     code="sanming-2024",
-    name="三明市创建工作方案(2024)五个实施阶段",
+    name="三明市创建工作方案（2024）五个实施阶段",
     stages=(
         StageSpec("启动部署", "2024-01", "2024-03"),
         StageSpec("组织实施", "2024-03", "2024-12", ("细化方案", "落实推进", "加强督导")),

@@ -59,12 +59,12 @@ def matrix_build(request: HttpRequest, zone_id: int) -> HttpResponse:
     result = services.responsibility_matrix_build(zone=zone)
     messages.success(
         request,
-        _("已按指标体系生成责任分工:新增 %(created)s 项,更新 %(updated)s 项,移除 %(deleted)s 项。")
+        _("已按指标体系生成责任分工：新增 %(created)s 项，更新 %(updated)s 项，移除 %(deleted)s 项。")
         % {"created": result.created, "updated": result.updated, "deleted": result.deleted},
     )
     if result.unmatched:
         messages.warning(
-            request, _("有 %(count)s 处单位名称未能识别,请逐一指定对应单位。") % {"count": result.unmatched}
+            request, _("有 %(count)s 处单位名称未能识别，请逐一指定对应单位。") % {"count": result.unmatched}
         )
     return redirect("zones:matrix", zone_id=zone.pk)
 
@@ -85,7 +85,7 @@ def matrix_unmatched(request: HttpRequest, zone_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("已将“%(name)s”对应到%(unit)s(%(count)s 项指标),并记为该单位的别称。")
+                _("已将“%(name)s”对应到%(unit)s（%(count)s 项指标），并记为该单位的别称。")
                 % {"name": form.cleaned_data["raw_name"], "unit": form.cleaned_data["unit"], "count": count},
             )
             return redirect("zones:matrix-unmatched", zone_id=zone.pk)

@@ -47,12 +47,12 @@ def conflict_of_interest(*, round: AssessmentRound, evaluator) -> str | None:
     )
     if own is not None:
         where = own.unit.name if own.unit_id else f"{zone.name}办公室"
-        return f"{evaluator}是本创建对象“{where}”的工作人员,须回避,不能担任本轮评审专家。"
+        return f"{evaluator}是本创建对象“{where}”的工作人员，须回避，不能担任本轮评审专家。"
     profile = EvaluatorProfile.objects.filter(user=evaluator).select_related("home_region").first()
     if profile is not None and profile.home_region_id and _contains(profile.home_region, zone.region):
         return (
-            f"{evaluator}的工作所在地“{profile.home_region.name}”包含本创建对象“{zone.name}”,"
-            "须回避,不能担任本轮评审专家。"
+            f"{evaluator}的工作所在地“{profile.home_region.name}”包含本创建对象“{zone.name}”，"
+            "须回避，不能担任本轮评审专家。"
         )
     return None
 
@@ -70,9 +70,9 @@ def evaluator_assign(
 ) -> list[EvaluatorAssignment]:
     """Assign ``evaluator`` to items of ``round`` (a dimension or second-level node stands for every item under it)."""
     if round.status == Status.SUBMITTED:
-        raise ValidationError(_("“%(round)s”已提交,不能再分配专家。") % {"round": round})
+        raise ValidationError(_("“%(round)s”已提交，不能再分配专家。") % {"round": round})
     if round.kind == Kind.SELF:
-        raise ValidationError(_("自评由办公室评分,不分配评审专家。"))
+        raise ValidationError(_("自评由办公室评分，不分配评审专家。"))
     if not evaluator.is_active:
         raise ValidationError(_("账号“%(evaluator)s”已停用。") % {"evaluator": evaluator})
     reason = conflict_of_interest(round=round, evaluator=evaluator)
@@ -99,11 +99,11 @@ def evaluator_assign(
 
 def evaluator_unassign(*, assignment: EvaluatorAssignment, user) -> None:
     if assignment.round.status == Status.SUBMITTED:
-        raise ValidationError(_("本轮已提交,不能调整专家分工。"))
+        raise ValidationError(_("本轮已提交，不能调整专家分工。"))
     if Judgement.objects.filter(
         round=assignment.round, judged_by=assignment.evaluator, scoring_item__indicator=assignment.indicator
     ).exists():
-        raise ValidationError(_("该专家已对此指标评分,不能取消分工;如需回避请由专家本人申请回避。"))
+        raise ValidationError(_("该专家已对此指标评分，不能取消分工；如需回避请由专家本人申请回避。"))
     assignment.delete()
 
 
@@ -113,7 +113,7 @@ def assignment_recuse(*, assignment: EvaluatorAssignment, user, reason: str) -> 
     if assignment.evaluator_id != user.pk:
         raise PermissionDenied(_("只能由专家本人申请回避。"))
     if assignment.round.status == Status.SUBMITTED:
-        raise ValidationError(_("本轮已提交,不能申请回避。"))
+        raise ValidationError(_("本轮已提交，不能申请回避。"))
     if not (reason or "").strip():
         raise ValidationError(_("申请回避必须填写理由。"))
     assignment.recused_at, assignment.recusal_reason = timezone.now(), reason.strip()

@@ -58,9 +58,9 @@ def _set_status(round: AssessmentRound, target: str, user, reason: str = "") -> 
 
 def round_editable_check(round: AssessmentRound) -> None:
     if round.status == Status.SUBMITTED:
-        raise ValidationError(_("“%(round)s”已提交并锁定,不能修改;如需修改请先重开该轮次。") % {"round": round})
+        raise ValidationError(_("“%(round)s”已提交并锁定，不能修改；如需修改请先重开该轮次。") % {"round": round})
     if round.status == Status.PREPARING:
-        raise ValidationError(_("“%(round)s”尚在准备中(分配评审专家),开始评审后才能评分。") % {"round": round})
+        raise ValidationError(_("“%(round)s”尚在准备中（分配评审专家），开始评审后才能评分。") % {"round": round})
 
 
 # The zone's lifecycle status a round of each kind needs, and where opening moves it.
@@ -91,13 +91,13 @@ def round_open(
     open_round = AssessmentRound.objects.filter(zone=zone).exclude(status=Status.SUBMITTED).first()
     if open_round is not None:
         raise ValidationError(
-            _("“%(open_round)s”尚未提交,同一创建对象同时只能有一个进行中的评估轮次。") % {"open_round": open_round}
+            _("“%(open_round)s”尚未提交，同一创建对象同时只能有一个进行中的评估轮次。") % {"open_round": open_round}
         )
     allowed = _OPEN_FROM[kind]
     if zone.status not in allowed:
         needed = "、".join(f"“{ZS(s).label}”" for s in allowed)
         raise ValidationError(
-            _("创建对象当前状态为“%(status)s”,%(label)s只能在 %(needed)s 阶段发起。")
+            _("创建对象当前状态为“%(status)s”，%(label)s只能在 %(needed)s 阶段发起。")
             % {"status": zone.get_status_display(), "label": Kind(kind).label, "needed": needed}
         )
     if allowed[zone.status]:
@@ -173,7 +173,9 @@ def round_judgement_set(
     if scoring_item.indicator.system_id != round.system_id:
         raise ValidationError(_("评分项“%(code)s”不属于本轮采用的指标体系。") % {"code": scoring_item.code})
     if not _may_score_item(round, user, scoring_item.indicator_id):
-        raise PermissionDenied(_("您未被分配评审指标“%(code)s”,或已申请回避。") % {"code": scoring_item.indicator.code})
+        raise PermissionDenied(
+            _("您未被分配评审指标“%(code)s”，或已申请回避。") % {"code": scoring_item.indicator.code}
+        )
     points = judgement_check(scoring_item=scoring_item, points=points, options=options, comment=comment)
     mine = Judgement.objects.select_for_update().filter(round=round, scoring_item=scoring_item)
     if round.kind != Kind.SELF:
@@ -211,18 +213,18 @@ def doubt_raise(*, round: AssessmentRound, scoring_item: ScoringItem, user, reas
     round_editable_check(round)
     if scoring_item.rule_type in JUDGED_RULES:
         raise ValidationError(
-            _("评分项“%(code)s”由专家评分,不适用存疑;请直接评分并填写意见。") % {"code": scoring_item.code}
+            _("评分项“%(code)s”由专家评分，不适用存疑；请直接评分并填写意见。") % {"code": scoring_item.code}
         )
     if scoring_item.indicator.system_id != round.system_id:
         raise ValidationError(_("评分项“%(code)s”不属于本轮采用的指标体系。") % {"code": scoring_item.code})
     if round.kind == Kind.SELF or not _may_score_item(round, user, scoring_item.indicator_id):
         raise PermissionDenied(
-            _("您未被分配评审指标“%(code)s”,不能对其数据提出存疑。") % {"code": scoring_item.indicator.code}
+            _("您未被分配评审指标“%(code)s”，不能对其数据提出存疑。") % {"code": scoring_item.indicator.code}
         )
     if not (reason or "").strip():
         raise ValidationError(_("提出存疑必须填写理由。"))
     if Doubt.objects.filter(round=round, scoring_item=scoring_item, status=Doubt.Status.OPEN).exists():
-        raise ValidationError(_("评分项“%(code)s”的数据已被标记存疑,待办公室处理。") % {"code": scoring_item.code})
+        raise ValidationError(_("评分项“%(code)s”的数据已被标记存疑，待办公室处理。") % {"code": scoring_item.code})
     doubt = Doubt.objects.create(round=round, scoring_item=scoring_item, reason=reason.strip(), raised_by=user)
     notify_on_commit(doubt_raised_notify, doubt_id=doubt.pk)  # the office, who correct the figure
     return doubt
@@ -296,7 +298,7 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
     targets = _CONCLUSIONS[round.kind]
     if conclusion not in targets:
         choices = "、".join(AssessmentRound.Conclusion(c).label for c in targets if c)
-        raise ValidationError(_("请选择评估结论:%(choices)s。") % {"choices": choices})
+        raise ValidationError(_("请选择评估结论：%(choices)s。") % {"choices": choices})
     target = targets[conclusion]
     going_back = target == ZS.RECTIFICATION
     if going_back and not (reason or "").strip():
@@ -306,7 +308,7 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
     missing = [d["code"] for d in round_differences(round=round, current=data) if d["reason"] is None]
     if missing:
         raise ValidationError(
-            _("以下评分项与上一轮得分不同,提交前须填写差异说明:%(missing)s。") % {"missing": "、".join(missing)}
+            _("以下评分项与上一轮得分不同，提交前须填写差异说明：%(missing)s。") % {"missing": "、".join(missing)}
         )
     snapshot = ScoreSnapshot.objects.create(
         zone=round.zone,
@@ -338,12 +340,12 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
 def _unlock(round: AssessmentRound, user, reason: str, target: str) -> AssessmentRound:
     round = AssessmentRound.objects.select_for_update(of=("self",)).select_related("zone").get(pk=round.pk)
     if round.status != Status.SUBMITTED:
-        raise ValidationError(_("“%(round)s”未提交,无需重开。") % {"round": round})
+        raise ValidationError(_("“%(round)s”未提交，无需重开。") % {"round": round})
     if not (reason or "").strip():
         raise ValidationError(_("重开或退回评估轮次必须填写理由。"))
     other = AssessmentRound.objects.filter(zone=round.zone).exclude(status=Status.SUBMITTED).exclude(pk=round.pk)
     if other.exists():
-        raise ValidationError(_("“%(first)s”正在进行,不能同时重开另一轮次。") % {"first": other.first()})
+        raise ValidationError(_("“%(first)s”正在进行，不能同时重开另一轮次。") % {"first": other.first()})
     _set_status(round, target, user, reason.strip())
     audit_record(
         action=AuditAction.ROUND_REOPENED if target == Status.REOPENED else AuditAction.ROUND_RETURNED,
@@ -395,9 +397,9 @@ def zone_lock_reason(*, zone: Zone, year: int | None = None) -> str | None:
         return None
     when = timezone.localtime(latest.submitted_at).strftime("%Y-%m-%d") if latest.submitted_at else ""
     return (
-        f"{zone.name}的“{latest.get_kind_display()}”评估轮次已于 {when} 提交,"
-        f"{latest.reference_year_1}—{latest.reference_year_2} 年度的数据、佐证材料和评分已锁定;"
-        "如需修改,请先重开该轮次。"
+        f"{zone.name}的“{latest.get_kind_display()}”评估轮次已于 {when} 提交，"
+        f"{latest.reference_year_1}—{latest.reference_year_2} 年度的数据、佐证材料和评分已锁定；"
+        "如需修改，请先重开该轮次。"
     )
 
 

@@ -32,7 +32,7 @@ Status = AssessmentRound.Status
 SNAPSHOT_PENDING = (ScoreSnapshot.Status.QUEUED, ScoreSnapshot.Status.RUNNING)
 ZS = Zone.Status
 STEP = Decimal("0.5")
-STALE = "该评分已在别处(其他窗口或其他人)修改,请刷新页面核对后再保存。"
+STALE = "该评分已在别处（其他窗口或其他人）修改，请刷新页面核对后再保存。"
 
 
 # Judged scores: the one set of rules ------------------------------------------------
@@ -48,31 +48,31 @@ def judgement_check(
     Below full marks a comment is required."""
     code = scoring_item.code
     if scoring_item.rule_type not in JUDGED_RULES:
-        raise ValidationError(_("评分项“%(code)s”由系统按数据自动计算,不能人工评分。") % {"code": code})
+        raise ValidationError(_("评分项“%(code)s”由系统按数据自动计算，不能人工评分。") % {"code": code})
     maximum = scoring_item.points
     if scoring_item.rule_type == "any_one":
         count = len(scoring_item.params.get("options", []))
         bad = [o for o in options or [] if not (isinstance(o, int) and not isinstance(o, bool) and 1 <= o <= count)]
         if bad:
             raise ValidationError(
-                _("评分项“%(code)s”:情形序号应在 1–%(count)s 之间。") % {"code": code, "count": count}
+                _("评分项“%(code)s”：情形序号应在 1–%(count)s 之间。") % {"code": code, "count": count}
             )
         points = maximum if options else Decimal(0)
     else:
         if points is None:
-            raise ValidationError(_("评分项“%(code)s”:请填写得分。") % {"code": code})
+            raise ValidationError(_("评分项“%(code)s”：请填写得分。") % {"code": code})
         try:
             points = Decimal(str(points))
         except ArithmeticError:
-            raise ValidationError(_("评分项“%(code)s”:得分应为数字。") % {"code": code}) from None
+            raise ValidationError(_("评分项“%(code)s”：得分应为数字。") % {"code": code}) from None
         if not points.is_finite() or points < 0 or points > maximum:
             raise ValidationError(
-                _("评分项“%(code)s”:得分应在 0 到 %(maximum)s 分之间。") % {"code": code, "maximum": plain(maximum)}
+                _("评分项“%(code)s”：得分应在 0 到 %(maximum)s 分之间。") % {"code": code, "maximum": plain(maximum)}
             )
         if points % STEP != 0:
-            raise ValidationError(_("评分项“%(code)s”:得分以 0.5 分为单位(如 1、1.5)。") % {"code": code})
+            raise ValidationError(_("评分项“%(code)s”：得分以 0.5 分为单位（如 1、1.5）。") % {"code": code})
     if points < maximum and not (comment or "").strip():
-        raise ValidationError(_("评分项“%(code)s”:未得满分时必须填写评审意见,说明扣分理由。") % {"code": code})
+        raise ValidationError(_("评分项“%(code)s”：未得满分时必须填写评审意见，说明扣分理由。") % {"code": code})
     return points
 
 
@@ -202,7 +202,7 @@ def score_snapshot_compute(*, snapshot_id: int) -> bool:
     except Exception as exc:  # stored for the page, then re-raised for the worker's log
         snapshot.status = ScoreSnapshot.Status.FAILED
         # First line for the page (ScoreSnapshot.reason), the technical detail below for the admin.
-        snapshot.error = _("评分计算出错,请稍后重试或联系系统管理员。") + f"\n{type(exc).__name__}: {exc}"
+        snapshot.error = _("评分计算出错，请稍后重试或联系系统管理员。") + f"\n{type(exc).__name__}: {exc}"
         snapshot.computed_at = timezone.now()
         snapshot.save(update_fields=["status", "error", "computed_at"])
         raise
@@ -246,7 +246,7 @@ def score_snapshots_resend_stuck(*, now: datetime | None = None) -> Resent:
     dead = Q(Q(started_at__lt=stuck_before) | Q(started_at__isnull=True), status=S.RUNNING)
     failed = ScoreSnapshot.objects.filter(dead, attempts__gte=settings.JOBS_MAX_ATTEMPTS).update(
         status=S.FAILED,
-        error=_("评分计算被中断 %(count)s 次(计算进程退出),未能完成,请重新计算。")
+        error=_("评分计算被中断 %(count)s 次（计算进程退出），未能完成，请重新计算。")
         % {"count": settings.JOBS_MAX_ATTEMPTS},
         computed_at=now,
     )

@@ -63,7 +63,10 @@ def database_create(url: str) -> str:
         sys.exit(f"数据库名“{name}”只能包含字母、数字和下划线。")
     with _admin_connect(url) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            sys.exit(f"数据库 {name} 已存在:基准测试只使用自己新建的数据库,请先删除它或在 DATABASE_URL 中换一个名字。")
+            sys.exit(
+                f"数据库 {name} 已存在：基准测试只使用自己新建的数据库，"
+                "请先删除它或在 DATABASE_URL 中换一个名字。"
+            )
         conn.execute(f'CREATE DATABASE "{name}"')
     return name
 

@@ -67,7 +67,7 @@ def province_scale_grow(*, zone, factor: float = 1.0, seed: int = 2026) -> dict[
         Task(
             zone=zone,
             number=f"S{have_tasks + i + 1}",
-            title=f"{TITLE}任务{have_tasks + i + 1}:推进网络市场监管与服务重点工作",
+            title=f"{TITLE}任务{have_tasks + i + 1}：推进网络市场监管与服务重点工作",
             description="规模测试数据。",
             deadline=today + timedelta(days=rng.randint(-90, 120)),
             position=position + i + 1,
@@ -128,7 +128,7 @@ def province_scale_grow(*, zone, factor: float = 1.0, seed: int = 2026) -> dict[
         reports.append(
             ProgressReport(
                 assignment=a,
-                text=f"{a.task.title}:已完成{percent}%的工作,按计划推进。",
+                text=f"{a.task.title}：已完成{percent}%的工作，按计划推进。",
                 percent=percent,
                 by=liaisons.get(a.unit_id),
                 at=_at(max(day, start + timedelta(days=1))),
@@ -175,7 +175,7 @@ def province_scale_grow(*, zone, factor: float = 1.0, seed: int = 2026) -> dict[
                 created_by=liaisons.get(unit.pk) or authors[i % len(authors)],
                 reviewed_by=office_user if status in ("accepted", "returned") else None,
                 reviewed_at=_at(today) if status in ("accepted", "returned") else None,
-                return_reason="材料不完整,请补充盖章页。" if status == "returned" else "",
+                return_reason="材料不完整，请补充盖章页。" if status == "returned" else "",
             )
         )
     Evidence.objects.bulk_create(evidence, batch_size=1000)

@@ -8,7 +8,7 @@ from .base import *  # noqa: F401,F403
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("生产环境必须设置 DJANGO_SECRET_KEY(至少 50 个字符的随机字符串)。")
+    raise ImproperlyConfigured("生产环境必须设置 DJANGO_SECRET_KEY（至少 50 个字符的随机字符串）。")
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")

@@ -62,11 +62,13 @@ class DataValueListApi(APIView):
 
 @extend_schema_serializer(component_name="DataValueUpsertItem")
 class DataValueUpsertItemSerializer(serializers.Serializer):
-    metric = serializers.CharField(help_text="统计指标键,见 list_metrics")
+    metric = serializers.CharField(help_text="统计指标键，见 list_metrics")
     year = serializers.IntegerField()
     # Numbers travel as strings or numbers; the service parses and checks them (Chinese messages).
-    value = serializers.JSONField(required=False, allow_null=True, help_text="数值;null 表示清空")
-    published_growth = serializers.JSONField(required=False, allow_null=True, help_text="官方公布增速(%);null 表示清空")
+    value = serializers.JSONField(required=False, allow_null=True, help_text="数值；null 表示清空")
+    published_growth = serializers.JSONField(
+        required=False, allow_null=True, help_text="官方公布增速（%）；null 表示清空"
+    )
     source = serializers.CharField(required=False, allow_blank=True, max_length=200)
     evidence = serializers.IntegerField(required=False, allow_null=True, help_text="本创建对象的佐证材料编号")
 
@@ -84,7 +86,7 @@ class DataValueUpsertApi(APIView):
         values = DataValueOutputSerializer(many=True)
 
     @extend_schema(
-        request=InputSerializer, responses={200: OutputSerializer}, summary="填报统计数据(全部成功或全部不保存)"
+        request=InputSerializer, responses={200: OutputSerializer}, summary="填报统计数据（全部成功或全部不保存）"
     )
     def post(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.SUBMIT_DATA)
@@ -100,7 +102,7 @@ class DataValueUpsertApi(APIView):
                     published_growth=_number_in(data.get("published_growth", UNSET)),
                     source=data.get("source", UNSET),
                     evidence=data.get("evidence", UNSET),
-                    where=f"第{i}条:",
+                    where=f"第{i}条：",
                 )
             )
         needs = zone_data_needs(zone=zone)

@@ -60,9 +60,9 @@ from .services import (
 FIGURE_SHEET = "填报"
 NOTES_SHEET = "说明"
 LIST_SHEETS = {"operators": "规模以上网络交易经营者", "outcomes": "制度化标准化成果"}
-FIGURE_HEADERS = ("指标键", "统计指标", "计量单位", "年度", "数值", "官方公布增速(%)", "来源", "对应评分项")
+FIGURE_HEADERS = ("指标键", "统计指标", "计量单位", "年度", "数值", "官方公布增速（%）", "来源", "对应评分项")
 LIST_HEADERS = {
-    "operators": ("编号", "经营者名称", "统一社会信用代码", "年度", "年度电子商务销售额(万元)"),
+    "operators": ("编号", "经营者名称", "统一社会信用代码", "年度", "年度电子商务销售额（万元）"),
     "outcomes": ("编号", "成果名称", "类型", "发布日期", "佐证材料编号"),
 }
 LIST_FIELDS = {
@@ -111,7 +111,7 @@ def data_workbook(
     for key, need in needs.metrics.items():
         if key not in keys:
             continue
-        uses = ";".join(use.text for use in need.uses)
+        uses = "；".join(use.text for use in need.uses)
         for year in need.years:
             stored = values.get((key, year))
             _row(
@@ -160,24 +160,24 @@ def _notes(ws: Worksheet, zone: Zone, needs: ZoneDataNeeds, lists: set[str]) -> 
     y1, y2 = needs.years
     lines = [
         f"{zone.name} 统计数据填报模板",
-        f"参考年度:{y1}年、{y2}年;按增速计分的指标还需填报 {y1 - 1} 年等上一年度的数值。",
-        "“填报”表:每行一个统计指标的一个年度。只填“数值”“官方公布增速(%)”“来源”三列,其余列请勿修改;"
-        "隐藏的第一列是指标键,导入时据此识别指标。",
-        "数值不能为负数;计量单位为%的比率不能超过100。官方公布增速可为负数或超过100,"
-        "只在灰色以外的单元格填写(按可比口径公布的同比增速,填写后优先于按总量计算的增速)。",
-        "清空某行的数值和官方公布增速,导入后即删除该数据。",
+        f"参考年度：{y1}年、{y2}年；按增速计分的指标还需填报 {y1 - 1} 年等上一年度的数值。",
+        "“填报”表：每行一个统计指标的一个年度。只填“数值”“官方公布增速（%）”“来源”三列，其余列请勿修改；"
+        "隐藏的第一列是指标键，导入时据此识别指标。",
+        "数值不能为负数；计量单位为%的比率不能超过100。官方公布增速可为负数或超过100,"
+        "只在灰色以外的单元格填写（按可比口径公布的同比增速，填写后优先于按总量计算的增速）。",
+        "清空某行的数值和官方公布增速，导入后即删除该数据。",
     ]
     if "operators" in lists:
         lines.append(
-            "“规模以上网络交易经营者”表(第4项):统一社会信用代码须符合 GB 32100-2015(含校验位);"
-            f"年度为 {y1} 或 {y2};年度电子商务销售额以万元计,不能为负数。删除的行导入后即删除该经营者。"
+            "“规模以上网络交易经营者”表（第4项）：统一社会信用代码须符合 GB 32100-2015（含校验位）；"
+            f"年度为 {y1} 或 {y2}；年度电子商务销售额以万元计，不能为负数。删除的行导入后即删除该经营者。"
         )
     if "outcomes" in lists:
         lines.append(
-            "“制度化标准化成果”表(第34项):类型为 法规、规章、规范性文件 或 标准;发布日期如 2024-06-01;"
+            "“制度化标准化成果”表（第34项）：类型为 法规、规章、规范性文件 或 标准；发布日期如 2024-06-01;"
             "佐证材料编号可留空。删除的行导入后即删除该成果。"
         )
-    lines.append("导入时逐行检查,任何一行有误则全部不导入,并列出每一处问题。")
+    lines.append("导入时逐行检查，任何一行有误则全部不导入，并列出每一处问题。")
     ws.column_dimensions["A"].width = 110
     for i, line in enumerate(lines, 1):
         cell = put(ws, i, 1, line)
@@ -221,7 +221,7 @@ def _rows(ws: Worksheet, headers: tuple[str, ...], required: int) -> list[tuple[
     first = next(rows, None) or ()
     got = [str(v or "").strip() for v in first[:required]]
     if got != list(headers[:required]):
-        raise DataImportError([_("“%(title)s”表的表头与模板不符,请重新下载模板后填写") % {"title": ws.title}])
+        raise DataImportError([_("“%(title)s”表的表头与模板不符，请重新下载模板后填写") % {"title": ws.title}])
     out = []
     for number, row in enumerate(rows, 2):
         cells = (list(row) + [None] * len(headers))[: len(headers)]
@@ -237,7 +237,7 @@ def data_workbook_parse(upload: IO[bytes], *, max_unpacked_bytes: int) -> Parsed
         present = [name for name in (FIGURE_SHEET, *LIST_SHEETS.values()) if name in workbook.sheetnames]
         if not present:
             raise DataImportError(
-                [_("文件中没有“%(figure_sheet)s”表,请使用本系统下载的数据填报模板") % {"figure_sheet": FIGURE_SHEET}]
+                [_("文件中没有“%(figure_sheet)s”表，请使用本系统下载的数据填报模板") % {"figure_sheet": FIGURE_SHEET}]
             )
         figures = []
         if FIGURE_SHEET in workbook.sheetnames:
@@ -250,7 +250,7 @@ def data_workbook_parse(upload: IO[bytes], *, max_unpacked_bytes: int) -> Parsed
                         value=value,
                         published_growth=growth,
                         source=source,
-                        where=f"“{FIGURE_SHEET}”表第{number}行:",
+                        where=f"“{FIGURE_SHEET}”表第{number}行：",
                     )
                 )
         lists: dict[str, list[dict]] = {}
@@ -260,7 +260,7 @@ def data_workbook_parse(upload: IO[bytes], *, max_unpacked_bytes: int) -> Parsed
             lists[list_name] = [
                 {
                     **dict(zip(LIST_FIELDS[list_name], (_text(v) for v in cells))),
-                    "where": f"“{title}”表第{number}行:",
+                    "where": f"“{title}”表第{number}行：",
                 }
                 for number, cells in _rows(workbook[title], LIST_HEADERS[list_name], 4)
             ]
@@ -283,7 +283,7 @@ def data_workbook_import(
         if name not in allowed_lists:
             if raws:
                 forbidden.append(
-                    _("“%(list_sheets)s”表:您无权填报%(title)s")
+                    _("“%(list_sheets)s”表：您无权填报%(title)s")
                     % {"list_sheets": LIST_SHEETS[name], "title": spec.title}
                 )
             continue

@@ -54,7 +54,7 @@ class MetricBlock:
 
 
 def evidence_label(evidence: Evidence) -> str:
-    return f"{evidence.indicator.code}. {evidence.title}({evidence.get_status_display()})"
+    return f"{evidence.indicator.code}. {evidence.title}（{evidence.get_status_display()}）"
 
 
 class FigureForm(forms.Form):
@@ -102,7 +102,7 @@ class FigureForm(forms.Form):
                     self.fields[names["published_growth"]] = forms.CharField(
                         required=False,
                         initial=plain(stored.published_growth) if stored else "",
-                        label=_("官方公布增速(%)"),
+                        label=_("官方公布增速（%）"),
                     )
                 self.fields[names["source"]] = forms.CharField(
                     required=False, initial=stored.source if stored else "", label=_("来源")
@@ -181,7 +181,7 @@ class OperatorForm(forms.Form):
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
     # A select, but checked by the service, so a stale or forged year gets the service's message.
     year = forms.CharField(label=_("年度"), required=False, widget=forms.Select)
-    annual_sales = forms.CharField(label=_("年度电子商务销售额(万元)"), required=False)
+    annual_sales = forms.CharField(label=_("年度电子商务销售额（万元）"), required=False)
 
     def __init__(self, *args, zone: Zone, evidence: list[Evidence], **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,7 +195,7 @@ class OutcomeForm(forms.Form):
     issued_on = forms.CharField(
         label=_("发布日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="2024-06-01"
     )
-    evidence = forms.ChoiceField(label=_("佐证材料(可选)"), required=False)
+    evidence = forms.ChoiceField(label=_("佐证材料（可选）"), required=False)
 
     def __init__(self, *args, zone: Zone, evidence: list[Evidence], **kwargs):
         super().__init__(*args, **kwargs)

@@ -114,7 +114,7 @@ def figure_formula(fig: Mapping[str, Any], metrics: Mapping[str, Metric]) -> str
     """ "网上零售额同比增速=(当年/上年-1)×100%", the way figures.py computes it."""
     label = figure_label(fig, metrics)
     if fig.get("kind") == "growth":
-        return f"{label}=(当年/上年-1)×100%"
+        return f"{label}=（当年/上年-1）×100%"
     if fig.get("kind") == "ratio":
         return f"{label}={_name(metrics, fig['numerator'])}/{_name(metrics, fig['denominator'])}×100%"
     return label
@@ -122,9 +122,9 @@ def figure_formula(fig: Mapping[str, Any], metrics: Mapping[str, Metric]) -> str
 
 def _use_text(code: str, fig: Mapping[str, Any], cond_label: str, metrics: Mapping[str, Metric]) -> str:
     if fig.get("kind") == "value":
-        return f"第{code}项:{cond_label or figure_label(fig, metrics)}"
-    text = f"第{code}项:{figure_formula(fig, metrics)}"
-    return f"{text}({cond_label})" if cond_label else text
+        return f"第{code}项：{cond_label or figure_label(fig, metrics)}"
+    text = f"第{code}项：{figure_formula(fig, metrics)}"
+    return f"{text}（{cond_label}）" if cond_label else text
 
 
 def zone_data_needs(*, zone: Zone) -> ZoneDataNeeds:

@@ -184,14 +184,14 @@ def _number_error(number: Decimal, *, name: str, rate: bool, limit: Decimal, neg
     if not negative_ok and number < 0:
         return f"{name}不能为负数"
     if rate and number > 100:
-        return f"{name}为比率,不能超过100%"
+        return f"{name}为比率，不能超过100%"
     if abs(number) >= limit:
         return f"{name}过大"
     return None
 
 
 def _evidence_text(ident: int | None, titles: Mapping[int, str]) -> str:
-    return "" if ident is None else f"{titles.get(ident, '')}(#{ident})"
+    return "" if ident is None else f"{titles.get(ident, '')}（#{ident}）"
 
 
 # List inputs (item 4's operators, item 34's outcomes) --------------------------
@@ -231,7 +231,7 @@ def _clean_operator(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
     if year not in ctx.years:
         shown = plain(raw.get("year"))
         errors.append(
-            _("年度“%(shown)s”应为参考年度(%(years)s)之一") % {"shown": shown, "years": _years_text(ctx.years)}
+            _("年度“%(shown)s”应为参考年度（%(years)s）之一") % {"shown": shown, "years": _years_text(ctx.years)}
             if shown
             else _("请填写年度")
         )
@@ -243,7 +243,7 @@ def _clean_operator(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
         sales = None
     else:
         if sales is None:
-            errors.append(_("请填写年度电子商务销售额(万元)"))
+            errors.append(_("请填写年度电子商务销售额（万元）"))
         else:
             problem = _number_error(sales, name="年度电子商务销售额", rate=False, limit=SALES_LIMIT, negative_ok=False)
             if problem:
@@ -270,7 +270,7 @@ def _clean_outcome(raw: dict, ctx: EntryContext) -> tuple[dict, list[str]]:
     try:
         issued = parse_date(raw.get("issued_on"))
     except ValueError:
-        errors.append(_("发布日期“%(value)s”不是有效日期(格式如 2024-06-01)") % {"value": raw.get("issued_on")})
+        errors.append(_("发布日期“%(value)s”不是有效日期（格式如 2024-06-01）") % {"value": raw.get("issued_on")})
         issued = None
     else:
         if issued is None:
@@ -320,7 +320,7 @@ OPERATORS = ListSpec(
     model=OperatorEntry,
     fields=("name", "credit_code", "year", "annual_sales"),
     clean=_clean_operator,
-    describe=lambda d: f"{d['name']}({d['credit_code']},{d['year']}年)",
+    describe=lambda d: f"{d['name']}（{d['credit_code']}，{d['year']}年）",
     unique=("credit_code", "year"),
 )
 OUTCOMES = ListSpec(
@@ -330,7 +330,7 @@ OUTCOMES = ListSpec(
     model=OutcomeEntry,
     fields=("title", "kind", "issued_on"),
     clean=_clean_outcome,
-    describe=lambda d: f"{d['title']}({plain(d['issued_on'])})",
+    describe=lambda d: f"{d['title']}（{plain(d['issued_on'])}）",
     has_evidence=True,
 )
 LIST_SPECS = {spec.name: spec for spec in (OPERATORS, OUTCOMES)}
@@ -508,13 +508,13 @@ def entries_clean(*, spec: ListSpec, raws: list[dict], ctx: EntryContext, existi
             ident = None  # a copied or stale row becomes a new entry
         if ident is not None:
             if ident in ids:
-                errors.append(_("与%(ids)s是同一条记录(隐藏的编号列重复),请删除其中一行") % {"ids": ids[ident]})
-            ids.setdefault(ident, where.rstrip(":"))
+                errors.append(_("与%(ids)s是同一条记录（隐藏的编号列重复），请删除其中一行") % {"ids": ids[ident]})
+            ids.setdefault(ident, where.rstrip(":："))
         if not errors and spec.unique:
             key = spec.natural_key(data)
             if key in keys:
-                errors.append(_("与%(keys)s重复(同一经营者同一年度只能登记一次)") % {"keys": keys[key]})
-            keys.setdefault(key, where.rstrip(":"))
+                errors.append(_("与%(keys)s重复（同一经营者同一年度只能登记一次）") % {"keys": keys[key]})
+            keys.setdefault(key, where.rstrip(":："))
         out.errors += [f"{where}{e}" for e in errors]
         if not errors:
             out.rows.append((ident, data))
@@ -700,7 +700,8 @@ def figures_clean(
         name = need.metric.name
         if key not in allowed_keys:
             out.forbidden.append(
-                _("%(where)s统计指标“%(name)s”不属于您所在单位负责的指标,无权填报") % {"where": row.where, "name": name}
+                _("%(where)s统计指标“%(name)s”不属于您所在单位负责的指标，无权填报")
+                % {"where": row.where, "name": name}
             )
             continue
         try:
@@ -708,11 +709,11 @@ def figures_clean(
         except ValueError:
             year = None
         if year not in need.years:
-            error("year", f"年度“{plain(row.year)}”不在“{name}”可填报的年度内(可填:{_years_text(need.years)})")
+            error("year", f"年度“{plain(row.year)}”不在“{name}”可填报的年度内（可填：{_years_text(need.years)}）")
             continue
         if (key, year) in seen:
-            prior = rows[seen[(key, year)]].where.rstrip(":") or f"第{seen[(key, year)] + 1}项"
-            error("year", f"“{name}”{year}年重复填报(与{prior}重复)")
+            prior = rows[seen[(key, year)]].where.rstrip(":：") or f"第{seen[(key, year)] + 1}项"
+            error("year", f"“{name}”{year}年重复填报（与{prior}重复）")
             continue
         seen[(key, year)] = index
 
@@ -769,7 +770,7 @@ def figures_clean(
         after_value = (stored.value if stored else None) if value is UNSET else value
         after_growth = (stored.published_growth if stored else None) if growth is UNSET else growth
         if after_value is None and after_growth is None and stored is None and (source or evidence):
-            error("value", f"“{name}”{year}年填写了来源或佐证材料,但未填写数值")
+            error("value", f"“{name}”{year}年填写了来源或佐证材料，但未填写数值")
         if len(out.errors) == errors_before:
             out.figures.append(CleanFigure(key, year, value, growth, source, evidence))
     return out
@@ -908,7 +909,7 @@ def data_values_save(
     existing = zone_data_values(zone=zone)
     cleaned = figures_clean(zone=zone, rows=rows, needs=needs, allowed_keys=allowed_keys, existing=existing)
     if cleaned.forbidden:
-        raise PermissionDenied(";".join(cleaned.forbidden))
+        raise PermissionDenied("；".join(cleaned.forbidden))
     figures_lock_check(zone=zone, figures=cleaned.figures, existing=existing)
     if cleaned.errors:
         raise ValidationError([e.message for e in cleaned.errors])

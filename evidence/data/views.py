@@ -114,7 +114,7 @@ def _figure_page(request: HttpRequest, zone: Zone, needs, keys: set[str], unit: 
                 if changes:
                     messages.success(
                         request,
-                        _("已保存 %(count)d 处修改,评分将在后台重新计算。") % {"count": len(changes)},
+                        _("已保存 %(count)d 处修改，评分将在后台重新计算。") % {"count": len(changes)},
                     )
                 else:
                     messages.info(request, _("没有修改。"))
@@ -337,7 +337,7 @@ def data_excel(request: HttpRequest, zone_id: int) -> HttpResponse:
             else:
                 logger.info("data workbook imported for zone %s by user %s", zone.pk, request.user.pk)
                 messages.success(
-                    request, _("已导入,共 %(count)d 处修改;评分将在后台重新计算。") % {"count": len(changes)}
+                    request, _("已导入，共 %(count)d 处修改；评分将在后台重新计算。") % {"count": len(changes)}
                 )
                 return redirect("data:excel", zone_id=zone.pk)
     context = {"zone": zone, "scope": scope, "form": form, "errors": errors}

@@ -82,7 +82,7 @@ def _header_error(
         line.pop()
     actual = " | ".join(line) if line else "空"
     prefix = "" if sheet == SYSTEM_SHEET else f"“{sheet}”表"
-    return f"{prefix}表头应为:{' | '.join(expected)}(实际为 {actual})"
+    return f"{prefix}表头应为：{' | '.join(expected)}（实际为 {actual}）"
 
 
 @dataclass
@@ -158,7 +158,7 @@ def workbook_to_system_data(
     result_version = _text(version) or info.get("version", "")
     for value, what in ((result_code, "编码"), (result_name, "名称"), (result_version, "版本")):
         if not value:
-            errors.append(f"缺少指标体系{what}:请在“说明”表填写,或导入时指定")
+            errors.append(f"缺少指标体系{what}：请在“说明”表填写，或导入时指定")
     if errors:
         raise ExcelImportError(errors)
 
@@ -195,14 +195,14 @@ def _open_group(
 ) -> _Group:
     parsed = _parse_label(text)
     if parsed is None:
-        errors.append(f"第{row}行:{level}“{text}”缺少分值,应写作“名称(N分)”")
+        errors.append(f"第{row}行：{level}“{text}”缺少分值，应写作“名称（N分）”")
         name, points = text, None
     else:
         name, points = parsed
         if points <= 0:
-            errors.append(f"第{row}行:{level}“{name}”分值应大于 0")
+            errors.append(f"第{row}行：{level}“{name}”分值应大于 0")
     if any(g.name == name for g in groups):
-        errors.append(f"第{row}行:{level}“{name}”重复(同名指标应相邻,可合并单元格)")
+        errors.append(f"第{row}行：{level}“{name}”重复（同名指标应相邻，可合并单元格）")
     group = _Group(row=row, key=key, code=code, name=name, points=points)
     groups.append(group)
     return group
@@ -222,16 +222,16 @@ def _parse_system_rows(grid: list[list[Any]], header: int, errors: list[str]) ->
         dim_text, sub_text = _text(cells[0]), _text(cells[1])
         # Blank level-1/2 cells continue the group above (sheets that lost their merges).
         if not dim_text and dim is None:
-            errors.append(f"第{row}行:缺少一级指标")
+            errors.append(f"第{row}行：缺少一级指标")
             continue
         if dim_text and (dim is None or _compact(dim_text) != dim.key):
             if len(dims) >= len(LEVEL1_CODES):
-                errors.append(f"第{row}行:一级指标超过 {len(LEVEL1_CODES)} 个")
+                errors.append(f"第{row}行：一级指标超过 {len(LEVEL1_CODES)} 个")
                 continue
             dim = _open_group(dims, _compact(dim_text), dim_text, row, LEVEL1_CODES[len(dims)], "一级指标", errors)
             sub = None
         if not sub_text and sub is None:
-            errors.append(f"第{row}行:缺少二级指标")
+            errors.append(f"第{row}行：缺少二级指标")
             continue
         if sub_text and (sub is None or _compact(sub_text) != sub.key):
             code = f"{dim.code}{len(dim.children) + 1}"
@@ -240,7 +240,7 @@ def _parse_system_rows(grid: list[list[Any]], header: int, errors: list[str]) ->
         code = item.data["code"]
         if code:
             if code in code_rows:
-                errors.append(f"第{row}行:编号“{code}”重复(与第{code_rows[code]}行相同)")
+                errors.append(f"第{row}行：编号“{code}”重复（与第{code_rows[code]}行相同）")
             else:
                 code_rows[code] = row
                 items[code] = item
@@ -254,22 +254,22 @@ def _parse_system_rows(grid: list[list[Any]], header: int, errors: list[str]) ->
 def _parse_item(cells: list[Any], row: int, errors: list[str]) -> _Item:
     code = _text(cells[2])
     if not code:
-        errors.append(f"第{row}行:编号不能为空")
+        errors.append(f"第{row}行：编号不能为空")
     nature = _compact(cells[3]).replace("+", "+")
     if nature not in NATURES:
-        shown = f"“{_text(cells[3])}”" if nature else "不能为空,"
-        errors.append(f"第{row}行:变量性质{shown}应为 {'、'.join(NATURES[:-1])} 或 {NATURES[-1]}")
+        shown = f"“{_text(cells[3])}”" if nature else "不能为空，"
+        errors.append(f"第{row}行：变量性质{shown}应为 {'、'.join(NATURES[:-1])} 或 {NATURES[-1]}")
     label = _text(cells[4])
     parsed = _parse_label(label)
     name, points = label, None
     if not label:
-        errors.append(f"第{row}行:三级指标不能为空")
+        errors.append(f"第{row}行：三级指标不能为空")
     elif parsed is None:
-        errors.append(f"第{row}行:三级指标“{label}”缺少分值,应写作“名称。(N分)”")
+        errors.append(f"第{row}行：三级指标“{label}”缺少分值，应写作“名称。（N分）”")
     else:
         name, points = _strip_full_stop(parsed[0]), parsed[1]
         if points <= 0:
-            errors.append(f"第{row}行:三级指标“{name}”分值应大于 0")
+            errors.append(f"第{row}行：三级指标“{name}”分值应大于 0")
             points = None
     methods, sources = _parse_methods(cells[6])
     data = {
@@ -297,13 +297,13 @@ def _rollup_errors(dims: list[_Group]) -> list[str]:
         for sub in dim.children:
             total = _sum(item.points for item in sub.children)
             if total is not None and sub.points is not None and total != sub.points:
-                errors.append(f"二级指标“{sub.name}”:三级指标合计 {_fmt(total)} 分,应为 {_fmt(sub.points)} 分")
+                errors.append(f"二级指标“{sub.name}”：三级指标合计 {_fmt(total)} 分，应为 {_fmt(sub.points)} 分")
         total = _sum(sub.points for sub in dim.children)
         if total is not None and dim.points is not None and total != dim.points:
-            errors.append(f"一级指标“{dim.name}”:二级指标合计 {_fmt(total)} 分,应为 {_fmt(dim.points)} 分")
+            errors.append(f"一级指标“{dim.name}”：二级指标合计 {_fmt(total)} 分，应为 {_fmt(dim.points)} 分")
     total = _sum(dim.points for dim in dims)
     if dims and total is not None and total != TOTAL_POINTS:
-        errors.append(f"一级指标合计 {_fmt(total)} 分,应为 {_fmt(TOTAL_POINTS)} 分")
+        errors.append(f"一级指标合计 {_fmt(total)} 分，应为 {_fmt(TOTAL_POINTS)} 分")
     return errors
 
 
@@ -323,7 +323,7 @@ def _table_rows(
 
 
 def _parse_rules(grid: list[list[Any]], items: dict[str, _Item], errors: list[str]) -> None:
-    where = f"“{RULES_SHEET}”表第{{}}行:"
+    where = f"“{RULES_SHEET}”表第{{}}行："
     for row, cells in _table_rows(grid, RULE_HEADERS, RULES_SHEET, errors):
         at = where.format(row)
         item_code, code, label = _text(cells[0]), _text(cells[1]), _text(cells[2])
@@ -347,7 +347,7 @@ def _parse_rules(grid: list[list[Any]], items: dict[str, _Item], errors: list[st
         try:
             params = json.loads(raw)
         except json.JSONDecodeError as exc:
-            errors.append(f"{at}规则参数不是有效的 JSON(第{exc.lineno}行第{exc.colno}个字符附近有误)")
+            errors.append(f"{at}规则参数不是有效的 JSON（第{exc.lineno}行第{exc.colno}个字符附近有误）")
             params = None
         if not rule_type:
             errors.append(f"{at}规则类型不能为空")
@@ -357,7 +357,7 @@ def _parse_rules(grid: list[list[Any]], items: dict[str, _Item], errors: list[st
             except (TypeError, ValueError):  # e.g. a list where a string belongs: bad input, not a crash
                 problems = ["取值类型不正确"]
             if problems:
-                errors.append(f"{at}规则参数有误:{';'.join(problems)}")
+                errors.append(f"{at}规则参数有误：{';'.join(problems)}")
         if item is not None:
             item.rules.append(
                 {"code": code, "label": label, "points": _plain(points), "rule_type": rule_type, "params": params}
@@ -366,27 +366,27 @@ def _parse_rules(grid: list[list[Any]], items: dict[str, _Item], errors: list[st
     for item in items.values():
         total = _sum(item.rule_points) if item.rule_points else None
         if total is not None and item.points is not None and total != item.points:
-            errors.append(f"三级指标“{item.data['code']}”:评分项合计 {_fmt(total)} 分,应为 {_fmt(item.points)} 分")
+            errors.append(f"三级指标“{item.data['code']}”：评分项合计 {_fmt(total)} 分，应为 {_fmt(item.points)} 分")
 
 
 def _parse_metrics(grid: list[list[Any]], errors: list[str]) -> list[dict[str, Any]]:
     metrics: list[dict[str, Any]] = []
     rows: dict[str, int] = {}
     for row, cells in _table_rows(grid, METRIC_HEADERS, METRICS_SHEET, errors):
-        at = f"“{METRICS_SHEET}”表第{row}行:"
+        at = f"“{METRICS_SHEET}”表第{row}行："
         key, kind, value_type = _text(cells[0]), _text(cells[4]) or "input", _text(cells[5]) or "amount"
         if not key:
             errors.append(f"{at}key 不能为空")
         elif not re.fullmatch(r"[-a-zA-Z0-9_]+", key):
             errors.append(f"{at}key“{key}”只能包含字母、数字、下划线和连字符")
         elif key in rows:
-            errors.append(f"{at}key“{key}”重复(与第{rows[key]}行相同)")
+            errors.append(f"{at}key“{key}”重复（与第{rows[key]}行相同）")
         else:
             rows[key] = row
         if not _text(cells[1]):
             errors.append(f"{at}名称不能为空")
         if kind not in METRIC_KINDS:
-            errors.append(f"{at}类别“{kind}”应为 input(创建对象填报)或 benchmark(对比基准)")
+            errors.append(f"{at}类别“{kind}”应为 input（创建对象填报）或 benchmark（对比基准）")
         if value_type not in METRIC_VALUE_TYPES:
             errors.append(f"{at}数值类型“{value_type}”应为 amount、count 或 percent")
         growth = cells[6]

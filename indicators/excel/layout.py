@@ -109,12 +109,12 @@ def _text(value: Any) -> str:
 
 def _compact(value: Any) -> str:
     """Header and label comparison: no whitespace, ASCII parentheses."""
-    return re.sub(r"\s+", "", _text(value)).replace("(", "(").replace(")", ")")
+    return re.sub(r"\s+", "", _text(value)).replace("（", "(").replace("）", ")")
 
 
-LABEL_RE = re.compile(r"^(?P<name>.*?)\s*[((]\s*(?P<points>[0-9]+(?:\.[0-9]+)?)\s*分\s*[))]\s*$", re.DOTALL)
+LABEL_RE = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<points>[0-9]+(?:\.[0-9]+)?)\s*分\s*[)）]\s*$", re.DOTALL)
 METHODS_RE = re.compile(
-    r"^\s*(?:评估)?方式\s*[::]\s*(?P<methods>.*?)\s*数据或资料来源\s*[::]\s*(?P<sources>.*?)\s*$", re.DOTALL
+    r"^\s*(?:评估)?方式\s*[:：]\s*(?P<methods>.*?)\s*数据或资料来源\s*[:：]\s*(?P<sources>.*?)\s*$", re.DOTALL
 )
 
 
@@ -142,5 +142,5 @@ def _parse_methods(value: Any) -> tuple[str, str]:
     match = METHODS_RE.match(text)
     if match:
         return _strip_full_stop(match["methods"]), _strip_full_stop(match["sources"])
-    start = re.match(r"^\s*(?:评估)?方式\s*[::]", text)
+    start = re.match(r"^\s*(?:评估)?方式\s*[:：]", text)
     return _strip_full_stop(text[start.end() :] if start else text), ""

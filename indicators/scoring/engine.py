@@ -14,11 +14,11 @@ def score_sub(item, facts: ZoneFacts, metrics) -> SubResult:
     rule = RULES.get(item.rule_type)
     reason = facts.disputed.get(item.code)
     if reason is not None and item.rule_type not in JUDGED_RULES:
-        text = f"评审专家对该项数据存疑({reason}),存疑期间本轮计0分。"
+        text = f"评审专家对该项数据存疑（{reason}），存疑期间本轮计0分。"
         return SubResult(item.code, item.label, item.rule_type, ZERO, item.points, text, ("数据存疑",))
     if rule is None or validate_params(item.rule_type, item.params):
         return SubResult(
-            item.code, item.label, item.rule_type, ZERO, item.points, "评分规则配置有误,得0分。", ("评分规则",)
+            item.code, item.label, item.rule_type, ZERO, item.points, "评分规则配置有误，得0分。", ("评分规则",)
         )
     return rule(item, facts, metrics)
 
@@ -30,9 +30,9 @@ def score_item(indicator: IndicatorSpec, facts: ZoneFacts, metrics) -> ItemResul
     if len(subs) == 1:
         explanation = subs[0].explanation
     else:
-        explanation = " ".join(f"({s.code}){s.explanation}" for s in subs)
+        explanation = " ".join(f"（{s.code}）{s.explanation}" for s in subs)
     if raw > indicator.max_points:
-        explanation += f" 合计超过分值,按{plain(indicator.max_points)}分计。"
+        explanation += f" 合计超过分值，按{plain(indicator.max_points)}分计。"
     missing = tuple(dict.fromkeys(m for s in subs for m in s.missing))
     return ItemResult(indicator.code, indicator.name, points, indicator.max_points, explanation, missing, subs)
 
@@ -70,7 +70,7 @@ def rollup_errors(system: SystemSpec, expected_total: Decimal = Decimal(100)) ->
                 errors.append(f"三级指标“{node.code} {node.name}”没有评分项")
             elif subs != node.max_points:
                 errors.append(
-                    f"三级指标“{node.code} {node.name}”:评分项合计 {plain(subs)} 分,应为 {plain(node.max_points)} 分"
+                    f"三级指标“{node.code} {node.name}”：评分项合计 {plain(subs)} 分，应为 {plain(node.max_points)} 分"
                 )
             return
         if not node.children:
@@ -80,7 +80,8 @@ def rollup_errors(system: SystemSpec, expected_total: Decimal = Decimal(100)) ->
         if total != node.max_points:
             child = level_names[node.level + 1]
             errors.append(
-                f"{level_names[node.level]}“{node.name}”:{child}合计 {plain(total)} 分,应为 {plain(node.max_points)} 分"
+                f"{level_names[node.level]}“{node.name}”：{child}合计 {plain(total)} 分，"
+                f"应为 {plain(node.max_points)} 分"
             )
         for c in node.children:
             check(c)
@@ -89,5 +90,5 @@ def rollup_errors(system: SystemSpec, expected_total: Decimal = Decimal(100)) ->
         check(dim)
     total = sum((d.max_points for d in system.dimensions), ZERO)
     if total != expected_total:
-        errors.append(f"一级指标合计 {plain(total)} 分,应为 {plain(expected_total)} 分")
+        errors.append(f"一级指标合计 {plain(total)} 分，应为 {plain(expected_total)} 分")
     return errors

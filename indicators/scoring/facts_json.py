@@ -25,7 +25,7 @@ def _num(value: Any, where: str, errors: list[str]) -> Decimal | None:
             raise InvalidOperation
         return number
     except (InvalidOperation, ValueError):
-        errors.append(f"{where}:“{value}”不是数字")
+        errors.append(f"{where}：“{value}”不是数字")
         return None
 
 
@@ -49,15 +49,15 @@ def _series(raw: Any, name: str, errors: list[str]) -> dict[tuple[str, int], Dec
     if raw in (None, {}):
         return out
     if not isinstance(raw, Mapping):
-        errors.append(f"{name} 应为 {{指标键: {{年度: 数值}}}}")
+        errors.append(f"{name} 应为 {{指标键： {{年度： 数值}}}}")
         return out
     for key, by_year in raw.items():
         if not isinstance(by_year, Mapping):
-            errors.append(f"{name}.{key} 应为 {{年度: 数值}}")
+            errors.append(f"{name}.{key} 应为 {{年度： 数值}}")
             continue
         for year, value in by_year.items():
             if not str(year).isdigit():
-                errors.append(f"{name}.{key}:年度“{year}”无效")
+                errors.append(f"{name}.{key}：年度“{year}”无效")
                 continue
             number = _num(value, f"{name}.{key}.{year}", errors)
             if number is not None:
@@ -72,7 +72,7 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
         raise SpecError(["输入文件应为 JSON 对象"])
     system = data.get("system")
     if not isinstance(system, str) or not system:
-        errors.append("缺少 system(指标体系编码)")
+        errors.append("缺少 system（指标体系编码）")
     category = CATEGORIES.get(str(data.get("region_category", "")))
     if category is None:
         errors.append("region_category 应为 东部/中部/西部(或 east/central/west)")
@@ -80,7 +80,7 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
     if not (
         isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years) and years[0] < years[1]
     ):
-        errors.append("reference_years 应为两个递增的年度,如 [2023, 2024]")
+        errors.append("reference_years 应为两个递增的年度，如 [2023, 2024]")
         years = [0, 1]
     values = _series(data.get("values"), "values", errors)
     published = _series(data.get("published_growth"), "published_growth", errors)
@@ -94,7 +94,7 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
     for i, row in enumerate(_rows(lists.get("operators"), "lists.operators", errors), 1):
         sales = _num(row.get("annual_sales"), f"lists.operators 第{i}条 annual_sales", errors)
         if not isinstance(row.get("year"), int):
-            errors.append(f"lists.operators 第{i}条:year 应为年度整数")
+            errors.append(f"lists.operators 第{i}条：year 应为年度整数")
         elif sales is not None:
             operators.append(
                 OperatorRecord(str(row.get("name", "")), str(row.get("credit_code", "")), row["year"], sales)
@@ -106,7 +106,7 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
             try:
                 issued = date.fromisoformat(str(row["issued_on"]))
             except ValueError:
-                errors.append(f"lists.outcomes 第{i}条:issued_on 应为 YYYY-MM-DD")
+                errors.append(f"lists.outcomes 第{i}条：issued_on 应为 YYYY-MM-DD")
         outcomes.append(OutcomeRecord(str(row.get("title", "")), str(row.get("kind", "")), issued))
 
     judgements = {}

@@ -83,7 +83,7 @@ def compute_figure(spec: Mapping[str, Any], year: int, facts: ZoneFacts, metrics
         if missing:
             return Figure(None, label, missing=missing)
         if Decimal(previous) == 0:
-            return Figure(None, label, missing=(f"{year - 1}年 {name}(为0,无法计算增速)",))
+            return Figure(None, label, missing=(f"{year - 1}年 {name}（为0，无法计算增速）",))
         growth = (Decimal(current) / Decimal(previous) - 1) * HUNDRED
         return Figure(growth, label, note="按当年与上年总量计算")
     if kind == "ratio":
@@ -95,7 +95,7 @@ def compute_figure(spec: Mapping[str, Any], year: int, facts: ZoneFacts, metrics
         if missing:
             return Figure(None, label, missing=missing)
         if Decimal(denominator) == 0:
-            return Figure(None, label, missing=(f"{year}年 {den_name}(为0,无法计算比值)",))
+            return Figure(None, label, missing=(f"{year}年 {den_name}（为0，无法计算比值）",))
         return Figure(Decimal(numerator) / Decimal(denominator) * HUNDRED, label)
     return Figure(None, str(kind), missing=(f"未知的数值类型 {kind}",))
 

@@ -69,7 +69,7 @@ def _op_errors(op: Any, where: str) -> list[str]:
     return (
         []
         if isinstance(op, str) and op in OPS
-        else [f'{where} 的 op 应为 ">"(超过/大于/高于)或 ">="(达到/不低于/以上)']
+        else [f'{where} 的 op 应为 ">"（超过/大于/高于）或 ">="（达到/不低于/以上）']
     )
 
 
@@ -157,7 +157,7 @@ def validate_params(rule_type: str, params: Any) -> list[str]:
         return []
     if rule_type in ("checklist", "expert"):
         return []
-    return [f"未知的评分规则类型:{rule_type}"]
+    return [f"未知的评分规则类型：{rule_type}"]
 
 
 def metrics_used(rule_type: str, params: Mapping[str, Any]) -> set[str]:

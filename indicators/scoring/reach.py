@@ -150,9 +150,9 @@ def _n(value: Decimal) -> str:
 
 def _raise_text(change: ReachChange) -> str:
     if change.unit == "%":
-        return f"再提高 {_n(change.delta)} 个百分点(至 {_n(change.target)}%)"
+        return f"再提高 {_n(change.delta)} 个百分点（至 {_n(change.target)}%）"
     unit = f" {change.unit}" if change.unit else ""
-    return f"再增加 {_n(change.delta)}{unit}(至 {_n(change.target)}{unit})"
+    return f"再增加 {_n(change.delta)}{unit}（至 {_n(change.target)}{unit}）"
 
 
 def _value_change(metrics: Metrics, key: str, year: int, current: Decimal, exact: Decimal, op: str) -> ReachChange:
@@ -178,11 +178,11 @@ def _reach(
             return None
     elif kind == "growth" and facts.published_growth.get((key, year)) is not None:
         target = _on_grid(bound, op, CENT)
-        label = f"{figure.label}(官方公布)"
+        label = f"{figure.label}（官方公布）"
         change = ReachChange(
             key, label, year, figure.value, target, target - figure.value, "%", CENT, "published_growth"
         )
-        shown += "(官方公布)"
+        shown += "（官方公布）"
     elif kind == "growth":
         last = Decimal(facts.values[(key, year - 1)])
         if last <= 0:
@@ -199,7 +199,7 @@ def _reach(
         lead = change.metric_name
     else:
         return None
-    return _Need((change,), f"{shown},{lead}{_raise_text(change)}{OPS[op][0]}{bound_text}")
+    return _Need((change,), f"{shown}，{lead}{_raise_text(change)}{OPS[op][0]}{bound_text}")
 
 
 def _with(facts: ZoneFacts, change: ReachChange) -> ZoneFacts:
@@ -246,7 +246,7 @@ def _keep_next_year(spec: ScoringItemSpec, need: _Need, year: int, facts: ZoneFa
     if keep is None:
         return None
     extra = keep.changes[0]
-    phrase = f"{need.phrase};同时{following}年 {extra.metric_name}{_raise_text(extra)},以保持{following}年得分"
+    phrase = f"{need.phrase}；同时{following}年 {extra.metric_name}{_raise_text(extra)}，以保持{following}年得分"
     return _Need(need.changes + (extra,), phrase)
 
 
@@ -299,7 +299,7 @@ def _conditions(sub: _Sub, facts: ZoneFacts, metrics: Metrics) -> list[ReachHint
         key = (change.source, change.metric, change.year)
         if key not in merged or change.target > merged[key].target:
             merged[key] = change
-    phrases = ";".join(need.phrase for need in needs)
+    phrases = "；".join(need.phrase for need in needs)
     return [sub.hint(gain, f"{year}年 {phrases} 可得 {plain(gain)} 分", merged.values())]
 
 
@@ -348,7 +348,7 @@ def _qualifying_count(sub: _Sub, facts: ZoneFacts, metrics: Metrics) -> list[Rea
             name = f"年电子商务销售额{verb}{_money(threshold)}的网络交易经营者"
             change = ReachChange("operators", name, years[-1], count, target, more, "家", ONE, "list")
             text = (
-                f"{years[0]}—{years[-1]}年符合条件的网络交易经营者 {_n(count)} 家,再新增 {_n(more)} 家"
+                f"{years[0]}—{years[-1]}年符合条件的网络交易经营者 {_n(count)} 家，再新增 {_n(more)} 家"
                 f"年电子商务销售额{verb} {_money(threshold)} 的网络交易经营者可得 {plain(gain)} 分"
             )
             return [sub.hint(gain, text, (change,))]
@@ -365,9 +365,9 @@ def _capped_count(sub: _Sub, facts: ZoneFacts, metrics: Metrics) -> list[ReachHi
         return []
     labels = [OUTCOME_LABELS.get(k, k) for k in kinds]
     kinds_text = "、".join(labels[:-1]) + "或" + labels[-1] if len(labels) > 1 else labels[0]
-    name = f"制度化、标准化成果({kinds_text})"
+    name = f"制度化、标准化成果（{kinds_text}）"
     change = ReachChange("outcomes", name, facts.latest_year, count, count + 1, ONE, "项", ONE, "list")
-    text = f"已形成成果 {_n(count)} 项,再形成 1 项{kinds_text}可得 {plain(gain)} 分"
+    text = f"已形成成果 {_n(count)} 项，再形成 1 项{kinds_text}可得 {plain(gain)} 分"
     return [sub.hint(gain, text, (change,))]
 
 

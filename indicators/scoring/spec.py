@@ -11,7 +11,7 @@ from .types import IndicatorSpec, MetricSpec, ScoringItemSpec, SystemSpec
 
 class SpecError(ValueError):
     def __init__(self, messages: list[str]):
-        super().__init__(";".join(messages))
+        super().__init__("；".join(messages))
         self.messages = messages
 
 
@@ -21,7 +21,7 @@ def _decimal(value: Any, where: str, errors: list[str]) -> Decimal:
             raise InvalidOperation
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
-        errors.append(f"{where}:分值“{value}”不是数字")
+        errors.append(f"{where}：分值“{value}”不是数字")
         return Decimal(0)
 
 

@@ -99,7 +99,7 @@ def facts_with_changes(
 
 def _node_diffs(before: tuple[NodeResult, ...], after: tuple[NodeResult, ...]) -> list[NodeDiff]:
     if [n.code for n in before] != [n.code for n in after]:
-        raise ValueError("两次评分的指标结构不一致,无法比较")
+        raise ValueError("两次评分的指标结构不一致，无法比较")
     return [NodeDiff(b.code, b.name, b.level, b.points, a.points, a.points - b.points) for b, a in zip(before, after)]
 
 
@@ -110,11 +110,11 @@ def _level2(nodes: tuple[NodeResult, ...]) -> tuple[NodeResult, ...]:
 def score_diff(before: ScoreResult, after: ScoreResult) -> ScoreDiff:
     """What moved between two scores of the same indicator system."""
     if before.system_code != after.system_code:
-        raise ValueError(f"指标体系不同({before.system_code} / {after.system_code}),无法比较")
+        raise ValueError(f"指标体系不同（{before.system_code} / {after.system_code}），无法比较")
     dimensions = _node_diffs(before.dimensions, after.dimensions)
     second_level = _node_diffs(_level2(before.dimensions), _level2(after.dimensions))
     if [i.code for i in before.items] != [i.code for i in after.items]:
-        raise ValueError("两次评分的三级指标不一致,无法比较")
+        raise ValueError("两次评分的三级指标不一致，无法比较")
     pairs: list[tuple[ItemResult, ItemResult]] = list(zip(before.items, after.items))
     items = tuple(
         ItemDiff(b.code, b.name, b.points, a.points, a.points - b.points) for b, a in pairs if a.points != b.points

@@ -36,7 +36,7 @@ from ..content import EvidenceRow, digest, evidence_rows, local
 from .base import Content, Progress, Rendered, ReportKind, no_progress, register
 
 MANIFEST = "清单.xlsx"
-MANIFEST_HEADERS = ("指标", "材料名称", "责任单位", "文件", "大小(字节)", "SHA-256", "状态", "校验")
+MANIFEST_HEADERS = ("指标", "材料名称", "责任单位", "文件", "大小（字节）", "SHA-256", "状态", "校验")
 CHUNK = 1024 * 1024
 # Already compressed (PDF streams, JPEG, PNG, the zip-based office formats): stored as they are.
 STORED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".ofd", ".zip"}
@@ -84,7 +84,7 @@ class BundleData:
 class EvidenceBundle(ReportKind):
     identifier = "bundle"
     verbose_name = "佐证材料包"
-    description = "每个三级指标一个文件夹,收录已采纳佐证材料的最新版本,附清单.xlsx(含 SHA-256)(ZIP)。"
+    description = "每个三级指标一个文件夹，收录已采纳佐证材料的最新版本，附清单.xlsx（含 SHA-256）（ZIP）。"
     extension = "zip"
     content_type = "application/zip"
 
@@ -110,7 +110,7 @@ class EvidenceBundle(ReportKind):
                     "files": [(r.evidence_id, r.file_id, r.sha256, r.title, r.unit, r.status) for r in rows],
                 }
             ),
-            source_label=f"已采纳的佐证材料 {len(rows)} 份(截至 {local(data.generated_at)})",
+            source_label=f"已采纳的佐证材料 {len(rows)} 份（截至 {local(data.generated_at)}）",
             is_draft=False,
         )
 
@@ -138,10 +138,10 @@ class EvidenceBundle(ReportKind):
                 arcname = f"{folder}/{name}"
                 source = (root / row.stored_name).resolve()
                 if not source.is_relative_to(root) or not source.is_file():
-                    manifest.append(_line(row, "", "文件缺失,未打包"))
+                    manifest.append(_line(row, "", "文件缺失，未打包"))
                     continue
                 actual = _copy(archive, source, arcname, row, uploaded.get(row.file_id))
-                check = "一致" if actual == row.sha256 else f"不一致(打包文件 SHA-256 {actual})"
+                check = "一致" if actual == row.sha256 else f"不一致（打包文件 SHA-256 {actual}）"
                 manifest.append(_line(row, arcname, check))
                 done += row.size or 0
             progress(98, "写入清单")
@@ -193,7 +193,10 @@ def _manifest_bytes(data: BundleData, lines: list[list[Any]]) -> bytes:
             cell.border = BORDER
             cell.alignment = WRAP
     put(
-        ws, len(lines) + 3, 1, f"{data.zone_name} 佐证材料包,生成于 {local(data.generated_at)},共 {len(lines)} 个文件。"
+        ws,
+        len(lines) + 3,
+        1,
+        f"{data.zone_name} 佐证材料包，生成于 {local(data.generated_at)}，共 {len(lines)} 个文件。",
     )
     column_widths(ws, (8, 36, 22, 48, 12, 66, 8, 16))
     ws.freeze_panes = "A2"

@@ -118,7 +118,7 @@ class _PdfReport(ReportKind):
         with _layout_progress(progress, expected):
             document = HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=[CSS(filename=str(STYLESHEET))])
             pages = len(document.pages)
-            progress(90, f"写入 PDF(共 {pages} 页)")
+            progress(90, f"写入 PDF（共 {pages} 页）")
             document.write_pdf(target=str(path))
         return Rendered(pages=pages)
 
@@ -138,6 +138,6 @@ class EvaluationReport(_PdfReport):
     identifier = "evaluation"
     verbose_name = "评估报告"
     title = "网络市场监管与服务示范区创建评估报告"
-    description = "在自评报告内容基础上,列出各位专家的评分与意见、差异说明,并与以往轮次并列对比(PDF)。"
+    description = "在自评报告内容基础上，列出各位专家的评分与意见、差异说明，并与以往轮次并列对比(PDF)。"
     round_kinds = frozenset({Kind.PROVINCIAL, Kind.NATIONAL})
     allows_live = False

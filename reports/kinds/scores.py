@@ -70,7 +70,7 @@ def _points(result: dict[str, Any]) -> dict[str, Any]:
 class ScoreSheet(ReportKind):
     identifier = "scores"
     verbose_name = "得分表"
-    description = "按指标体系原表列(一级指标 … 责任单位)加满分、得分、评分说明,另附各轮次得分对比(Excel)。"
+    description = "按指标体系原表列（一级指标 … 责任单位）加满分、得分、评分说明，另附各轮次得分对比（Excel）。"
     extension = "xlsx"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -134,7 +134,7 @@ def _score_sheet(ws: Worksheet, data: ScoreSheetData) -> None:
     width = len(SCORE_HEADERS)
     result = data.source.result
     items = {item["code"]: item for item in result.get("items", [])}
-    title = put(ws, 1, 1, f"{data.zone_name}网络市场监管与服务示范区创建得分表({data.source.label})")
+    title = put(ws, 1, 1, f"{data.zone_name}网络市场监管与服务示范区创建得分表（{data.source.label}）")
     title.font = Font(bold=True, size=14)
     title.alignment = WRAP_CENTER
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -191,7 +191,7 @@ def _score_sheet(ws: Worksheet, data: ScoreSheetData) -> None:
 
 def _rounds_sheet(ws: Worksheet, data: ScoreSheetData) -> None:
     columns = data.columns
-    headers = (*ROUND_HEADERS, *(f"{c.title}{'(本表)' if c.own else ''}" for c in columns))
+    headers = (*ROUND_HEADERS, *(f"{c.title}{'（本表）' if c.own else ''}" for c in columns))
     put(ws, 1, 1, f"{data.zone_name}各轮次得分对比").font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     header_row(ws, 2, headers)

@@ -95,7 +95,7 @@
       var prev = current("value", spec.metric, year - 1);
       if (prev === null) missing.push((year - 1) + "年 " + name(spec.metric));
       if (cur === null) missing.push(year + "年 " + name(spec.metric));
-      if (!missing.length && prev === 0n) missing.push((year - 1) + "年 " + name(spec.metric) + "(为0,无法计算增速)");
+      if (!missing.length && prev === 0n) missing.push((year - 1) + "年 " + name(spec.metric) + "（为0,无法计算增速）");
       if (missing.length) return { text: "—", note: "缺少" + missing.join("、") };
       var gnum = (cur - prev) * 10000n;
       var negative = gnum !== 0n && (gnum < 0n) !== (prev < 0n);
@@ -106,7 +106,7 @@
       var den = current("value", spec.denominator, year);
       if (num === null) missing.push(year + "年 " + name(spec.numerator));
       if (den === null) missing.push(year + "年 " + name(spec.denominator));
-      if (!missing.length && den === 0n) missing.push(year + "年 " + name(spec.denominator) + "(为0,无法计算比值)");
+      if (!missing.length && den === 0n) missing.push(year + "年 " + name(spec.denominator) + "（为0,无法计算比值）");
       if (missing.length) return { text: "—", note: "缺少" + missing.join("、") };
       var rnum = num * 10000n;
       return { text: percentText(divHalfEven(rnum, den), rnum !== 0n && (rnum < 0n) !== (den < 0n)), note: "" };
@@ -180,7 +180,7 @@
       .then(function (result) {
         if (input.value !== asked) return; // a newer search is on its way
         if (!result.ok) {
-          note.textContent = result.body.error || "搜索失败,请稍后重试。";
+          note.textContent = result.body.error || "搜索失败，请稍后重试。";
           return;
         }
         var body = result.body;
@@ -188,11 +188,11 @@
           fillSelect(select, body.options);
         });
         note.textContent = body.count > body.options.length
-          ? "找到 " + body.count + " 份,下拉框列出前 " + body.options.length + " 份,请输入更多字缩小范围。"
-          : "找到 " + body.count + " 份,已列在下拉框中。";
+          ? "找到 " + body.count + " 份，下拉框列出前 " + body.options.length + " 份，请输入更多字缩小范围。"
+          : "找到 " + body.count + " 份，已列在下拉框中。";
       })
       .catch(function () {
-        note.textContent = "搜索失败,请检查网络后重试。";
+        note.textContent = "搜索失败，请检查网络后重试。";
       });
   }
 

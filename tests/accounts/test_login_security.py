@@ -15,8 +15,8 @@ from accounts.validators import PasswordComplexityValidator
 from tests.factories import UserFactory
 
 PASSWORD = "Test@2024!"
-LOCKOUT = "登录失败次数过多,账号已锁定 15 分钟,请稍后再试。"
-POLICY = "密码至少 8 位,且须同时包含字母、数字和符号。"
+LOCKOUT = "登录失败次数过多，账号已锁定 15 分钟，请稍后再试。"
+POLICY = "密码至少 8 位，且须同时包含字母、数字和符号。"
 
 
 @pytest.fixture

@@ -128,7 +128,7 @@ def test_office_adds_an_office_colleague(client, zone_a, office_a):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"password": "abc12345", "password_confirm": "abc12345"}, "密码至少 8 位,且须同时包含字母、数字和符号。"),
+        ({"password": "abc12345", "password_confirm": "abc12345"}, "密码至少 8 位，且须同时包含字母、数字和符号。"),
         ({"password_confirm": "Other@2024#"}, "两次输入的密码不一致。"),
         ({"unit": ""}, "责任单位联络员须选择责任单位。"),
         ({"username": "liaison_x"}, "已被使用"),
@@ -177,10 +177,13 @@ def test_office_grants_an_existing_account(client, zone_a, office_a, unit_x, out
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"username": "nobody", "role": Role.OFFICE}, "不能为“nobody”授权:该账号不存在、已停用,或不能担任业务角色。"),
+        ({"username": "nobody", "role": Role.OFFICE}, "不能为“nobody”授权：该账号不存在、已停用，或不能担任业务角色。"),
         ({"username": "liaison_x", "role": Role.LIAISON, "unit": "UNIT_X"}, "该用户已拥有此授权。"),
         ({"username": "office_a", "role": Role.LIAISON, "unit": "UNIT_X"}, "不能给自己授权。"),
-        ({"username": "auditor", "role": Role.OFFICE}, "不能为“auditor”授权:该账号不存在、已停用,或不能担任业务角色。"),
+        (
+            {"username": "auditor", "role": Role.OFFICE},
+            "不能为“auditor”授权：该账号不存在、已停用，或不能担任业务角色。",
+        ),
         ({"username": "outsider", "role": Role.PROVINCIAL_REVIEWER}, "选择一个有效的选项"),
     ],
 )

@@ -191,8 +191,8 @@ def test_tasks_go_to_the_matrix_units_linked_to_the_item_and_the_round(self_roun
     assert task.category == "整改"
     assert task.title.startswith("【整改】自评 · 12.2 发挥信用监管的基础作用")
     assert rectification_marker(self_round, "12.2") in task.description
-    assert "失分原因:" in task.description and "机制尚不完善" in task.description
-    assert "失分:0.5 分" in task.description
+    assert "失分原因：" in task.description and "机制尚不完善" in task.description
+    assert "失分：0.5 分" in task.description
     assert list(task.indicators.all()) == [item_12]
     assert task.deadline == due and task.created_by == office_a and task.zone == self_round.zone
     rows = [(a.unit.name, a.is_lead, a.due_date) for a in Assignment.objects.filter(task=task).order_by("-is_lead")]
@@ -250,7 +250,7 @@ def test_the_page_creates_tasks_and_marks_the_gaps(client, self_round, matrix_12
         (["12.2"], None, "请选择整改完成时限。"),
         (["12.2", "99.9"], 30, "评分项“99.9”不是本轮的失分项。"),
         (["12.1"], 30, "评分项“12.1”不是本轮的失分项。"),  # full marks
-        (["12.2", "11.1"], 30, "评分项“11.1”所属指标在责任分工矩阵中没有责任单位,请先指定责任单位。"),
+        (["12.2", "11.1"], 30, "评分项“11.1”所属指标在责任分工矩阵中没有责任单位，请先指定责任单位。"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_created(self_round, matrix_12, office_a, codes, due, message):

@@ -33,7 +33,7 @@ def test_the_office_opens_scores_and_submits_a_self_assessment_through_the_pages
     round.refresh_from_db()
     assert round.status == "submitted" and "已锁定" in "".join(messages_of(response))
     detail = client.get(reverse("assessments:round", args=[round.pk])).content.decode()
-    assert "本轮得分(已冻结)" in detail and "重开本轮" in detail
+    assert "本轮得分（已冻结）" in detail and "重开本轮" in detail
 
 
 def test_a_liaison_cannot_open_a_round_and_nothing_is_created(client, zone_a, liaison_x):

@@ -127,7 +127,7 @@ def test_an_evaluator_of_the_zones_own_unit_is_refused(zone_a, unit_x, reviewer_
     round = provincial_round(zone_a, reviewer_fujian)
     expert = pool_evaluator(zone_a, "insider")
     Membership.objects.create(user=expert, role=Membership.Role.LIAISON, zone=zone_a, unit=unit_x)
-    with pytest.raises(ValidationError, match="是本创建对象“甲市商务局”的工作人员,须回避"):
+    with pytest.raises(ValidationError, match="是本创建对象“甲市商务局”的工作人员，须回避"):
         services.evaluator_assign(round=round, evaluator=expert, indicators=[item(zone_a, "12")], user=reviewer_fujian)
     assert not round.assignments.exists()
 
@@ -318,7 +318,7 @@ def test_every_differing_sub_criterion_needs_a_reason_before_submitting(zone_a, 
     score(round, expert, "10", 1)  # self-assessment said 2
     differences = selectors.round_differences(round=round)
     assert [(d["code"], d["points"], d["previous"]) for d in differences] == [("10", 1, 2)]
-    with pytest.raises(ValidationError, match="须填写差异说明:10"):
+    with pytest.raises(ValidationError, match="须填写差异说明：10"):
         services.round_submit(round=round, user=reviewer_fujian, conclusion="passed")
     services.difference_reason_set(round=round, scoring_item=sub(zone_a, "10"), user=expert, text="机制未常态化运行")
     services.round_submit(round=round, user=reviewer_fujian, conclusion="passed")

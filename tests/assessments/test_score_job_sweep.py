@@ -93,7 +93,7 @@ def test_a_job_interrupted_three_times_fails_with_a_chinese_reason_the_page_show
     assert (result.sent, result.failed) == (0, 1)
     snapshot.refresh_from_db()
     assert snapshot.status == Status.FAILED
-    assert snapshot.reason == "评分计算被中断 3 次(计算进程退出),未能完成,请重新计算。"
+    assert snapshot.reason == "评分计算被中断 3 次（计算进程退出），未能完成，请重新计算。"
     client.force_login(office_a)
     page = client.get(reverse("assessments:scores", args=[zone_a.pk])).content.decode()
     assert "最近一次计算失败：评分计算被中断 3 次" in page
@@ -110,7 +110,7 @@ def test_an_error_shows_a_chinese_reason_and_keeps_the_detail_for_the_admin(clie
             score_snapshot_compute(snapshot_id=snapshot.pk)
     snapshot.refresh_from_db()
     assert (
-        snapshot.reason == "评分计算出错,请稍后重试或联系系统管理员。" and "RuntimeError: disk full" in snapshot.error
+        snapshot.reason == "评分计算出错，请稍后重试或联系系统管理员。" and "RuntimeError: disk full" in snapshot.error
     )
     client.force_login(office_a)
     page = client.get(reverse("assessments:scores", args=[zone_a.pk])).content.decode()

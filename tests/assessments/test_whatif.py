@@ -135,14 +135,14 @@ def test_bad_numbers_get_a_message_each_and_the_rest_still_counts(data_a):
     }
     run = whatif.whatif_run(zone=data_a, data=data)
     assert run.errors == {
-        "value:online_retail_sales:2024": "2024年 网上零售额:“很多”不是有效的数字",
+        "value:online_retail_sales:2024": "2024年 网上零售额：“很多”不是有效的数字",
         "value:market_entities:2024": "2024年 市场主体数量不能为负数",
-        "value:consumer_satisfaction:2024": "2024年 消费者满意度为比率,不能超过100%",
+        "value:consumer_satisfaction:2024": "2024年 消费者满意度为比率，不能超过100%",
         "value:online_operators:2024": "2024年 网络交易经营者数量应为整数",
-        "growth:online_retail_sales:2024": "2024年 网上零售额同比增速(官方公布)过大",
+        "growth:online_retail_sales:2024": "2024年 网上零售额同比增速（官方公布）过大",
         "judgement:12.2": "评分项 12.2 的得分应在 0 到 1 分之间",
         "judgement:12.3": "评分项 12.3 的得分最多保留两位小数",
-        "list:outcomes": "新增制度化、标准化成果(法规、规章、规范性文件、标准)的数量应为不小于 0 的整数",
+        "list:outcomes": "新增制度化、标准化成果（法规、规章、规范性文件、标准）的数量应为不小于 0 的整数",
         "list:operators": "新增年电子商务销售额达到2亿元的网络交易经营者的数量应为不小于 0 的整数",
     }
     assert run.changes.values == {("express_volume", 2024): D(5000)}
@@ -241,7 +241,7 @@ def test_the_score_page_loads_the_hints_and_links_to_what_if(client, data_a, off
     gains = [h.gain for h in hints]
     assert gains == sorted(gains, reverse=True)
     ratio = next(h for h in hints if h.item_code == "3")
-    assert ratio.text in text and ratio.exact and "再增加 60 户(至 160 户)" in ratio.text
+    assert ratio.text in text and ratio.exact and "再增加 60 户（至 160 户）" in ratio.text
 
 
 def test_reach_for_zone_computes_only_when_asked(data_a, django_assert_num_queries):

@@ -21,7 +21,7 @@ def test_account_events_move_into_the_audit_log_oldest_first():
     Old = old.get_model("accounts", "AuditEvent")
     now = timezone.now()
     Old.objects.create(
-        actor_username="secadmin", action="role_granted", target_username="li", detail="办公室工作人员(甲)", at=now
+        actor_username="secadmin", action="role_granted", target_username="li", detail="办公室工作人员（甲）", at=now
     )
     Old.objects.create(actor_username="office", action="user_created", target_username="li", at=now - timedelta(days=1))
 
@@ -35,5 +35,5 @@ def test_account_events_move_into_the_audit_log_oldest_first():
         ("office", "user_created", "li"),
         ("secadmin", "role_granted", "li"),
     ]
-    assert rows[1].after_data == {"detail": "办公室工作人员(甲)"}
+    assert rows[1].after_data == {"detail": "办公室工作人员（甲）"}
     assert audit_verify().broken is None and audit_verify().checked == 2

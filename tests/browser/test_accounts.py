@@ -26,7 +26,7 @@ def test_office_adds_a_liaison_who_then_logs_in(page, live_server, login, zone_a
     form.locator("#new_unit").select_option(label="甲市商务局")
     form.get_by_role("button", name="创建账号并授权").click()
     expect(page.locator("#create-member .invalid-feedback", has_text="须同时包含字母、数字和符号")).to_have_text(
-        "密码至少 8 位,且须同时包含字母、数字和符号。"
+        "密码至少 8 位，且须同时包含字母、数字和符号。"
     )
     assert not Membership.objects.filter(user__username="zhaoliu").exists()
 

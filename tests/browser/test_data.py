@@ -92,7 +92,7 @@ def test_the_form_computes_growth_as_you_type_and_the_server_agrees(
     page.fill("#id_value-social_retail_sales-2024", "1020")
     expect(share.locator(".derived-value")).to_have_text("37.37%")
     page.fill("#id_value-social_retail_sales-2024", "0")
-    expect(share.locator(".derived-note")).to_contain_text("为0,无法计算比值")
+    expect(share.locator(".derived-note")).to_contain_text("为0，无法计算比值")
     page.fill("#id_value-social_retail_sales-2024", "1020")
 
     typed = {
@@ -142,7 +142,7 @@ def test_older_evidence_is_searched_for_and_linked(page, live_server, login, zon
     search.fill("二〇二二")
     search.press("Enter")  # searches, does not submit the form
     note = page.locator("#evidence-search-note-online_retail_sales")
-    expect(note).to_have_text("找到 1 份,已列在下拉框中。")
+    expect(note).to_have_text("找到 1 份，已列在下拉框中。")
     expect(select.locator("option")).to_have_count(2)
     expect(page.locator("#id_evidence-online_retail_sales-2023 option")).to_have_count(2)
     select.select_option(str(old.pk))

@@ -66,7 +66,7 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
     preview = page.request.get(live_server.url + frame.get_attribute("src"))
     assert preview.status == 200 and preview.headers["content-type"] == "application/pdf"
     assert preview.headers["content-disposition"].startswith("inline;")
-    page.fill("#id_reason", "缺少盖章页,请补充后重新提交")
+    page.fill("#id_reason", "缺少盖章页，请补充后重新提交")
     page.get_by_role("button", name="退回").click()
     expect(page.locator(".alert-success")).to_contain_text("已退回")
     logout(page)
@@ -79,7 +79,7 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
     row.get_by_role("link", name="上传新版本").click()
     page.wait_for_load_state()
     expect(page.locator("#return-reason")).to_contain_text("缺少盖章页")
-    stamped = tmp_path / "联席会议纪要(盖章).pdf"
+    stamped = tmp_path / "联席会议纪要（盖章）.pdf"
     stamped.write_bytes(b"%PDF-1.4\n" + b"1" * 100_000 + b"\n%%EOF\n")
     page.set_input_files("#evidence-version-file", str(stamped))
     page.get_by_role("button", name="上传新版本").click()

@@ -72,8 +72,8 @@ def test_the_completeness_cells_have_their_counts_as_tooltips(
     def cell(code, unit):
         return grid.locator(f'tr[data-code="{code}"] > td').nth(column[unit.pk])
 
-    expect(cell("1", unit_x)).to_have_attribute("title", f"{x_name}:已采纳 1,退回 2")
+    expect(cell("1", unit_x)).to_have_attribute("title", f"{x_name}：已采纳 1，退回 2")
     expect(cell("1", unit_x)).to_have_text("3")
-    expect(cell("2", unit_x)).to_have_attribute("title", f"{x_name}:待审核 1")
-    expect(cell("3", unit_y)).to_have_attribute("title", f"{y_name}:尚无佐证材料")  # Y answers for item 3
+    expect(cell("2", unit_x)).to_have_attribute("title", f"{x_name}：待审核 1")
+    expect(cell("3", unit_y)).to_have_attribute("title", f"{y_name}：尚无佐证材料")  # Y answers for item 3
     expect(cell("3", unit_x)).not_to_have_attribute("title", re.compile("."))  # X neither answers nor has any

@@ -57,7 +57,7 @@ def test_self_check_then_a_finding_through_rectification_to_closure(page, live_s
     rows = page.locator(".selfcheck-row")
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("牵头")
-    page.fill("#summary", "对照创建标准逐项自查,总体进展顺利。")
+    page.fill("#summary", "对照创建标准逐项自查，总体进展顺利。")
     for i in range(3):
         row = rows.nth(i)
         row.locator("textarea[name$='-done_text']").fill("已制定工作方案并按月推进")
@@ -102,5 +102,5 @@ def test_self_check_then_a_finding_through_rectification_to_closure(page, live_s
     page.fill("#recheck-reason", "现场核实已整改到位")
     page.locator("#recheck-close").click()
     expect(page.locator("#finding-status")).to_contain_text("已销号")
-    expect(page.locator("#finding-events")).to_contain_text("复核通过(销号)")
+    expect(page.locator("#finding-events")).to_contain_text("复核通过（销号）")
     assert Finding.objects.get().status == "closed"

@@ -97,8 +97,8 @@ def test_the_notices_page_on_a_phone(page, live_server, login, zone_a, liaison_x
         Notification.objects.create(
             recipient=liaison_x,
             kind=Notification.Kind.EVIDENCE_RETURNED,
-            title=f"佐证材料被退回:关于推进网络市场监管与服务示范区创建工作的实施方案第{i}稿",
-            body="退回原因:缺少盖章页,请补充加盖公章的扫描件后重新提交。" * 3,
+            title=f"佐证材料被退回：关于推进网络市场监管与服务示范区创建工作的实施方案第{i}稿",
+            body="退回原因：缺少盖章页，请补充加盖公章的扫描件后重新提交。" * 3,
             url="/tasks/mine/",
             zone_id=zone_a.pk,
             zone_name=zone_a.name,

@@ -38,7 +38,7 @@ def many_changes(zone, user, count: int) -> None:
             action=DataChange.Action.UPDATED,
             metric=metric,
             year=2023,
-            label=f"{metric.name} 2023年(统计部门按可比口径核定后的修订数据)",
+            label=f"{metric.name} 2023年（统计部门按可比口径核定后的修订数据）",
             field="value",
             old_value=f"{1234567890.1234 + i}",
             new_value=f"{1234567891.1234 + i}",

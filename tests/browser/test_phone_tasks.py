@@ -55,7 +55,7 @@ def test_my_tasks_and_the_report_page_fit_a_phone(page, live_server, login, zone
     expect(page.locator("#report-history li")).to_have_count(1)
     no_sideways_scroll(page)
     page.fill("#percent", "60")
-    page.fill("#text", "平台核验制度已起草,待审议。")
+    page.fill("#text", "平台核验制度已起草，待审议。")
     with page.expect_navigation():
         page.get_by_role("button", name="提交进展").click()
     expect(page.locator("#report-history li")).to_have_count(2)

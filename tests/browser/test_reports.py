@@ -124,7 +124,7 @@ def test_office_reports_reviewer_compares_downloads_and_answers(
         page.locator("#report-list").get_by_role("link", name="下载").first.click()
     assert hashlib.sha256(open(download.value.path(), "rb").read()).hexdigest() == sha
     page.select_option("#id_conclusion", "recheck")
-    page.fill("#id_text", "第 12 项材料不足,整改后复核。")
+    page.fill("#id_text", "第 12 项材料不足，整改后复核。")
     page.get_by_role("button", name="提交评审意见").click()
     expect(page.locator(".opinion-text")).to_contain_text("第 12 项材料不足")
 
@@ -132,7 +132,7 @@ def test_office_reports_reviewer_compares_downloads_and_answers(
     page.context.clear_cookies()
     login("office_a", PASSWORD)
     page.goto(f"{live_server.url}/reports/zones/{zone_a.pk}/")
-    expect(page.locator(".opinion-text")).to_contain_text("第 12 项材料不足,整改后复核。")
+    expect(page.locator(".opinion-text")).to_contain_text("第 12 项材料不足，整改后复核。")
     expect(page.locator("#download-records")).to_contain_text("reviewer_fj")
     expect(page.locator("#download-records")).to_contain_text(sha[:16])
     page.locator("textarea[name=text]").fill("已补充 12 项材料。")

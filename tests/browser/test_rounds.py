@@ -43,7 +43,7 @@ def test_office_sees_the_side_by_side_page_and_the_gaps(
     expect(row).to_contain_text("-0.5")
     diff = page.locator("#diff-10")
     expect(diff).to_contain_text("1.5")
-    diff.locator("input[name=text]").fill("省级现场核查:特色产业带动作用有限")
+    diff.locator("input[name=text]").fill("省级现场核查：特色产业带动作用有限")
     diff.get_by_role("button", name="保存").click()
     expect(page.locator("#diff-10")).to_contain_text("省级现场核查")
 

@@ -30,7 +30,7 @@ def test_real_shaped_codes_are_valid(code):
 @pytest.mark.parametrize("wrong", [c for c in CHARSET if c != "3"])
 def test_every_other_check_character_is_refused(wrong):
     message = credit_code_error(STANDARD_EXAMPLE[:17] + wrong)
-    assert message == f"统一社会信用代码“{STANDARD_EXAMPLE[:17]}{wrong}”校验位错误(第18位应为“3”)"
+    assert message == f"统一社会信用代码“{STANDARD_EXAMPLE[:17]}{wrong}”校验位错误（第18位应为“3”）"
 
 
 def test_check_character_31_is_written_0():
@@ -61,11 +61,11 @@ def test_any_single_substitution_is_detected():
 @pytest.mark.parametrize(
     ("code", "fragment"),
     [
-        ("91350100M000100Y4", "应为18位(现为17位)"),
-        ("91350100M000100Y433", "应为18位(现为19位)"),
+        ("91350100M000100Y4", "应为18位（现为17位）"),
+        ("91350100M000100Y433", "应为18位（现为19位）"),
         ("91350100M00010OY43", "含有不允许的字符"),  # O is not in the code set
         ("9135A100M000100Y43", "含有不允许的字符"),  # positions 3–8 are digits
-        ("", "应为18位(现为0位)"),
+        ("", "应为18位（现为0位）"),
     ],
 )
 def test_malformed_codes_say_what_is_wrong(code, fragment):

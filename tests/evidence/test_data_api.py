@@ -72,21 +72,21 @@ def test_an_evidence_link(client, office_a, zone_a, unit_x, data_matrix):
     [
         (
             {"metric": "online_retail_sales", "year": 2024, "value": "abc"},
-            "第1条:“网上零售额”2024年数值“abc”不是有效的数字",
+            "第1条：“网上零售额”2024年数值“abc”不是有效的数字",
         ),
-        ({"metric": "online_retail_sales", "year": 2024, "value": -1}, "第1条:“网上零售额”2024年数值不能为负数"),
+        ({"metric": "online_retail_sales", "year": 2024, "value": -1}, "第1条：“网上零售额”2024年数值不能为负数"),
         (
             {"metric": "consumer_satisfaction", "year": 2024, "value": 100.01},
-            "第1条:“消费者满意度”2024年数值为比率,不能超过100%",
+            "第1条：“消费者满意度”2024年数值为比率，不能超过100%",
         ),
-        ({"metric": "gdp", "year": 2024, "value": 1}, "第1条:未知的统计指标“gdp”"),
+        ({"metric": "gdp", "year": 2024, "value": 1}, "第1条：未知的统计指标“gdp”"),
         (
             {"metric": "online_retail_sales", "year": 2020, "value": 1},
-            "第1条:年度“2020”不在“网上零售额”可填报的年度内(可填:2022、2023、2024)",
+            "第1条：年度“2020”不在“网上零售额”可填报的年度内（可填：2022、2023、2024）",
         ),
         (
             {"metric": "online_retail_sales", "year": 2024, "evidence": 999999, "value": 1},
-            "第1条:“网上零售额”2024年的佐证材料不存在或不属于本创建对象",
+            "第1条：“网上零售额”2024年的佐证材料不存在或不属于本创建对象",
         ),
     ],
 )

@@ -73,7 +73,7 @@ def test_the_offices_template_has_every_metric_and_both_lists(client, office_a, 
         "计量单位",
         "年度",
         "数值",
-        "官方公布增速(%)",
+        "官方公布增速（%）",
         "来源",
         "对应评分项",
     ]
@@ -83,7 +83,8 @@ def test_the_offices_template_has_every_metric_and_both_lists(client, office_a, 
     assert keys == inputs  # every input metric of the national system is used by some rule
     retail = [ws.cell(r, 4).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "online_retail_sales"]
     assert retail == [2022, 2023, 2024]
-    assert "第1项:网上零售额同比增速=(当年/上年-1)×100%" in ws.cell(row_of(ws, ("online_retail_sales", 2024)), 8).value
+    formula = ws.cell(row_of(ws, ("online_retail_sales", 2024)), 8).value
+    assert "第1项：网上零售额同比增速=（当年/上年-1）×100%" in formula
     assert "GB 32100-2015" in "\n".join(str(c.value) for c in wb[NOTES_SHEET]["A"])
 
 
@@ -200,52 +201,52 @@ def test_an_operator_edited_in_the_sheet_is_updated_not_replaced(client, office_
     [
         (
             lambda wb: fill(wb[FIGURE_SHEET], {("online_retail_sales", 2024): "三百"}),
-            "“填报”表第{r}行:“网上零售额”2024年数值“三百”不是有效的数字",
+            "“填报”表第{r}行：“网上零售额”2024年数值“三百”不是有效的数字",
         ),
         (
             lambda wb: fill(wb[FIGURE_SHEET], {("online_retail_sales", 2024): -5}),
-            "“填报”表第{r}行:“网上零售额”2024年数值不能为负数",
+            "“填报”表第{r}行：“网上零售额”2024年数值不能为负数",
         ),
         (
             lambda wb: fill(wb[FIGURE_SHEET], {("consumer_satisfaction", 2024): 101}),
-            "“填报”表第{s}行:“消费者满意度”2024年数值为比率,不能超过100%",
+            "“填报”表第{s}行：“消费者满意度”2024年数值为比率，不能超过100%",
         ),
         (
             lambda wb: wb[FIGURE_SHEET].cell(row_of(wb[FIGURE_SHEET], ("online_retail_sales", 2024)), 1, "gdp"),
-            "“填报”表第{r}行:未知的统计指标“gdp”",
+            "“填报”表第{r}行：未知的统计指标“gdp”",
         ),
         (
             lambda wb: wb[FIGURE_SHEET].cell(row_of(wb[FIGURE_SHEET], ("online_retail_sales", 2024)), 4, 2019),
-            "“填报”表第{r}行:年度“2019”不在“网上零售额”可填报的年度内(可填:2022、2023、2024)",
+            "“填报”表第{r}行：年度“2019”不在“网上零售额”可填报的年度内（可填：2022、2023、2024）",
         ),
         (
             lambda wb: fill(wb[FIGURE_SHEET], {("online_retail_sales", 2022): 3.5}, column=6),
-            "“填报”表第{q}行:“网上零售额”2022年无需填写官方公布增速",
+            "“填报”表第{q}行：“网上零售额”2022年无需填写官方公布增速",
         ),
         (
             lambda wb: wb[OPERATORS].append([None, "甲电商有限公司", "91350100M000100Y44", 2024, 26500]),
-            "“规模以上网络交易经营者”表第2行:统一社会信用代码“91350100M000100Y44”校验位错误(第18位应为“3”)",
+            "“规模以上网络交易经营者”表第2行：统一社会信用代码“91350100M000100Y44”校验位错误（第18位应为“3”）",
         ),
         (
             lambda wb: wb[OPERATORS].append([None, "甲电商有限公司", CODE, 2021, 26500]),
-            "“规模以上网络交易经营者”表第2行:年度“2021”应为参考年度(2023、2024)之一",
+            "“规模以上网络交易经营者”表第2行：年度“2021”应为参考年度（2023、2024）之一",
         ),
         (
             lambda wb: wb[OPERATORS].append([None, "甲电商有限公司", CODE, 2024, -1]),
-            "“规模以上网络交易经营者”表第2行:年度电子商务销售额不能为负数",
+            "“规模以上网络交易经营者”表第2行：年度电子商务销售额不能为负数",
         ),
         (
             lambda wb: (
                 wb[OPERATORS].append([None, "甲", CODE, 2024, 1]),
                 wb[OPERATORS].append([None, "乙", CODE, 2024, 2]),
             ),
-            "“规模以上网络交易经营者”表第3行:与“规模以上网络交易经营者”表第2行重复(同一经营者同一年度只能登记一次)",
+            "“规模以上网络交易经营者”表第3行：与“规模以上网络交易经营者”表第2行重复（同一经营者同一年度只能登记一次）",
         ),
         (
             lambda wb: wb[OUTCOMES].append([None, "办法", "通知", "2024-06-01", None]),
-            "“制度化标准化成果”表第2行:类型“通知”应为 法规、规章、规范性文件 或 标准",
+            "“制度化标准化成果”表第2行：类型“通知”应为 法规、规章、规范性文件 或 标准",
         ),
-        (lambda wb: wb[FIGURE_SHEET].cell(1, 5, "金额"), "“填报”表的表头与模板不符,请重新下载模板后填写"),
+        (lambda wb: wb[FIGURE_SHEET].cell(1, 5, "金额"), "“填报”表的表头与模板不符，请重新下载模板后填写"),
     ],
 )
 def test_a_broken_row_refuses_the_whole_file(client, office_a, zone_a, mutate, message):
@@ -290,7 +291,7 @@ def test_what_is_not_an_xlsx_is_refused(client, office_a, zone_a):
 def test_a_workbook_without_the_sheets_is_refused(client, office_a, zone_a):
     client.force_login(office_a)
     response = upload(client, zone_a, Workbook())
-    assert response.context["errors"] == ["文件中没有“填报”表,请使用本系统下载的数据填报模板"]
+    assert response.context["errors"] == ["文件中没有“填报”表，请使用本系统下载的数据填报模板"]
 
 
 def test_a_zip_bomb_is_refused_before_unpacking(client, office_a, zone_a, settings):
@@ -301,7 +302,7 @@ def test_a_zip_bomb_is_refused_before_unpacking(client, office_a, zone_a, settin
     assert len(buffer.getvalue()) < 100 * 1024
     client.force_login(office_a)
     response = upload(client, zone_a, buffer.getvalue())
-    assert response.context["errors"] == ["文件解压后超过 1 MB,已拒绝"]
+    assert response.context["errors"] == ["文件解压后超过 1 MB，已拒绝"]
     assert not DataChange.objects.exists()
 
 
@@ -325,7 +326,7 @@ def test_a_liaisons_upload_with_other_units_metrics_is_refused(client, office_a,
     response = upload(client, zone_a, wb)
     assert response.status_code == 403
     row = row_of(wb[FIGURE_SHEET], ("express_volume", 2024))
-    assert f"“填报”表第{row}行:统计指标“快递业务量”不属于您所在单位负责的指标,无权填报" in response.context["errors"]
+    assert f"“填报”表第{row}行：统计指标“快递业务量”不属于您所在单位负责的指标，无权填报" in response.context["errors"]
     assert not DataValue.objects.exists() and not DataChange.objects.exists()
 
 
@@ -339,7 +340,7 @@ def test_a_liaison_may_not_upload_a_list_their_unit_does_not_answer_for(
     sheet.append([None, "办法", "规章", "2024-06-01", None])
     response = upload(client, zone_a, wb)
     assert response.status_code == 403
-    assert "“制度化标准化成果”表:您无权填报制度化标准化成果" in response.context["errors"]
+    assert "“制度化标准化成果”表：您无权填报制度化标准化成果" in response.context["errors"]
     assert not OutcomeEntry.objects.exists()
 
 

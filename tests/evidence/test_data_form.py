@@ -43,8 +43,8 @@ def test_the_unit_form_lists_its_metrics_years_and_the_items_they_feed(client, o
     assert [y.year for y in retail.years] == [2022, 2023, 2024]
     assert [y.year for y in retail.years if y.growth] == [2023, 2024]
     content = response.content.decode()
-    assert "第1项:网上零售额同比增速=(当年/上年-1)×100%" in content
-    assert "第6项:网上零售额占社会零售总额比重=网上零售额/社会消费品零售总额×100%" in content
+    assert "第1项：网上零售额同比增速=（当年/上年-1）×100%" in content
+    assert "第6项：网上零售额占社会零售总额比重=网上零售额/社会消费品零售总额×100%" in content
     assert "亿元" in content
     assert "js/data-form.js" in content
 
@@ -56,7 +56,7 @@ def test_a_rate_metric_is_asked_for_the_reference_years_only(client, office_a, z
     satisfaction = next(b for b in form.blocks if b.need.key == "consumer_satisfaction")
     assert [y.year for y in satisfaction.years] == [2023, 2024]
     assert all(y.growth is None for y in satisfaction.years)
-    assert "第25.3项:消费者满意度高于全国平均水平" in response.content.decode()
+    assert "第25.3项：消费者满意度高于全国平均水平" in response.content.decode()
 
 
 # Saving, derived figures and history ---------------------------------------------
@@ -162,7 +162,7 @@ def test_a_rate_above_100_is_refused_but_100_is_fine(client, office_a, zone_a):
     client.force_login(office_a)
     url = reverse("data:zone-all", args=[zone_a.pk])
     response = client.post(url, figure_post({("consumer_satisfaction", 2024): "100.5"}))
-    assert "“消费者满意度”2024年数值为比率,不能超过100%" in response.content.decode()
+    assert "“消费者满意度”2024年数值为比率，不能超过100%" in response.content.decode()
     assert not DataValue.objects.exists()
     assert client.post(url, figure_post({("consumer_satisfaction", 2024): "100"})).status_code == 302
     assert DataValue.objects.get().value == 100
@@ -171,7 +171,7 @@ def test_a_rate_above_100_is_refused_but_100_is_fine(client, office_a, zone_a):
 def test_a_source_without_a_value_is_refused(client, office_a, zone_a, unit_x, data_matrix):
     client.force_login(office_a)
     response = client.post(unit_url(zone_a, unit_x), {"source-social_retail_sales-2024": "统计公报"})
-    assert "“社会消费品零售总额”2024年填写了来源或佐证材料,但未填写数值" in response.content.decode()
+    assert "“社会消费品零售总额”2024年填写了来源或佐证材料，但未填写数值" in response.content.decode()
     assert not DataValue.objects.exists()
 
 
@@ -320,7 +320,7 @@ def test_a_figure_links_evidence_of_the_zone_and_keeps_it(
     field = "evidence-online_retail_sales-2024"
     client.post(unit_url(zone_a, unit_x), figure_post(RETAIL, **{field: str(other.pk)}))
     assert DataEvidenceLink.objects.get().evidence == other
-    assert DataChange.objects.get(field="evidence").new_value == f"统计局数据(#{other.pk})"
+    assert DataChange.objects.get(field="evidence").new_value == f"统计局数据（#{other.pk}）"
 
     client.force_login(liaison_x)  # offered their unit's evidence, and what is already linked
     form = client.get(unit_url(zone_a, unit_x)).context["form"]

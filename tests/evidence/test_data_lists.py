@@ -32,7 +32,7 @@ def test_the_office_adds_edits_and_removes_an_operator_with_history(client, offi
         ("year", "2024"),
         ("annual_sales", "26500"),
     }
-    assert created.first().label == f"甲电商有限公司({CODE},2024年)"
+    assert created.first().label == f"甲电商有限公司（{CODE}，2024年）"
 
     edit = reverse("data:entry-edit", args=[zone_a.pk, "operators", entry.pk])
     assert client.get(edit).status_code == 200
@@ -52,11 +52,11 @@ def test_the_office_adds_edits_and_removes_an_operator_with_history(client, offi
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("credit_code", "91350100M000100Y44", "校验位错误(第18位应为“3”)"),
+        ("credit_code", "91350100M000100Y44", "校验位错误（第18位应为“3”）"),
         ("credit_code", "91350100M000100Y4", "应为18位"),
         ("credit_code", "", "请填写统一社会信用代码"),
         ("name", "", "请填写经营者名称"),
-        ("year", "2022", "年度“2022”应为参考年度(2023、2024)之一"),
+        ("year", "2022", "年度“2022”应为参考年度（2023、2024）之一"),
         ("annual_sales", "-1", "年度电子商务销售额不能为负数"),
         ("annual_sales", "1e40", "年度电子商务销售额过大"),
         ("annual_sales", "两亿", "年度电子商务销售额“两亿”不是有效的数字"),
@@ -89,7 +89,7 @@ def test_an_outcome_with_its_evidence(client, office_a, zone_a, unit_y, data_mat
     assert outcome.issued_on == date(2024, 6, 1)
     assert DataEvidenceLink.objects.get(outcome=outcome).evidence == evidence
     change = DataChange.objects.get(target="outcome", field="evidence")
-    assert change.new_value == f"规范性文件扫描件(#{evidence.pk})"
+    assert change.new_value == f"规范性文件扫描件（#{evidence.pk}）"
     assert "规范性文件扫描件" in client.get(entries_url(zone_a, "outcomes")).content.decode()
 
 

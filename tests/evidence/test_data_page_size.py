@@ -81,7 +81,7 @@ def test_an_older_piece_of_evidence_is_found_linked_and_shown(client, office_a, 
 
     options = reverse("data:evidence-options", args=[zone_a.pk])
     found = client.get(options, {"metric": RETAIL, "q": "二〇二二"}).json()
-    assert found == {"options": [[str(old.pk), f"1. 二〇二二年统计公报({old.get_status_display()})"]], "count": 1}
+    assert found == {"options": [[str(old.pk), f"1. 二〇二二年统计公报（{old.get_status_display()}）"]], "count": 1}
     everything = client.get(options, {"metric": RETAIL}).json()
     assert everything["count"] > len(everything["options"]) == 50
 

@@ -68,7 +68,7 @@ def test_the_office_list_shows_every_unit_and_the_queue_link(
     evidence_create(zone=zone_a, indicator=item_13, unit=unit_y, user=liaison_y, file=pdf_file("统计局材料.pdf"))
     client.force_login(office_a)
     page = client.get(reverse("evidence:list", args=[zone_a.pk])).content.decode()
-    assert page.count('class="evidence-row"') == 2 and "审核队列(1)" in page
+    assert page.count('class="evidence-row"') == 2 and "审核队列（1）" in page
 
 
 def test_the_queue_filters_by_unit_indicator_and_dimension(

@@ -38,7 +38,7 @@ def test_the_whole_flow_with_events(
     evidence_x.refresh_from_db()
     assert evidence_x.status == "returned" and evidence_x.return_reason == "缺少盖章页"
     assert evidence_x.reviewed_by == office_a and evidence_x.reviewed_at is not None
-    assert liaison_x.notifications.get().body == "退回原因:缺少盖章页"  # under the liaison's bell
+    assert liaison_x.notifications.get().body == "退回原因：缺少盖章页"  # under the liaison's bell
 
     # The liaison sees the reason, cannot resubmit the same file, uploads version 2 and resubmits.
     client.force_login(liaison_x)
@@ -49,7 +49,7 @@ def test_the_whole_flow_with_events(
     assert evidence_x.status == "returned"
     version = client.post(
         reverse("evidence:upload-version", args=[zone_a.pk, evidence_x.pk]),
-        {"file": pdf_file("纪要(盖章).pdf", PDF_BYTES + b"%stamp\n")},
+        {"file": pdf_file("纪要（盖章）.pdf", PDF_BYTES + b"%stamp\n")},
     )
     assert version.status_code == 201 and version.json()["version"] == 2
     client.post(submit_url(zone_a, evidence_x))

@@ -102,7 +102,7 @@ def test_an_oversized_file_is_refused_and_never_fully_written(
     client.force_login(liaison_x)
     response = post_upload(client, zone_a, item_12, pdf_file("大文件.pdf", PDF_BYTES + b"0" * 5000))
     assert response.status_code == 413
-    assert response.json()["error"] == "文件“大文件.pdf”超过 1 KB 的上传上限,已拒绝。"
+    assert response.json()["error"] == "文件“大文件.pdf”超过 1 KB 的上传上限，已拒绝。"
     assert_nothing_stored(media_root)
     gc.collect()
     assert files_under(upload_temp_dir) == []  # the streamed temporary file is gone too
@@ -163,7 +163,7 @@ def test_a_liaison_of_another_unit_cannot_upload_to_this_indicator(
     client.force_login(liaison_y)
     response = post_upload(client, zone_a, item_12, pdf_file())
     assert response.status_code == 403
-    assert response.json()["error"] == "您所在单位不是该指标的责任单位,不能为其上传佐证材料。"
+    assert response.json()["error"] == "您所在单位不是该指标的责任单位，不能为其上传佐证材料。"
     assert_nothing_stored(media_root)
 
 
@@ -269,7 +269,7 @@ def test_an_interrupted_request_leaves_nothing(client, liaison_x, zone_a, item_1
 def test_a_second_upload_makes_version_2_and_keeps_version_1(client, liaison_x, zone_a, evidence_x, media_root):
     client.force_login(liaison_x)
     url = reverse("evidence:upload-version", args=[zone_a.pk, evidence_x.pk])
-    response = client.post(url, {"file": pdf_file("纪要(修改).pdf", PDF_BYTES + b"% v2\n")})
+    response = client.post(url, {"file": pdf_file("纪要（修改）.pdf", PDF_BYTES + b"% v2\n")})
     assert response.status_code == 201 and response.json()["version"] == 2
     v1, v2 = evidence_x.files.order_by("version")
     assert (v1.version, v2.version) == (1, 2) and v1.stored_name != v2.stored_name

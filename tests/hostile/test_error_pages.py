@@ -42,7 +42,7 @@ def test_404_under_the_api_is_json(client, office_a):
     client.force_login(office_a)
     response = client.get("/api/no-such-endpoint/")
     assert response.status_code == 404
-    assert response.json() == {"message": "页面不存在,或您无权访问。请检查链接是否正确。", "extra": {}}
+    assert response.json() == {"message": "页面不存在，或您无权访问。请检查链接是否正确。", "extra": {}}
 
 
 def test_403_is_a_chinese_page(client, outsider):
@@ -61,7 +61,7 @@ def test_400_for_a_body_django_refuses(client, office_a, zone_a, settings):
 def test_400_from_the_request_guard_names_the_field(client, office_a, zone_a):
     client.force_login(office_a)
     response = client.post(reverse("zones:park-add", args=[zone_a.pk]), {"name": "园区\u202e"})
-    assert_portal_error_page(response, 400, "“name”含有不可见的控制字符(U+202E)")
+    assert_portal_error_page(response, 400, "“name”含有不可见的控制字符（U+202E）")
     api = client.post(f"/api/zones/{zone_a.pk}/units/create/", {"name": "x\x00"}, content_type="application/json")
     assert api.status_code == 400 and "U+0000" in api.json()["message"]
 
@@ -81,7 +81,7 @@ def test_500_under_the_api_is_json(client, office_a, zone_a):
     with mock.patch("zones.api.zone_get_for_user", side_effect=RuntimeError("secret detail")):
         response = client.get(f"/api/zones/{zone_a.pk}/")
     assert response.status_code == 500
-    assert response.json() == {"message": "服务器处理请求时出错,工作人员会尽快处理。请稍后重试。", "extra": {}}
+    assert response.json() == {"message": "服务器处理请求时出错，工作人员会尽快处理。请稍后重试。", "extra": {}}
 
 
 def test_a_failed_csrf_check_says_why_in_chinese(office_a, zone_a):

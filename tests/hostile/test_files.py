@@ -196,4 +196,4 @@ def test_a_workbook_over_the_upload_limit_is_named_too_large(client, world, impo
     client.force_login(importer if persona == "importer" else getattr(world, persona))
     big = workbook_upload(xlsx_bytes() + b"\0" * 4096, name="大表.xlsx")
     response = refused(client, "post", url(world), {**fields, "file": big})
-    assert "文件“大表.xlsx”超过 1 KB 的上传上限,已拒绝。" in response.content.decode()
+    assert "文件“大表.xlsx”超过 1 KB 的上传上限，已拒绝。" in response.content.decode()

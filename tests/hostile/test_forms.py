@@ -50,7 +50,7 @@ FORMS = {
             "office",
             lambda w: reverse("zones:settings", args=[w.zone.pk]),
             lambda w: {
-                "name": "甲创建对象(改)",
+                "name": "甲创建对象（改）",
                 "region_category": w.zone.region_category,
                 "reference_year_1": "2023",
                 "reference_year_2": "2024",
@@ -128,7 +128,7 @@ FORMS = {
             "evidence-return",
             "office",
             lambda w: reverse("evidence:return", args=[w.zone.pk, w.evidence.pk]),
-            _fields(reason="材料不清晰,请重新扫描"),
+            _fields(reason="材料不清晰，请重新扫描"),
         ),
         Form(
             "figures",

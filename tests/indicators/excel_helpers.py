@@ -27,7 +27,7 @@ def _item(code, name, points, nature, scoring_items, **text):
         "nature": nature,
         "criteria": text.get("criteria", f"{name}的打分标准。"),
         "methods": text.get("methods", "数据比对、资料审查"),
-        "data_sources": text.get("data_sources", "1.国家统计局官网; 2.创建对象提供"),
+        "data_sources": text.get("data_sources", "1.国家统计局官网； 2.创建对象提供"),
         "responsible_units": text.get("responsible_units", "市商务局、统计局"),
         "scoring_items": scoring_items,
     }
@@ -86,7 +86,7 @@ def small_system() -> dict:
                                 [
                                     _sub(
                                         "1",
-                                        "近2年,增速超过全国。",
+                                        "近2年，增速超过全国。",
                                         20,
                                         "yearly_vs_benchmark",
                                         {
@@ -217,5 +217,5 @@ def zip_bomb(target: Path, unpacked_bytes: int) -> Path:
 
 def national_data() -> dict:
     if not NATIONAL_FILE.is_file():  # never a skip: CI must exercise the real system
-        pytest.fail(f"缺少 {NATIONAL_FILE}:全国 41 项指标体系的数据文件应随仓库提供")
+        pytest.fail(f"缺少 {NATIONAL_FILE}：全国 41 项指标体系的数据文件应随仓库提供")
     return json.loads(NATIONAL_FILE.read_text(encoding="utf-8"))

@@ -61,7 +61,7 @@ def test_export_has_the_seed_layout(tmp_path):
     assert [ws.cell(row, 3).value for row in range(3, 8)] == ["1", "2", "3", "4", "5"]
     assert ws["E3"].value == "网上零售额同比增速。(20分)"
     assert ws["E6"].value == "-建立工作机制。(15.5分)"
-    assert ws["G3"].value == "方式:数据比对、资料审查。 数据或资料来源: 1.国家统计局官网; 2.创建对象提供。"
+    assert ws["G3"].value == "方式:数据比对、资料审查。 数据或资料来源: 1.国家统计局官网； 2.创建对象提供。"
     assert ws["G7"].value in (None, "")
     assert ws.freeze_panes == "A3"
     assert ws.page_setup.orientation == "landscape"
@@ -71,7 +71,7 @@ def test_export_has_the_seed_layout(tmp_path):
     rules = workbook[RULES_SHEET]
     assert [c.value for c in rules[1]] == list(RULE_HEADERS)
     assert RULE_HEADERS == ("三级指标编号", "评分项编号", "评分标准", "分值", "规则类型", "规则参数(JSON)")
-    assert [c.value for c in rules[2]][:5] == ["1", "1", "近2年,增速超过全国。", 20, "yearly_vs_benchmark"]
+    assert [c.value for c in rules[2]][:5] == ["1", "1", "近2年，增速超过全国。", 20, "yearly_vs_benchmark"]
     assert rules["F2"].value.startswith('{"figure":{"kind":"growth"')  # compact JSON
     assert rules["F4"].value == "{}"
     assert rules.max_row == 1 + 7
@@ -84,10 +84,10 @@ def test_export_has_the_seed_layout(tmp_path):
 
 
 def test_export_with_scores_adds_two_columns(tmp_path):
-    workbook = system_data_to_workbook(small_system(), scores={"1": (10, "2023年 高于全国,得10分"), "4": (7.5, "")})
+    workbook = system_data_to_workbook(small_system(), scores={"1": (10, "2023年 高于全国，得10分"), "4": (7.5, "")})
     ws = workbook[SYSTEM_SHEET]
     assert [c.value for c in ws[2]][8:] == ["得分", "得分说明"]
-    assert (ws["I3"].value, ws["J3"].value) == (10, "2023年 高于全国,得10分")
+    assert (ws["I3"].value, ws["J3"].value) == (10, "2023年 高于全国，得10分")
     assert ws["I6"].value == 7.5
     assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
     # a scored sheet still imports
@@ -153,7 +153,7 @@ def test_plain_government_sheet_imports_with_expert_items(tmp_path):
         for merged in list(ws.merged_cells.ranges):
             ws.unmerge_cells(str(merged))
         ws["A1"] = "某市创建示范区评估指标体系及责任分工"
-        ws["A4"] = "促进发展(60分)"  # repeated after a "page break", as in the seed
+        ws["A4"] = "促进发展（60分）"  # repeated after a "page break", as in the seed
         ws["C3"] = 1  # a number, as typed into Excel
         ws["B2"] = "二级\n指标"
 
@@ -176,8 +176,8 @@ def test_plain_sheet_needs_code_and_version(tmp_path):
             del workbook[name]
 
     messages = import_errors(edited(tmp_path, edit))
-    assert "缺少指标体系编码:请在“说明”表填写,或导入时指定" in messages
-    assert "缺少指标体系版本:请在“说明”表填写,或导入时指定" in messages
+    assert "缺少指标体系编码：请在“说明”表填写，或导入时指定" in messages
+    assert "缺少指标体系版本：请在“说明”表填写，或导入时指定" in messages
 
 
 # ---------------------------------------------------------------------- bad files
@@ -190,17 +190,17 @@ def test_wrong_headers(tmp_path):
         + ["指标说明及打分标准", "评估方式及数据或资料来源", "责任单位"]
     )
     actual = expected.replace("编号", "序号")
-    assert messages == [f"表头应为:{expected}(实际为 {actual})"]
+    assert messages == [f"表头应为：{expected}（实际为 {actual}）"]
 
 
 def test_unknown_extra_column_is_a_header_error(tmp_path):
     messages = import_errors(edited(tmp_path, lambda wb: wb[SYSTEM_SHEET].cell(2, 9, "备注")))
-    assert messages[0].startswith("表头应为:")
+    assert messages[0].startswith("表头应为：")
 
 
 def test_duplicate_code(tmp_path):
     messages = import_errors(edited(tmp_path, lambda wb: wb[SYSTEM_SHEET].cell(4, 3, "1")))
-    assert "第4行:编号“1”重复(与第3行相同)" in messages
+    assert "第4行：编号“1”重复（与第3行相同）" in messages
 
 
 def test_missing_code(tmp_path):
@@ -208,7 +208,7 @@ def test_missing_code(tmp_path):
         workbook[SYSTEM_SHEET]["C5"] = None
 
     messages = import_errors(edited(tmp_path, edit))
-    assert "第5行:编号不能为空" in messages
+    assert "第5行：编号不能为空" in messages
 
 
 def test_missing_points_suffix_and_bad_nature(tmp_path):
@@ -216,42 +216,42 @@ def test_missing_points_suffix_and_bad_nature(tmp_path):
         ws = workbook[SYSTEM_SHEET]
         ws["E3"] = "网上零售额同比增速。"
         ws["D4"] = "定量定性"
-        ws["B6"] = "组织机制保障(40)"
+        ws["B6"] = "组织机制保障（40）"
 
     messages = import_errors(edited(tmp_path, edit))
-    assert "第3行:三级指标“网上零售额同比增速。”缺少分值,应写作“名称。(N分)”" in messages
-    assert "第4行:变量性质“定量定性”应为 定量、定性、定量+定性 或 定性+定量" in messages
-    assert "第6行:二级指标“组织机制保障(40)”缺少分值,应写作“名称(N分)”" in messages
+    assert "第3行：三级指标“网上零售额同比增速。”缺少分值，应写作“名称。（N分）”" in messages
+    assert "第4行：变量性质“定量定性”应为 定量、定性、定量+定性 或 定性+定量" in messages
+    assert "第6行：二级指标“组织机制保障（40）”缺少分值，应写作“名称（N分）”" in messages
 
 
 def test_full_width_parentheses_are_accepted(tmp_path):
     def edit(workbook):
         ws = workbook[SYSTEM_SHEET]
-        ws["A3"] = "促进发展(60 分)"
-        ws["E3"] = "网上零售额同比增速。(20分)"
+        ws["A3"] = "促进发展（60 分）"
+        ws["E3"] = "网上零售额同比增速。（20分）"
 
     assert workbook_to_system_data(edited(tmp_path, edit)) == small_system()
 
 
 def test_level2_points_must_add_up(tmp_path):
-    messages = import_errors(edited(tmp_path, lambda wb: wb[SYSTEM_SHEET].cell(3, 5, "网上零售额同比增速。(19分)")))
-    assert "二级指标“发展规模”:三级指标合计 39 分,应为 40 分" in messages
-    assert "三级指标“1”:评分项合计 20 分,应为 19 分" in messages
+    messages = import_errors(edited(tmp_path, lambda wb: wb[SYSTEM_SHEET].cell(3, 5, "网上零售额同比增速。（19分）")))
+    assert "二级指标“发展规模”：三级指标合计 39 分，应为 40 分" in messages
+    assert "三级指标“1”：评分项合计 20 分，应为 19 分" in messages
 
 
 def test_level1_and_total_points_must_add_up(tmp_path):
-    messages = import_errors(edited(tmp_path, lambda wb: wb[SYSTEM_SHEET].cell(3, 1, "促进发展(61分)")))
-    assert messages == ["一级指标“促进发展”:二级指标合计 60 分,应为 61 分", "一级指标合计 101 分,应为 100 分"]
+    messages = import_errors(edited(tmp_path, lambda wb: wb[SYSTEM_SHEET].cell(3, 1, "促进发展（61分）")))
+    assert messages == ["一级指标“促进发展”：二级指标合计 60 分，应为 61 分", "一级指标合计 101 分，应为 100 分"]
 
 
 def test_total_must_be_100(tmp_path):
     def edit(workbook):
         ws = workbook[SYSTEM_SHEET]
-        ws["A6"], ws["B6"], ws["E7"] = "综合保障(39分)", "组织机制保障(39分)", "经费保障。(23.5分)"
+        ws["A6"], ws["B6"], ws["E7"] = "综合保障（39分）", "组织机制保障（39分）", "经费保障。（23.5分）"
         rules = workbook[RULES_SHEET]
         rules["D8"] = 11.5
 
-    assert import_errors(edited(tmp_path, edit)) == ["一级指标合计 99 分,应为 100 分"]
+    assert import_errors(edited(tmp_path, edit)) == ["一级指标合计 99 分，应为 100 分"]
 
 
 def test_invalid_params_json_and_params(tmp_path):
@@ -262,9 +262,9 @@ def test_invalid_params_json_and_params(tmp_path):
         rules["A5"] = "99"
 
     messages = import_errors(edited(tmp_path, edit))
-    assert "“评分规则”表第2行:规则参数不是有效的 JSON(第1行第29个字符附近有误)" in messages
-    assert "“评分规则”表第3行:规则参数有误:缺少条件 conditions" in messages
-    assert "“评分规则”表第5行:三级指标编号“99”在“指标体系”表中不存在" in messages
+    assert "“评分规则”表第2行：规则参数不是有效的 JSON（第1行第29个字符附近有误）" in messages
+    assert "“评分规则”表第3行：规则参数有误：缺少条件 conditions" in messages
+    assert "“评分规则”表第5行：三级指标编号“99”在“指标体系”表中不存在" in messages
 
 
 def test_params_of_the_wrong_shape_are_an_error_not_a_crash(tmp_path):
@@ -274,13 +274,13 @@ def test_params_of_the_wrong_shape_are_an_error_not_a_crash(tmp_path):
         workbook[RULES_SHEET]["E4"] = "no_such_rule"
 
     messages = import_errors(edited(tmp_path, edit))
-    assert messages[0].startswith("“评分规则”表第3行:规则参数有误:")
-    assert messages[1] == "“评分规则”表第4行:规则参数有误:未知的评分规则类型:no_such_rule"
+    assert messages[0].startswith("“评分规则”表第3行：规则参数有误：")
+    assert messages[1] == "“评分规则”表第4行：规则参数有误：未知的评分规则类型：no_such_rule"
 
 
 def test_scoring_items_must_add_up_to_the_item(tmp_path):
     messages = import_errors(edited(tmp_path, lambda wb: wb[RULES_SHEET].cell(8, 4, 10)))
-    assert messages == ["三级指标“5”:评分项合计 22 分,应为 24.5 分"]
+    assert messages == ["三级指标“5”：评分项合计 22 分，应为 24.5 分"]
 
 
 def test_all_errors_are_collected(tmp_path):
@@ -293,7 +293,7 @@ def test_all_errors_are_collected(tmp_path):
 
     messages = import_errors(edited(tmp_path, edit))
     assert len(messages) >= 4
-    assert "“统计指标”表第3行:类别“national”应为 input(创建对象填报)或 benchmark(对比基准)" in messages
+    assert "“统计指标”表第3行：类别“national”应为 input（创建对象填报）或 benchmark（对比基准）" in messages
 
 
 def test_html_renamed_to_xlsx(tmp_path):
@@ -324,20 +324,20 @@ def test_zip_that_is_not_a_workbook(tmp_path):
 def test_zip_bomb_over_the_limit(tmp_path):
     target = zip_bomb(tmp_path / "bomb.xlsx", 2 * MB)
     assert target.stat().st_size < 100_000
-    assert import_errors(target, max_unpacked_bytes=1 * MB) == ["文件解压后超过 1 MB,已拒绝"]
+    assert import_errors(target, max_unpacked_bytes=1 * MB) == ["文件解压后超过 1 MB，已拒绝"]
 
 
 def test_file_itself_over_the_limit(tmp_path):
     target = tmp_path / "big.xlsx"
     target.write_bytes(b"PK\x03\x04" + bytes(2 * MB))
-    assert import_errors(target, max_unpacked_bytes=1 * MB) == ["文件解压后超过 1 MB,已拒绝"]
+    assert import_errors(target, max_unpacked_bytes=1 * MB) == ["文件解压后超过 1 MB，已拒绝"]
 
 
 def test_default_limit_is_100_mb(tmp_path, settings):
     assert DEFAULT_MAX_UNPACKED_BYTES == 100 * MB
     assert settings.XLSX_MAX_UNPACKED_BYTES == 100 * MB
     target = zip_bomb(tmp_path / "bomb.xlsx", 100 * MB + 1)
-    assert import_errors(target) == ["文件解压后超过 100 MB,已拒绝"]
+    assert import_errors(target) == ["文件解压后超过 100 MB，已拒绝"]
 
 
 def test_too_many_zip_entries(tmp_path):
@@ -345,4 +345,4 @@ def test_too_many_zip_entries(tmp_path):
     with zipfile.ZipFile(target, "w") as archive:
         for i in range(10_001):
             archive.writestr(f"x/{i}", b"")
-    assert import_errors(target) == ["文件包含 10001 个压缩条目,超过 10000 个,已拒绝"]
+    assert import_errors(target) == ["文件包含 10001 个压缩条目，超过 10000 个，已拒绝"]

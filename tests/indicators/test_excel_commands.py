@@ -76,13 +76,13 @@ def test_import_command_lists_every_error_and_creates_nothing(tmp_path):
 
     def edit(workbook):
         workbook[SYSTEM_SHEET]["C4"] = "1"
-        workbook[SYSTEM_SHEET]["A3"] = "促进发展(61分)"
+        workbook[SYSTEM_SHEET]["A3"] = "促进发展（61分）"
 
     with pytest.raises(CommandError) as caught:
         call_command("import_indicators", str(edited(tmp_path, edit)))
     lines = str(caught.value).splitlines()
-    assert "第4行:编号“1”重复(与第3行相同)" in lines
-    assert "一级指标合计 101 分,应为 100 分" in lines
+    assert "第4行：编号“1”重复（与第3行相同）" in lines
+    assert "一级指标合计 101 分，应为 100 分" in lines
     assert not IndicatorSystem.objects.exists()
     assert not Metric.objects.exists()
 
@@ -118,7 +118,7 @@ def test_import_command_uses_the_size_setting(tmp_path, settings):
     from indicators.models import IndicatorSystem
 
     settings.XLSX_MAX_UNPACKED_BYTES = 1 * MB
-    with pytest.raises(CommandError, match="文件解压后超过 1 MB,已拒绝"):
+    with pytest.raises(CommandError, match="文件解压后超过 1 MB，已拒绝"):
         call_command("import_indicators", str(zip_bomb(tmp_path / "bomb.xlsx", 2 * MB)), code="X", version="1")
     assert not IndicatorSystem.objects.exists()
 
@@ -198,7 +198,7 @@ def test_import_view_creates_a_draft_and_redirects_to_admin(excel_urls, client, 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:indicators_indicatorsystem_change", args=[system.pk])
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages == ["已导入指标体系“测试指标体系(1)”(草稿),请核对后发布。"]
+    assert messages == ["已导入指标体系“测试指标体系（1）”（草稿），请核对后发布。"]
 
 
 @pytest.mark.django_db
@@ -208,8 +208,8 @@ def test_import_view_lists_errors_and_creates_nothing(excel_urls, admin_client, 
     bad = edited(tmp_path, lambda wb: wb[SYSTEM_SHEET].cell(4, 3, "1"))
     response = admin_client.post(reverse("excel-test-import"), {"file": _upload_file(bad)})
     assert response.status_code == 200
-    assert response.context["errors"][0] == "第4行:编号“1”重复(与第3行相同)"
-    assert "第4行:编号“1”重复(与第3行相同)" in response.content.decode()
+    assert response.context["errors"][0] == "第4行：编号“1”重复（与第3行相同）"
+    assert "第4行：编号“1”重复（与第3行相同）" in response.content.decode()
     assert not IndicatorSystem.objects.exists()
 
 
@@ -220,7 +220,7 @@ def test_import_view_rejects_a_zip_bomb(excel_urls, admin_client, tmp_path, sett
     settings.XLSX_MAX_UNPACKED_BYTES = 1 * MB
     bomb = zip_bomb(tmp_path / "bomb.xlsx", 2 * MB)
     response = admin_client.post(reverse("excel-test-import"), {"file": _upload_file(bomb)})
-    assert response.context["errors"] == ["文件解压后超过 1 MB,已拒绝"]
+    assert response.context["errors"] == ["文件解压后超过 1 MB，已拒绝"]
     assert not IndicatorSystem.objects.exists()
 
 

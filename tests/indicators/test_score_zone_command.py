@@ -183,7 +183,7 @@ def test_example_scores_to_hand_computed_total(standard):
     assert all(i["missing"] == [] for i in result["items"])
     items = {i["code"]: i for i in result["items"]}
     assert "采用官方公布的可比口径增速" in items["2"]["explanation"]
-    assert "东部地区标准:年度电子商务销售额达到2亿元" in items["4"]["explanation"]
+    assert "东部地区标准：年度电子商务销售额达到2亿元" in items["4"]["explanation"]
 
 
 @pytest.mark.django_db
@@ -242,7 +242,7 @@ def test_unknown_system_code(standard, tmp_path):
 def test_non_numeric_value(standard, tmp_path):
     data = example()
     data["values"]["online_retail_sales"]["2024"] = "二百亿"
-    with pytest.raises(CommandError, match="values.online_retail_sales.2024:“二百亿”不是数字"):
+    with pytest.raises(CommandError, match="values.online_retail_sales.2024：“二百亿”不是数字"):
         score_json(write(tmp_path, data))
 
 
@@ -254,7 +254,7 @@ def test_bad_reference_years_and_operator_year(standard, tmp_path):
     with pytest.raises(CommandError) as exc:
         score_json(write(tmp_path, data))
     assert "reference_years 应为两个递增的年度" in str(exc.value)
-    assert "lists.operators 第1条:year 应为年度整数" in str(exc.value)
+    assert "lists.operators 第1条：year 应为年度整数" in str(exc.value)
 
 
 @pytest.mark.django_db

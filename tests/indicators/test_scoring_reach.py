@@ -83,19 +83,19 @@ def test_demo_zone_hints_order_text_and_exactness():
         assert hint_problems(zone, hint) == [], hint.text
     by_sub = {(h.sub_code, h.year): h for h in hints}
     assert by_sub[("3", None)].text == (
-        "2024年 网络交易经营者数量占市场主体比重 12.00%,"
-        "网络交易经营者数量再增加 5,460 户(至 27,300 户)达到 15% 可得 1 分"
+        "2024年 网络交易经营者数量占市场主体比重 12.00%，"
+        "网络交易经营者数量再增加 5,460 户（至 27,300 户）达到 15% 可得 1 分"
     )
     assert by_sub[("3", None)].changes == (
         ReachChange("online_operators", "网络交易经营者数量", 2024, D(21840), D(27300), D(5460), "户", D(1)),
     )
     assert (by_sub[("3", None)].current_points, by_sub[("3", None)].points_after) == (1, 2)
     assert by_sub[("1", 2024)].text == (
-        "2024年 网上零售额同比增速 6.99%,网上零售额再增加 0.42 亿元(至 216.12 亿元)超过全国 7.20% 可得 1 分"
+        "2024年 网上零售额同比增速 6.99%，网上零售额再增加 0.42 亿元（至 216.12 亿元）超过全国 7.20% 可得 1 分"
     )
-    assert by_sub[("8", None)].text.endswith("电子商务纳税额再增加 21,000 万元(至 52,500 万元)达到 5% 可得 1 分")
+    assert by_sub[("8", None)].text.endswith("电子商务纳税额再增加 21,000 万元（至 52,500 万元）达到 5% 可得 1 分")
     assert by_sub[("25.3", None)].text == (
-        "2024年 消费者满意度 88.60%,再提高 1.51 个百分点(至 90.11%)超过全国 90.10% 可得 1 分"
+        "2024年 消费者满意度 88.60%，再提高 1.51 个百分点（至 90.11%）超过全国 90.10% 可得 1 分"
     )
 
 
@@ -241,7 +241,7 @@ def test_raising_a_year_keeps_the_next_year_scoring():
     hint = only_hint("1", zone)
     assert hint.year == 2023
     assert targets(hint) == {("online_retail_sales", 2023): D("107.01"), ("online_retail_sales", 2024): D("117.18")}
-    assert "同时2024年 网上零售额再增加 1.68 亿元(至 117.18 亿元),以保持2024年得分" in hint.text
+    assert "同时2024年 网上零售额再增加 1.68 亿元（至 117.18 亿元），以保持2024年得分" in hint.text
     assert hint_problems(zone, hint) == []
 
 
@@ -291,10 +291,10 @@ def test_published_growth_hint_names_the_rate():
     )
     hint = only_hint("1", zone)
     assert hint.text == (
-        "2023年 网上零售额同比增速 6.00%(官方公布),再提高 1.01 个百分点(至 7.01%)超过全国 7.00% 可得 1 分"
+        "2023年 网上零售额同比增速 6.00%（官方公布），再提高 1.01 个百分点（至 7.01%）超过全国 7.00% 可得 1 分"
     )
     assert hint.changes[0] == ReachChange(
-        "online_retail_sales", "网上零售额同比增速(官方公布)", 2023, D(6), D("7.01"), D("1.01"), "%", D("0.01"),
+        "online_retail_sales", "网上零售额同比增速（官方公布）", 2023, D(6), D("7.01"), D("1.01"), "%", D("0.01"),
         "published_growth",
     )  # fmt: skip
 
@@ -302,14 +302,14 @@ def test_published_growth_hint_names_the_rate():
 def test_threshold_texts_say_exceed_or_reach():
     strict = only_hint("17.1", facts(values={"clue_verification_rate": {2024: "95"}}))
     assert strict.text == (
-        "2024年 涉网违法案件线索举报按时核查率 95.00%,再提高 0.01 个百分点(至 95.01%)超过 95% 可得 1 分"
+        "2024年 涉网违法案件线索举报按时核查率 95.00%，再提高 0.01 个百分点（至 95.01%）超过 95% 可得 1 分"
     )
     both = only_hint(
         "38.2", facts(values={"training_coverage_rate": {2024: "99.9"}, "training_hours_per_person": {2024: "49.9"}})
     )
     assert both.text == (
-        "2024年 网络交易监管人员业务培训覆盖率 99.90%,再提高 0.1 个百分点(至 100%)达到 100%;"
-        "人均年培训学时 49.9学时,再增加 0.1 学时(至 50 学时)达到 50学时 可得 1 分"
+        "2024年 网络交易监管人员业务培训覆盖率 99.90%，再提高 0.1 个百分点（至 100%）达到 100%；"
+        "人均年培训学时 49.9学时，再增加 0.1 学时（至 50 学时）达到 50学时 可得 1 分"
     )
 
 
@@ -317,7 +317,7 @@ def test_qualifying_count_text_and_a_band_two_operators_away():
     zone = facts(operators=[op("示例一", CODE_A, 2024, "20000")])
     hint = only_hint("4", zone)
     assert hint.text == (
-        "2023—2024年符合条件的网络交易经营者 1 家,再新增 1 家年电子商务销售额达到 2亿元 的网络交易经营者可得 1 分"
+        "2023—2024年符合条件的网络交易经营者 1 家，再新增 1 家年电子商务销售额达到 2亿元 的网络交易经营者可得 1 分"
     )
     spec = set_params("4", bands=[{"min": 1, "points": 1}, {"min": 3, "points": 2}])
     far = only_hint("4", zone, spec)
@@ -337,7 +337,7 @@ def test_qualifying_count_strict_operator():
 
 def test_capped_count_text_and_half_points():
     hint = only_hint("34", facts(outcomes=[outcome("示例", "normative")]))
-    assert hint.text == "已形成成果 1 项,再形成 1 项法规、规章、规范性文件或标准可得 1 分"
+    assert hint.text == "已形成成果 1 项，再形成 1 项法规、规章、规范性文件或标准可得 1 分"
     spec = set_params("34", points_each=0.5)
     zone = facts(outcomes=[outcome(f"示例{i}", "standard") for i in range(3)])
     half = only_hint("34", zone, spec)

@@ -41,14 +41,14 @@ from tests.indicators.scoring_helpers import (
 def test_any_one_option_earns_full_points(code):
     result = item(code, facts(judgements={code: judged(options=[2], comment="示例意见")}))
     assert result.points == 3
-    assert result.explanation == "符合第2项情形(符合一项即可),得3分。评审意见:示例意见"
+    assert result.explanation == "符合第2项情形（符合一项即可），得3分。评审意见：示例意见"
     assert result.missing == ()
 
 
 def test_any_one_no_option_met():
     result = item("28", facts(judgements={"28": judged(options=[])}))
     assert result.points == 0
-    assert result.explanation == "评审认定不符合所列任一情形,不得分。"
+    assert result.explanation == "评审认定不符合所列任一情形，不得分。"
     assert result.missing == ()
 
 
@@ -70,33 +70,33 @@ def test_any_one_out_of_range_options_are_ignored():
 def test_checklist_full_points():
     result = sub("12.1", facts(judgements={"12.1": judged(1)}))
     assert result.points == 1
-    assert result.explanation == "评审认定符合,得1分。"
+    assert result.explanation == "评审认定符合，得1分。"
 
 
 def test_checklist_partial_points():
     result = sub("12.2", facts(judgements={"12.2": judged("0.5", comment="信用修复未全面开展")}))
     assert result.points == D("0.5")
-    assert result.explanation == "评审认定部分符合,得0.5分。评审意见:信用修复未全面开展"
+    assert result.explanation == "评审认定部分符合，得0.5分。评审意见：信用修复未全面开展"
 
 
 def test_checklist_zero_points():
     result = sub("12.3", facts(judgements={"12.3": judged(0)}))
     assert result.points == 0
-    assert "评审认定不符合,得0分" in result.explanation
+    assert "评审认定不符合，得0分" in result.explanation
     assert result.missing == ()
 
 
 def test_expert_above_max_is_clamped_with_a_note():
     result = item("10", facts(judgements={"10": judged(5)}))
     assert result.points == 2
-    assert "评审认定符合,得2分" in result.explanation
-    assert "(评审分超过分值,按2分计)" in result.explanation
+    assert "评审认定符合，得2分" in result.explanation
+    assert "（评审分超过分值，按2分计）" in result.explanation
 
 
 def test_expert_partial():
     result = item("16", facts(judgements={"16": judged("1.5")}))
     assert result.points == D("1.5")
-    assert "部分符合,得1.5分" in result.explanation
+    assert "部分符合，得1.5分" in result.explanation
 
 
 @pytest.mark.parametrize("judgement", [None, judged(None, comment="材料待补充")])
@@ -105,7 +105,7 @@ def test_judged_without_points_is_pending(judgement):
     result = item("35", zone)
     assert result.points == 0
     assert result.missing == ("待评审",)
-    assert result.explanation == "尚未评审,暂计0分。"
+    assert result.explanation == "尚未评审，暂计0分。"
 
 
 # ---------------------------------------------------------------- roll-up
@@ -139,7 +139,7 @@ def test_item_points_capped_at_item_max():
     item11 = next(i for i in result.items if i.code == "11")
     assert [s.points for s in item11.subs] == [2, 2, 2]
     assert item11.points == 3
-    assert item11.explanation.endswith("合计超过分值,按3分计。")
+    assert item11.explanation.endswith("合计超过分值，按3分计。")
     assert result.dimensions[1].children[0].points == 3
 
 
@@ -167,8 +167,8 @@ def test_rollup_errors_name_level_and_numbers():
 
     errors = rollup_errors(modified_spec(item3_worth_three))
     assert errors == [
-        "二级指标“发展规模”:三级指标合计 11 分,应为 10 分",
-        "三级指标“3 网络交易经营者数量占市场主体比重”:评分项合计 2 分,应为 3 分",
+        "二级指标“发展规模”：三级指标合计 11 分，应为 10 分",
+        "三级指标“3 网络交易经营者数量占市场主体比重”：评分项合计 2 分，应为 3 分",
     ]
 
 
@@ -177,8 +177,8 @@ def test_rollup_errors_first_level_total():
         node(data, "E")["points"] = 16
 
     errors = rollup_errors(modified_spec(e_worth_sixteen))
-    assert "一级指标“综合保障”:二级指标合计 15 分,应为 16 分" in errors
-    assert "一级指标合计 101 分,应为 100 分" in errors
+    assert "一级指标“综合保障”：二级指标合计 15 分，应为 16 分" in errors
+    assert "一级指标合计 101 分，应为 100 分" in errors
 
 
 # ---------------------------------------------------------------- never crashes
@@ -188,7 +188,7 @@ def test_invalid_params_score_zero_with_explanation():
     result = score_sub(broken, zone, METRICS)
     assert result.points == 0
     assert result.max == 2
-    assert result.explanation == "评分规则配置有误,得0分。"
+    assert result.explanation == "评分规则配置有误，得0分。"
     assert result.missing == ("评分规则",)
 
 

@@ -39,11 +39,11 @@ def test_national_spec_shape():
 @pytest.mark.parametrize(
     ("operators", "entities", "points", "text"),
     [
-        ("799", "10000", 0, "为 7.99%,低于 8%,不得分"),
-        ("8", "100", 1, "为 8.00%,在 8%–15% 区间(均含本数),得1分"),
-        ("1499", "10000", 1, "为 14.99%,在 8%–15% 区间(均含本数),得1分"),
-        ("15", "100", 2, "为 15.00%,在 15%及以上 区间(均含本数),得2分"),  # shared bound → higher band
-        ("30", "100", 2, "为 30.00%,在 15%及以上 区间(均含本数),得2分"),
+        ("799", "10000", 0, "为 7.99%，低于 8%，不得分"),
+        ("8", "100", 1, "为 8.00%，在 8%–15% 区间（均含本数），得1分"),
+        ("1499", "10000", 1, "为 14.99%，在 8%–15% 区间（均含本数），得1分"),
+        ("15", "100", 2, "为 15.00%，在 15%及以上 区间（均含本数），得2分"),  # shared bound → higher band
+        ("30", "100", 2, "为 30.00%，在 15%及以上 区间（均含本数），得2分"),
     ],
 )
 def test_item3_ratio_bands_edges(operators, entities, points, text):
@@ -104,7 +104,7 @@ def test_ratio_bands_zero_denominator_scores_zero_and_says_why():
     zone = facts(values={"online_operators": {2024: "10"}, "market_entities": {2024: "0"}})
     result = item("3", zone)
     assert result.points == 0
-    assert result.missing == ("2024年 市场主体数量(为0,无法计算比值)",)
+    assert result.missing == ("2024年 市场主体数量（为0，无法计算比值）",)
     assert "得0分" in result.explanation
 
 
@@ -113,7 +113,7 @@ def test_ratio_bands_missing_numerator_names_metric_and_year():
     result = item("3", zone)
     assert result.points == 0
     assert result.missing == ("2024年 网络交易经营者数量",)
-    assert result.explanation == "2024年 缺少数据:2024年 网络交易经营者数量,得0分。"
+    assert result.explanation == "2024年 缺少数据：2024年 网络交易经营者数量，得0分。"
 
 
 # ---------------------------------------------------------------- yearly vs benchmark (1, 5, 6)
@@ -124,8 +124,10 @@ def test_item1_growth_equal_to_national_scores_nothing_above_scores_one():
     )
     result = item("1", zone)
     assert result.points == 1
-    assert "2023年 本地网上零售额同比增速 10.00%(按当年与上年总量计算) 未超过全国 10.00%,不得分" in result.explanation
-    assert "2024年 本地网上零售额同比增速 10.00%(按当年与上年总量计算) 超过全国 9.00%,得1分" in result.explanation
+    assert (
+        "2023年 本地网上零售额同比增速 10.00%（按当年与上年总量计算） 未超过全国 10.00%，不得分" in result.explanation
+    )
+    assert "2024年 本地网上零售额同比增速 10.00%（按当年与上年总量计算） 超过全国 9.00%，得1分" in result.explanation
     assert result.explanation.endswith("合计1分。")
     assert result.missing == ()
 
@@ -148,7 +150,7 @@ def test_item1_one_year_missing_data_other_year_still_scored():
     result = item("1", zone)
     assert result.points == 1
     assert result.missing == ("2022年 网上零售额",)
-    assert "2023年 缺少数据:2022年 网上零售额,不得分" in result.explanation
+    assert "2023年 缺少数据：2022年 网上零售额，不得分" in result.explanation
     assert "2024年 本地网上零售额同比增速 10.00%" in result.explanation
 
 
@@ -160,7 +162,7 @@ def test_item1_missing_benchmark_is_named():
     result = item("1", zone)
     assert result.points == 1
     assert result.missing == ("2024年 全国网上零售额同比增速",)
-    assert "2024年 缺少数据:2024年 全国网上零售额同比增速,不得分" in result.explanation
+    assert "2024年 缺少数据：2024年 全国网上零售额同比增速，不得分" in result.explanation
 
 
 def test_item1_benchmark_scope_is_shown():
@@ -170,8 +172,8 @@ def test_item1_benchmark_scope_is_shown():
         scope="全省",
     )
     result = item("1", zone)
-    assert "超过全省 11.00%,得1分" in result.explanation
-    assert "未超过全省 30.00%,不得分" in result.explanation
+    assert "超过全省 11.00%，得1分" in result.explanation
+    assert "未超过全省 30.00%，不得分" in result.explanation
 
 
 def test_published_growth_wins_when_raw_totals_would_fail():
@@ -182,7 +184,7 @@ def test_published_growth_wins_when_raw_totals_would_fail():
     )
     result = item("1", zone)
     assert result.points == 2
-    assert "同比增速 8.00%(采用官方公布的可比口径增速) 超过全国 7.00%" in result.explanation
+    assert "同比增速 8.00%（采用官方公布的可比口径增速） 超过全国 7.00%" in result.explanation
     assert "官方公布" in result.explanation
     assert "按当年与上年总量计算" not in result.explanation
 
@@ -196,9 +198,9 @@ def test_published_growth_wins_when_raw_totals_would_pass():
     result = item("1", zone)
     assert result.points == 1  # 2023 published 6% ≤ 7%; 2024 raw 20% > 7%
     assert (
-        "2023年 本地网上零售额同比增速 6.00%(采用官方公布的可比口径增速) 未超过全国 7.00%,不得分"
+        "2023年 本地网上零售额同比增速 6.00%（采用官方公布的可比口径增速） 未超过全国 7.00%，不得分"
     ) in result.explanation
-    assert "2024年 本地网上零售额同比增速 20.00%(按当年与上年总量计算) 超过全国 7.00%,得1分" in result.explanation
+    assert "2024年 本地网上零售额同比增速 20.00%（按当年与上年总量计算） 超过全国 7.00%，得1分" in result.explanation
 
 
 def test_published_growth_needs_no_raw_totals():
@@ -218,7 +220,7 @@ def test_growth_with_zero_previous_year_is_missing_not_a_crash():
     )
     result = item("1", zone)
     assert result.points == 1
-    assert result.missing == ("2022年 网上零售额(为0,无法计算增速)",)
+    assert result.missing == ("2022年 网上零售额（为0，无法计算增速）",)
 
 
 def test_item6_share_of_retail_against_national_share():
@@ -231,8 +233,8 @@ def test_item6_share_of_retail_against_national_share():
     )
     result = item("6", zone)
     assert result.points == 1
-    assert "2023年 本地网上零售额占社会零售总额比重 30.00% 超过全国 27.60%,得1分" in result.explanation
-    assert "2024年 本地网上零售额占社会零售总额比重 27.60% 未超过全国 27.60%,不得分" in result.explanation
+    assert "2023年 本地网上零售额占社会零售总额比重 30.00% 超过全国 27.60%，得1分" in result.explanation
+    assert "2024年 本地网上零售额占社会零售总额比重 27.60% 未超过全国 27.60%，不得分" in result.explanation
 
 
 def test_item6_missing_denominator_names_it():
@@ -253,9 +255,9 @@ def test_item5_express_growth():
     )
     result = item("5", zone)
     assert result.points == 2
-    assert "2023年 本地快递业务量同比增速 20.00%(按当年与上年总量计算) 超过全国 19.40%,得1分" in result.explanation
+    assert "2023年 本地快递业务量同比增速 20.00%（按当年与上年总量计算） 超过全国 19.40%，得1分" in result.explanation
     assert (
-        "2024年 本地快递业务量同比增速 22.00%(采用官方公布的可比口径增速) 超过全国 21.50%,得1分"
+        "2024年 本地快递业务量同比增速 22.00%（采用官方公布的可比口径增速） 超过全国 21.50%，得1分"
     ) in result.explanation
 
 
@@ -281,11 +283,11 @@ def test_item2_online_growth_against_social_retail_growth():
     result = item("2", zone)
     assert result.points == 1
     assert (
-        "2023年 网上零售额同比增速 10.00%(按当年与上年总量计算) "
-        "未超过社会消费品零售总额同比增速 10.00%(按当年与上年总量计算),不得分"
+        "2023年 网上零售额同比增速 10.00%（按当年与上年总量计算） "
+        "未超过社会消费品零售总额同比增速 10.00%（按当年与上年总量计算），不得分"
     ) in result.explanation
     assert (
-        "2024年 网上零售额同比增速 12.00%(按当年与上年总量计算) 超过社会消费品零售总额同比增速 5.00%"
+        "2024年 网上零售额同比增速 12.00%（按当年与上年总量计算） 超过社会消费品零售总额同比增速 5.00%"
     ) in result.explanation
 
 
@@ -297,7 +299,7 @@ def test_item2_published_social_growth_and_missing_year():
     result = item("2", zone)
     assert result.points == 1
     assert result.missing == ("2022年 网上零售额",)
-    assert "社会消费品零售总额同比增速 4.00%(采用官方公布的可比口径增速),得1分" in result.explanation
+    assert "社会消费品零售总额同比增速 4.00%（采用官方公布的可比口径增速），得1分" in result.explanation
 
 
 def test_item2_both_years_scores_two():
@@ -314,7 +316,7 @@ def test_17_1_greater_than_95_is_strict(rate, points):
     assert result.points == points
     verb = "超过" if points else "未超过"
     assert result.explanation == (
-        f"2024年 涉网违法案件线索举报按时核查率 {D(rate).quantize(D('0.01'))}% {verb} 95%,"
+        f"2024年 涉网违法案件线索举报按时核查率 {D(rate).quantize(D('0.01'))}% {verb} 95%，"
         f"{'得1分' if points else '不得分'}。"
     )
 
@@ -337,7 +339,7 @@ def test_17_2_one_at_90_says_which_failed():
     zone = facts(values={"assigned_clue_timely_rate": {2024: "90"}, "assigned_clue_completion_rate": {2024: "99"}})
     result = sub("17.2", zone)
     assert result.explanation == (
-        "2024年 交办督办涉网案件线索处置及时率 90.00% 未超过 90%;交办督办涉网案件线索完成率 99.00% 超过 90%,不得分。"
+        "2024年 交办督办涉网案件线索处置及时率 90.00% 未超过 90%；交办督办涉网案件线索完成率 99.00% 超过 90%，不得分。"
     )
 
 
@@ -352,7 +354,7 @@ def test_11_1_platform_users_over_half_of_staff(users, staff, points):
 def test_11_1_zero_staff_is_missing():
     result = sub("11.1", facts(values={"platform_users": {2024: "5"}, "regulatory_staff": {2024: "0"}}))
     assert result.points == 0
-    assert result.missing == ("2024年 在编监管人员数(为0,无法计算比值)",)
+    assert result.missing == ("2024年 在编监管人员数（为0，无法计算比值）",)
 
 
 @pytest.mark.parametrize(("rate", "points"), [("100", 1), ("99.99", 0)])
@@ -365,8 +367,8 @@ def test_11_2_reaching_100_percent_is_inclusive(rate, points):
 @pytest.mark.parametrize(
     ("coverage", "hours", "points", "text"),
     [
-        ("100", "50", 1, "业务培训覆盖率 100.00% 达到 100%;人均年培训学时 50学时 达到 50学时,得1分。"),
-        ("100", "49.9", 0, "人均年培训学时 49.9学时 未达到 50学时,不得分。"),
+        ("100", "50", 1, "业务培训覆盖率 100.00% 达到 100%；人均年培训学时 50学时 达到 50学时，得1分。"),
+        ("100", "49.9", 0, "人均年培训学时 49.9学时 未达到 50学时，不得分。"),
         ("99.9", "60", 0, "业务培训覆盖率 99.90% 未达到 100%"),
     ],
 )
@@ -381,7 +383,7 @@ def test_threshold_missing_one_figure_scores_zero_and_names_it():
     result = sub("38.2", facts(values={"training_coverage_rate": {2024: "100"}}))
     assert result.points == 0
     assert result.missing == ("2024年 人均年培训学时",)
-    assert result.explanation == "2024年 缺少数据:2024年 人均年培训学时,得0分。"
+    assert result.explanation == "2024年 缺少数据：2024年 人均年培训学时，得0分。"
 
 
 def test_threshold_reads_latest_year_only():
@@ -398,9 +400,9 @@ def test_item_with_several_subs_names_each_sub():
     result = item("11", zone)
     assert result.points == 2
     assert [s.points for s in result.subs] == [1, 0, 1]
-    assert result.explanation.startswith("(11.1)2024年 ")
-    assert "(11.2)2024年 主体身份信息认领处置率 98.00% 未达到 100%,不得分。" in result.explanation
-    assert "(11.3)评审认定符合,得1分。" in result.explanation
+    assert result.explanation.startswith("（11.1）2024年 ")
+    assert "（11.2）2024年 主体身份信息认领处置率 98.00% 未达到 100%，不得分。" in result.explanation
+    assert "（11.3）评审认定符合，得1分。" in result.explanation
 
 
 # ---------------------------------------------------------------- vs benchmark (25.2, 25.3, 26.1)
@@ -450,7 +452,7 @@ def test_vs_benchmark_uses_provincial_scope_wording():
         benchmarks={"mediation_success_rate": {2024: "60"}},
         scope="全省",
     )
-    assert "网络消费调解成功率 70.00% 超过全省 60.00%,得1分。" in sub("25.2", zone).explanation
+    assert "网络消费调解成功率 70.00% 超过全省 60.00%，得1分。" in sub("25.2", zone).explanation
 
 
 # ---------------------------------------------------------------- qualifying count (4)
@@ -476,11 +478,11 @@ def test_item4_explanation_names_region_rule_and_operators():
     zone = facts(operators=[op("三明示例电子商务有限公司", CODE_A, 2024, "20000")])
     result = item("4", zone)
     assert result.explanation == (
-        "东部地区标准:年度电子商务销售额达到2亿元(2023—2024年);"
-        "符合条件的网络交易经营者 1 家:三明示例电子商务有限公司(2024年 2亿元),得1分。"
+        "东部地区标准：年度电子商务销售额达到2亿元（2023—2024年）；"
+        "符合条件的网络交易经营者 1 家：三明示例电子商务有限公司（2024年 2亿元），得1分。"
     )
-    assert "中部地区标准:年度电子商务销售额达到1亿元" in item("4", facts(region="central")).explanation
-    assert "西部地区标准:年度电子商务销售额达到5000万元" in item("4", facts(region="west")).explanation
+    assert "中部地区标准：年度电子商务销售额达到1亿元" in item("4", facts(region="central")).explanation
+    assert "西部地区标准：年度电子商务销售额达到5000万元" in item("4", facts(region="west")).explanation
 
 
 @pytest.mark.parametrize(("count", "points"), [(1, 1), (2, 2), (3, 2)])
@@ -519,15 +521,15 @@ def test_item4_entry_outside_reference_years_does_not_count():
 def test_item4_empty_list_is_missing():
     result = item("4", facts())
     assert result.points == 0
-    assert result.missing == ("规模以上网络交易经营者名单(未填报)",)
-    assert "未填报新增规模以上网络交易经营者,得0分" in result.explanation
+    assert result.missing == ("规模以上网络交易经营者名单（未填报）",)
+    assert "未填报新增规模以上网络交易经营者，得0分" in result.explanation
 
 
 def test_item4_list_with_nobody_qualifying_is_not_missing():
     result = item("4", facts(operators=[op("三明示例电子商务有限公司", CODE_A, 2024, "100")]))
     assert result.points == 0
     assert result.missing == ()
-    assert "符合条件的网络交易经营者 0 家,得0分" in result.explanation
+    assert "符合条件的网络交易经营者 0 家，得0分" in result.explanation
 
 
 # ---------------------------------------------------------------- capped count (34)
@@ -538,13 +540,13 @@ def test_item34_one_point_each_capped_at_two(count, points):
     result = item("34", zone)
     assert result.points == points
     assert f"形成成果 {count} 项" in result.explanation
-    assert f"每项1分,最高2分,得{points}分" in result.explanation
+    assert f"每项1分，最高2分，得{points}分" in result.explanation
 
 
 def test_item34_explanation_lists_titles_and_kinds():
     zone = facts(outcomes=[outcome("三明市网络直播营销合规指引", "normative")])
     assert item("34", zone).explanation == (
-        "形成成果 1 项:《三明市网络直播营销合规指引》(规范性文件);每项1分,最高2分,得1分。"
+        "形成成果 1 项：《三明市网络直播营销合规指引》（规范性文件）；每项1分，最高2分，得1分。"
     )
 
 
@@ -561,4 +563,4 @@ def test_item34_kinds_filter():
 def test_item34_empty_list_is_missing():
     result = item("34", facts())
     assert result.points == 0
-    assert result.missing == ("制度化、标准化成果清单(未填报)",)
+    assert result.missing == ("制度化、标准化成果清单（未填报）",)

@@ -40,9 +40,9 @@ def test_points_that_do_not_roll_up_are_refused_naming_level_and_numbers(db):
     with pytest.raises(ValidationError) as exc:
         indicator_system_create_from_data(data=data)
     messages = exc.value.messages
-    assert "二级指标“发展规模”:三级指标合计 11 分,应为 10 分" in messages
-    assert "一级指标“综合保障”:二级指标合计 15 分,应为 16 分" in messages
-    assert "一级指标合计 101 分,应为 100 分" in messages
+    assert "二级指标“发展规模”：三级指标合计 11 分，应为 10 分" in messages
+    assert "一级指标“综合保障”：二级指标合计 15 分，应为 16 分" in messages
+    assert "一级指标合计 101 分，应为 100 分" in messages
     assert not IndicatorSystem.objects.filter(code="BROKEN").exists()
     assert not Indicator.objects.exists()
 
@@ -51,7 +51,7 @@ def test_load_standard_refuses_a_broken_file(db, tmp_path):
     data = national()
     data["indicators"][1]["children"][0]["points"] = 14
     (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(CommandError, match="一级指标“规范监管”:二级指标合计 24 分,应为 25 分"):
+    with pytest.raises(CommandError, match="一级指标“规范监管”：二级指标合计 24 分，应为 25 分"):
         call_command("load_standard", "--dir", str(tmp_path), stdout=open("/dev/null", "w"))
     assert not IndicatorSystem.objects.exists()
 
@@ -87,5 +87,5 @@ def test_unknown_metrics_and_bad_params_are_named(db):
     with pytest.raises(ValidationError) as exc:
         indicator_system_create_from_data(data=data)
     text = "\n".join(exc.value.messages)
-    assert "评分项“3”:规则 缺少区间 bands" in text
+    assert "评分项“3”：规则 缺少区间 bands" in text
     assert "统计指标“online_retail_sales”未定义" in text

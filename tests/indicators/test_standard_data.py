@@ -181,7 +181,7 @@ def test_scoring_items_add_up_and_follow_numbered_sub_criteria(data):
             expected = [(f"{code}.{n}", int(p)) for n, _, p in numbered]
             assert [(s["code"], s["points"]) for s in subs] == expected, code
             for sub, (_, text, _) in zip(subs, numbered):
-                assert sub["label"] == text.strip().rstrip(";;。")  # noqa: B005 - a set of end marks, sub["code"]
+                assert sub["label"] == text.strip().rstrip(";；。")  # noqa: B005 - a set of end marks, sub["code"]
         else:
             assert [s["code"] for s in subs] == [code], code
             assert subs[0]["points"] == item["points"]

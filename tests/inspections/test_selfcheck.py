@@ -131,7 +131,7 @@ def test_the_generated_report_reads_back_with_unit_items_statuses_and_an_evidenc
     assert "已完成" in flat and "不适用" in flat and "本单位无培训职能" in flat
     assert "加大政策扶持力度" in flat and "培育网络经营主体" in flat
     assert evidence_x.files.get().sha256 in flat
-    assert "单位负责人(签字)" in flat
+    assert "单位负责人（签字）" in flat
     assert "第1页共" in flat
     import hashlib
 

@@ -65,10 +65,10 @@ def test_an_import_with_one_bad_row_imports_nothing_and_names_every_bad_cell(que
     with pytest.raises(ExcelImportError) as refused:
         survey.responses_import(questionnaire=questionnaire, user=None, file=workbook_of(questionnaire, rows))
     assert refused.value.messages == [
-        "第 4 行:调查对象单位“乙市公安局”不是本创建对象的责任单位",
-        "第 4 行 第 1 题:选项“D”不存在(可选 A–C 或选项原文)",
-        "第 5 行 第 1 题:单选题只能选一个选项",
-        "第 6 行:没有任何回答",
+        "第 4 行：调查对象单位“乙市公安局”不是本创建对象的责任单位",
+        "第 4 行 第 1 题：选项“D”不存在（可选 A–C 或选项原文）",
+        "第 5 行 第 1 题：单选题只能选一个选项",
+        "第 6 行：没有任何回答",
     ]
     assert not SurveyResponse.objects.exists() and not SurveyAnswer.objects.exists()
 

@@ -95,7 +95,7 @@ def test_a_return_tells_the_units_liaisons_with_the_reason(run, evidence_x, liai
     run(evidence_submit, evidence=evidence_x, user=liaison_x)
     run(evidence_return, evidence=evidence_x, user=office_a, reason="缺少盖章页")
     notice = only(liaison_x, Kind.EVIDENCE_RETURNED)
-    assert notice.body == "退回原因:缺少盖章页"
+    assert notice.body == "退回原因：缺少盖章页"
     assert notices(liaison_y) == []
 
 

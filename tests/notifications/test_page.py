@@ -88,7 +88,7 @@ def test_unread_and_read_filters_with_their_counts(client, user):
     _, page = listing(client, state="unread")
     assert "还没看的" in page and "已经看过的" not in page
     assert 'href="/tasks/mine/"' in page and "三明市" in page and "新任务" in page
-    assert "标为已读" in page and "全部标为已读(1)" in page
+    assert "标为已读" in page and "全部标为已读（1）" in page
     _, page = listing(client, state="read")
     assert "已经看过的" in page and "还没看的" not in page
     _, page = listing(client, state="whatever")  # an unknown filter shows everything
@@ -163,9 +163,9 @@ def test_muted_sends_nothing(user):
 def test_the_digest_groups_by_zone_and_kind():
     user = UserFactory(email="liaison@example.gov.cn")
     for i in range(7):
-        notification_create(recipient=user, title=f"佐证材料已采纳:材料{i}", kind=Kind.EVIDENCE_ACCEPTED, zone=SANMING)
-    notification_create(recipient=user, title="新任务:加大政策扶持力度", kind=Kind.ASSIGNED, zone=SANMING)
-    notification_create(recipient=user, title="新任务:统计监测", kind=Kind.ASSIGNED, zone=FUZHOU)
+        notification_create(recipient=user, title=f"佐证材料已采纳：材料{i}", kind=Kind.EVIDENCE_ACCEPTED, zone=SANMING)
+    notification_create(recipient=user, title="新任务：加大政策扶持力度", kind=Kind.ASSIGNED, zone=SANMING)
+    notification_create(recipient=user, title="新任务：统计监测", kind=Kind.ASSIGNED, zone=FUZHOU)
     notification_create(recipient=user, title="系统维护通知", kind=Kind.INFO)
 
     groups = digest_groups(list(Notification.objects.filter(recipient=user)))

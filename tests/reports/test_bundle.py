@@ -31,7 +31,7 @@ def manifest(archive: zipfile.ZipFile) -> list[tuple]:
         "材料名称",
         "责任单位",
         "文件",
-        "大小(字节)",
+        "大小（字节）",
         "SHA-256",
         "状态",
         "校验",
@@ -104,7 +104,7 @@ def test_a_file_missing_on_disk_is_named_in_the_manifest(zone_a, unit_x, tmp_pat
     _, file = evidence_with_file(zone_a, unit_x, "5", title="丢失的文件", name="丢失.pdf")
     (media_root / file.stored_name).unlink()
     lines = manifest(render(zone_a, tmp_path))
-    assert lines[0][1] == "丢失的文件" and lines[0][3] is None and lines[0][7] == "文件缺失,未打包"
+    assert lines[0][1] == "丢失的文件" and lines[0][3] is None and lines[0][7] == "文件缺失，未打包"
 
 
 def test_safe_name():

@@ -181,11 +181,11 @@ def test_progress_and_stage_are_written_while_rendering(zone_a, fake_kind):
 def test_a_failure_is_stored_in_chinese_and_can_be_retried(
     zone_a, office_a, fake_kind, django_capture_on_commit_callbacks
 ):
-    kind = fake_kind(error=ReportError("佐证材料文件缺失:制度.pdf(v2),请联系系统管理员。"))
+    kind = fake_kind(error=ReportError("佐证材料文件缺失：制度.pdf(v2)，请联系系统管理员。"))
     report = Report.objects.create(zone=zone_a, kind="scores")
     assert report_render(report_id=report.pk).done is False
     report.refresh_from_db()
-    assert report.status == Status.FAILED and report.error == "佐证材料文件缺失:制度.pdf(v2),请联系系统管理员。"
+    assert report.status == Status.FAILED and report.error == "佐证材料文件缺失：制度.pdf(v2)，请联系系统管理员。"
     assert not list(media("reports").rglob("*.part"))
     kind.error = None
     with django_capture_on_commit_callbacks(execute=True):

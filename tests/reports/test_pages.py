@@ -67,10 +67,10 @@ def test_the_status_block_polls_while_pending_and_stops_when_ready(client, zone_
 def test_a_failed_report_shows_the_chinese_error_and_a_retry_button(client, zone_a, office_a):
     client.force_login(office_a)
     failed = Report.objects.create(
-        zone=zone_a, kind="scores", status=Report.Status.FAILED, error="报告生成失败:磁盘已满。"
+        zone=zone_a, kind="scores", status=Report.Status.FAILED, error="报告生成失败：磁盘已满。"
     )
     page = client.get(detail_url(failed)).content.decode()
-    assert "报告生成失败:磁盘已满。" in page and reverse("reports:retry", args=[zone_a.pk, failed.pk]) in page
+    assert "报告生成失败：磁盘已满。" in page and reverse("reports:retry", args=[zone_a.pk, failed.pk]) in page
     assert client.get(download_url(failed)).status_code == 404
 
 

@@ -148,7 +148,7 @@ def test_metadata_title_and_author(demo):
     assert info["Title"] == "三明市网络市场监管与服务示范区创建自评报告"
     assert info["Author"] == "三明市网络市场监管与服务示范区创建工作领导小组办公室"
     assert info["Page size"].startswith("595.") and "A4" in info["Page size"]
-    assert pdf_info(demo["files"]["evaluation"]["path"])["Author"] == "福建省市场监督管理局(省级评估组)"
+    assert pdf_info(demo["files"]["evaluation"]["path"])["Author"] == "福建省市场监督管理局（省级评估组）"
 
 
 def test_evaluation_report_has_evaluators_and_the_rounds_side_by_side(demo):
@@ -157,7 +157,7 @@ def test_evaluation_report_has_evaluators_and_the_rounds_side_by_side(demo):
     assert demo["evaluators"]
     for name in demo["evaluators"]:
         assert re.sub(r"\s+", "", name) in text
-    assert "各轮次得分对比" in text and "自评(" in text and "(本报告)" in text
+    assert "各轮次得分对比" in text and "自评（" in text and "（本报告）" in text
     assert "差异说明" in text
     assert "各轮次得分对比" not in _text(demo["files"]["live"]["pages"])
 

@@ -67,7 +67,7 @@ def test_the_zone_list_has_round_self_total_live_total_and_evidence_completeness
     page = client.get(reverse("reports:home")).content.decode()
     row = page[page.index(f'<tr data-zone="{zone.pk}">') :]
     row = row[: row.index("</tr>")]
-    assert "自评 · 已提交" in row and "自评(已提交):74 分" in row and "77.5" in row
+    assert "自评 · 已提交" in row and "自评（已提交）：74 分" in row and "77.5" in row
     a_row = page[page.index(f'<tr data-zone="{zone_a.pk}">') :]
     assert "2/41(5%)" in a_row[: a_row.index("</tr>")]
 
@@ -107,7 +107,7 @@ def test_comparison_table_and_radar_overlay_of_up_to_five(client, zone_a, review
     assert "尚未评分" in page and "促进发展" in page and "<svg" in page
     assert page.count('fill-opacity="0.18"') == 5  # at most five polygons
     chosen = client.get(reverse("reports:compare") + f"?zones={zones[0].pk}&zones={zones[5].pk}").content.decode()
-    assert chosen.count('fill-opacity="0.18"') == 2 and "对比5(65分)" in chosen
+    assert chosen.count('fill-opacity="0.18"') == 2 and "对比5（65分）" in chosen
 
 
 def test_a_reviewer_writes_an_opinion_the_office_is_told_and_answers(
@@ -116,7 +116,7 @@ def test_a_reviewer_writes_an_opinion_the_office_is_told_and_answers(
     client.force_login(reviewer_fujian)
     response = client.post(
         reverse("reports:opinion-create", args=[zone_a.pk]),
-        {"round": self_round.pk, "conclusion": "recheck", "text": "第 12 项佐证不足,整改后复核。"},
+        {"round": self_round.pk, "conclusion": "recheck", "text": "第 12 项佐证不足，整改后复核。"},
     )
     opinion = ReviewOpinion.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"#opinion-{opinion.pk}")
@@ -131,7 +131,7 @@ def test_a_reviewer_writes_an_opinion_the_office_is_told_and_answers(
     client.force_login(office_a)
     page = client.get(reverse("reports:zone", args=[zone_a.pk])).content.decode()
     assert (
-        "第 12 项佐证不足,整改后复核。" in page
+        "第 12 项佐证不足，整改后复核。" in page
         and reverse("reports:opinion-reply", args=[zone_a.pk, opinion.pk]) in page
     )
     client.post(reverse("reports:opinion-reply", args=[zone_a.pk, opinion.pk]), {"text": "已补充材料。"})

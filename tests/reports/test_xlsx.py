@@ -81,7 +81,7 @@ def test_second_sheet_compares_rounds(zone_a, tmp_path):
     )
     ws = render(zone_a, None, tmp_path)["轮次对比"]
     header = [c.value for c in ws[2]]
-    assert header[:3] == ["编号", "指标", "满分"] and header[3].startswith("自评(") and header[4] == "实时得分(本表)"
+    assert header[:3] == ["编号", "指标", "满分"] and header[3].startswith("自评（") and header[4] == "实时得分（本表）"
     total_row = [c.value for c in ws[3]]
     assert total_row[1] == "总分" and total_row[3] == 61.5
     assert Decimal(str(total_row[4])) == zone_score(zone=zone_a).total

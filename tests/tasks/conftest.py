@@ -76,7 +76,7 @@ def sanming(standard):
     from demo.units import UNITS
     from tests.factories import CityFactory, ProvinceFactory, ZoneFactory
 
-    zone = ZoneFactory(name="三明市(测试)", region=CityFactory(name="三明市", parent=ProvinceFactory(name="福建省")))
+    zone = ZoneFactory(name="三明市（测试）", region=CityFactory(name="三明市", parent=ProvinceFactory(name="福建省")))
     for i, (name, short, kind) in enumerate(UNITS):
         Unit.objects.create(zone=zone, name=name, short_name=short, kind=kind, position=i)
     return zone

@@ -48,7 +48,7 @@ def test_create_errors_are_chinese_and_create_nothing(client, office_a, zone_a, 
         {"title": "任务", "deadline": "2030-12-31", "unit_ids": [unit_x.pk, unit_b.pk]},
     )
     assert response.status_code == 400
-    assert f"责任单位(编号 {unit_b.pk})不存在。" in str(response.json())
+    assert f"责任单位（编号 {unit_b.pk}）不存在。" in str(response.json())
     assert "乙" not in str(response.json())  # another zone's names stay unseen
     assert not Task.objects.exists()
 

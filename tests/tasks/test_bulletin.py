@@ -141,7 +141,7 @@ def test_export_has_both_sheets_with_safe_cells(client, zone_a, office_a, plan):
     assert workbook.sheetnames == ["逾期任务", "按时完成率排名"]
 
     overdue = workbook["逾期任务"]
-    assert overdue["A1"].value == "甲创建对象督办通报(截至 2030-07-10)"
+    assert overdue["A1"].value == "甲创建对象督办通报（截至 2030-07-10）"
     assert [c.value for c in overdue[2]] == list(OVERDUE_HEADERS)
     rows = [list(r) for r in overdue.iter_rows(min_row=3, values_only=True)]
     assert [(r[0], r[1], r[4], r[5], r[6]) for r in rows] == [

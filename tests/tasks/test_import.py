@@ -37,7 +37,7 @@ def xlsx(rows, *, headers=IMPORT_HEADERS) -> io.BytesIO:
 
 
 GOOD = [
-    ["", "(一)促进网络经济高效发展", "", "", "", "", ""],
+    ["", "（一）促进网络经济高效发展", "", "", "", "", ""],
     ["1", "加大政策扶持力度", "出台促进和规范网络市场发展的政策。", "市商务局", "市统计局", "1、2", "2024年12月"],
     ["2", "推动数字经济做大做强", "强化信息基础设施建设。", "", "市统计局、商务局", "1,3-5", date(2024, 9, 30)],
 ]
@@ -116,7 +116,7 @@ def test_a_good_file_creates_the_tasks(zone_a, units_xy, level3):
     first, second = tasks
     assert (first.title, first.category, first.deadline) == (
         "加大政策扶持力度",
-        "(一)促进网络经济高效发展",
+        "（一）促进网络经济高效发展",
         date(2024, 12, 31),
     )
     assert first.description == "出台促进和规范网络市场发展的政策。"
@@ -131,15 +131,18 @@ def test_a_good_file_creates_the_tasks(zone_a, units_xy, level3):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (["3", "任务", "", "", "市气象局", "", "2024-12-31"], "第 5 行:单位“市气象局”不是本创建对象的责任单位"),
-        (["3", "任务", "", "", "市商务局", "", "明年"], "第 5 行:完成时限“明年”无法识别"),
-        (["3", "任务", "", "", "市商务局", "", ""], "第 5 行:完成时限不能为空"),
-        (["3", "任务", "", "", "市商务局", "99", "2024-12-31"], "第 5 行:关联指标“99”不是本创建对象指标体系的三级指标"),
-        (["3", "任务", "", "", "市商务局", "甲", "2024-12-31"], "第 5 行:关联指标“甲”格式不正确"),
-        (["3", "", "工作内容", "", "市商务局", "", "2024-12-31"], "第 5 行:任务名称不能为空"),
-        (["2", "任务", "", "", "市商务局", "", "2024-12-31"], "第 5 行:序号“2”重复"),
-        (["", "任务", "工作内容", "", "市商务局", "", "2024-12-31"], "第 5 行:序号不能为空"),
-        (["3", "任务", "", "", "", "", "2024-12-31"], "第 5 行:牵头单位和责任单位不能都为空"),
+        (["3", "任务", "", "", "市气象局", "", "2024-12-31"], "第 5 行：单位“市气象局”不是本创建对象的责任单位"),
+        (["3", "任务", "", "", "市商务局", "", "明年"], "第 5 行：完成时限“明年”无法识别"),
+        (["3", "任务", "", "", "市商务局", "", ""], "第 5 行：完成时限不能为空"),
+        (
+            ["3", "任务", "", "", "市商务局", "99", "2024-12-31"],
+            "第 5 行：关联指标“99”不是本创建对象指标体系的三级指标",
+        ),
+        (["3", "任务", "", "", "市商务局", "甲", "2024-12-31"], "第 5 行：关联指标“甲”格式不正确"),
+        (["3", "", "工作内容", "", "市商务局", "", "2024-12-31"], "第 5 行：任务名称不能为空"),
+        (["2", "任务", "", "", "市商务局", "", "2024-12-31"], "第 5 行：序号“2”重复"),
+        (["", "任务", "工作内容", "", "市商务局", "", "2024-12-31"], "第 5 行：序号不能为空"),
+        (["3", "任务", "", "", "", "", "2024-12-31"], "第 5 行：牵头单位和责任单位不能都为空"),
     ],
 )
 def test_each_broken_row_is_named_and_nothing_is_created(zone_a, units_xy, row, message):
@@ -160,14 +163,14 @@ def test_a_task_number_already_in_the_zone_is_refused(zone_a, units_xy):
     task_import_xlsx(zone=zone_a, file=xlsx(GOOD))
     with pytest.raises(ValidationError) as exc:
         task_import_xlsx(zone=zone_a, file=xlsx(GOOD))
-    assert "第 3 行:序号“1”的任务已存在,未重复导入" in exc.value.messages
+    assert "第 3 行：序号“1”的任务已存在，未重复导入" in exc.value.messages
     assert Task.objects.count() == 2
 
 
 def test_wrong_headers(zone_a, units_xy):
     headers = ("序号", "任务名称", "工作内容", "牵头单位", "责任单位", "关联指标", "完成时限")
     found = messages_of(zone_a, xlsx(GOOD, headers=headers))
-    assert found[0].startswith("表头应为:序号 | 任务 | 工作内容 | 牵头单位 | 责任单位 | 关联指标 | 完成时限")
+    assert found[0].startswith("表头应为：序号 | 任务 | 工作内容 | 牵头单位 | 责任单位 | 关联指标 | 完成时限")
 
 
 def test_not_an_xlsx(zone_a, units_xy):
@@ -256,7 +259,7 @@ def test_import_page(client, zone_a, office_a, units_xy):
     assert "序号" in client.get(url).content.decode()
     bad = client.post(url, {"file": xlsx([*GOOD, ["3", "", "", "", "市商务局", "", "2024-12-31"]])})
     page = bad.content.decode()
-    assert bad.status_code == 200 and "未导入任何任务" in page and "第 5 行:任务名称不能为空" in page
+    assert bad.status_code == 200 and "未导入任何任务" in page and "第 5 行：任务名称不能为空" in page
     assert not Task.objects.exists()
     good = client.post(url, {"file": xlsx(GOOD)})
     assert good.status_code == 302 and Task.objects.count() == 2

@@ -53,7 +53,7 @@ def test_lead_units_are_responsible_units_too(zone_a, unit_x, unit_y):
 def test_a_unit_of_another_zone_is_refused_and_nothing_is_created(zone_a, unit_x, unit_b):
     with pytest.raises(ValidationError) as exc:
         task_create(zone=zone_a, title="任务", deadline=DEADLINE, unit_ids=[unit_x.pk, unit_b.pk])
-    assert f"责任单位(编号 {unit_b.pk})不存在。" in exc.value.messages
+    assert f"责任单位（编号 {unit_b.pk}）不存在。" in exc.value.messages
     assert not any("乙" in message for message in exc.value.messages)  # another zone's names stay unseen
     assert not Task.objects.exists() and not Assignment.objects.exists() and not AssignmentEvent.objects.exists()
 
@@ -73,7 +73,7 @@ def test_indicators_must_be_level_3_of_the_zones_system(zone_a, unit_x):
         ({"deadline": None}, "请填写完成时限。"),
         ({"unit_ids": []}, "请至少选择一个责任单位。"),
         ({"priority": "urgent"}, "优先级应为 高、中 或 低。"),
-        ({"unit_ids": [987654]}, "责任单位(编号 987654)不存在。"),
+        ({"unit_ids": [987654]}, "责任单位（编号 987654）不存在。"),
     ],
 )
 def test_creation_rules(zone_a, unit_x, kwargs, message):
@@ -108,7 +108,7 @@ def test_update_adds_units_moves_due_dates_and_keeps_a_units_own_due_date(task_x
     new_deadline = date(2031, 3, 31)
     task_update(
         task=task_xy,
-        title="加大政策扶持力度(修订)",
+        title="加大政策扶持力度（修订）",
         deadline=new_deadline,
         unit_ids=[unit_x.pk, unit_y.pk, unit_z.pk],
         lead_unit_ids=[unit_x.pk],
@@ -125,7 +125,7 @@ def test_update_adds_units_moves_due_dates_and_keeps_a_units_own_due_date(task_x
 
 def test_a_unit_that_has_reported_cannot_be_removed(task_xy, assignment_y, liaison_y, unit_x):
     assignment_report_progress(assignment=assignment_y, user=liaison_y, percent=10, text="已启动")
-    with pytest.raises(ValidationError, match="单位“甲市统计局”已填报进展,不能移出该任务。"):
+    with pytest.raises(ValidationError, match="单位“甲市统计局”已填报进展，不能移出该任务。"):
         task_update(task=task_xy, title="任务", deadline=DEADLINE, unit_ids=[unit_x.pk])
     assert task_xy.assignments.count() == 2
 
@@ -174,7 +174,7 @@ def test_progress_rules(assignment_x, liaison_x, percent, text, message):
 
 def test_progress_may_go_down_only_with_a_reason(assignment_x, liaison_x):
     assignment_report_progress(assignment=assignment_x, user=liaison_x, percent=60, text="过半")
-    with pytest.raises(ValidationError, match="进度低于上次填报的 60%,请说明原因。"):
+    with pytest.raises(ValidationError, match="进度低于上次填报的 60%，请说明原因。"):
         assignment_report_progress(assignment=assignment_x, user=liaison_x, percent=40, text="重新评估")
     assignment_report_progress(assignment=assignment_x, user=liaison_x, percent=40, text="重新评估", reason="方案调整")
     assignment_x.refresh_from_db()

@@ -70,10 +70,10 @@ def test_accepted_kinds(name, content, kind, settings):
         ("病毒.pdf", io.BytesIO(b"MZ\x90\x00"), "“病毒.pdf”不是有效的 PDF 文件"),
         ("网页.png", io.BytesIO(b"<html><script>"), "不是有效的 PNG 文件"),
         ("压缩包.docx", ooxml("hello.txt"), "不是有效的 Word(.docx) 文件"),
-        ("旧格式.doc", io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "不支持的文件类型(.doc)"),
+        ("旧格式.doc", io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "不支持的文件类型（.doc）"),
         ("脚本.exe", io.BytesIO(b"MZ"), "只接受 PDF、DOCX、XLSX、JPG、PNG 文件"),
-        ("改名.pdf", io.BytesIO(b"\x89PNG\r\n\x1a\n...."), "内容是 PNG 文件,扩展名却是 .pdf"),
-        ("台账.docx", xlsx(), "内容是 Excel(.xlsx) 文件,扩展名却是 .docx"),
+        ("改名.pdf", io.BytesIO(b"\x89PNG\r\n\x1a\n...."), "内容是 PNG 文件，扩展名却是 .pdf"),
+        ("台账.docx", xlsx(), "内容是 Excel(.xlsx) 文件，扩展名却是 .docx"),
         ("空.pdf", io.BytesIO(b""), "是空文件"),
     ],
 )
@@ -121,7 +121,7 @@ def test_an_attachment_past_the_limit_is_stopped_while_streaming(client, liaison
         response = client.post(reverse("api-assignment-progress", args=[assignment_x.pk]), data)
         assert response.status_code == 413
         text = response.json()["message"]
-    assert "文件“大文件.pdf”超过 64 KB 的上传上限,已拒绝。" in text
+    assert "文件“大文件.pdf”超过 64 KB 的上传上限，已拒绝。" in text
     assert not ProgressReport.objects.exists()
 
 

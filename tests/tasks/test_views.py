@@ -206,7 +206,7 @@ def test_report_from_my_tasks_with_htmx_returns_the_card(client, liaison_x, assi
     card = client.post(url, {"percent": "50", "text": "已完成调研"}, HTTP_HX_REQUEST="true").content.decode()
     assert f'id="card-{assignment_x.pk}"' in card and "已填报进展" in card and "50%" in card
     bad = client.post(url, {"percent": "20", "text": "倒退"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "进度低于上次填报的 50%,请说明原因。" in bad
+    assert "进度低于上次填报的 50%，请说明原因。" in bad
     assignment_x.refresh_from_db()
     assert assignment_x.progress == 50 and ProgressReport.objects.count() == 1
 

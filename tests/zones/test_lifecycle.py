@@ -66,7 +66,7 @@ def test_province_moves_on_from_provincial_review_and_sends_back_anywhere():
 def test_skip_message_names_the_current_status_and_the_allowed_targets():
     with pytest.raises(lifecycle.TransitionError) as exc:
         lifecycle.transition_check(S.CREATING, S.CITY_REVIEW, {lifecycle.OFFICE})
-    assert str(exc.value) == ("当前状态为“创建中”,不能变更为“市级考评”:只能前进或退回一步,可变更为 “自评”。")
+    assert str(exc.value) == ("当前状态为“创建中”，不能变更为“市级考评”：只能前进或退回一步，可变更为 “自评”。")
 
 
 # --- the service and its events ------------------------------------------------------
@@ -145,7 +145,7 @@ def test_a_skip_on_the_page_shows_the_message(client, zone_a, office_a):
     client.force_login(office_a)
     response = post(client, zone_a, S.SELF_ASSESSMENT)
     page = client.get(response["Location"]).content.decode()
-    assert "当前状态为“申报”,不能变更为“自评”" in page
+    assert "当前状态为“申报”，不能变更为“自评”" in page
     assert Zone.objects.get(pk=zone_a.pk).status == S.APPLICATION
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_aliases_are_split_stripped_and_deduplicated():
-    assert unit_aliases_clean("市场监管局、 市市场监管局,市场监管局;工商局\n") == [
+    assert unit_aliases_clean("市场监管局、 市市场监管局，市场监管局；工商局\n") == [
         "市场监管局",
         "市市场监管局",
         "工商局",

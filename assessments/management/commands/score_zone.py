@@ -23,15 +23,15 @@ KINDS = {
 
 
 class Command(BaseCommand):
-    help = "按指标体系为一个创建对象评分:--zone 取数据库中的创建对象,--input 读取描述创建对象的 JSON 文件。"
+    help = "按指标体系为一个创建对象评分：--zone 取数据库中的创建对象，--input 读取描述创建对象的 JSON 文件。"
 
     def add_arguments(self, parser):
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--zone", help="创建对象的 ID 或名称")
-        source.add_argument("--input", help="描述创建对象的 JSON 文件(格式见 README)")
+        source.add_argument("--input", help="描述创建对象的 JSON 文件（格式见 README）")
         parser.add_argument(
             "--round",
-            help="评估轮次类型(self/自评、provincial/省级评估、national/总局评估):输出该创建对象最近一轮的汇总得分",
+            help="评估轮次类型（self/自评、provincial/省级评估、national/总局评估）：输出该创建对象最近一轮的汇总得分",
         )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
 
     def _round(self, zone: Zone, kind: str) -> dict:
         if kind not in KINDS:
-            raise CommandError(f"未知的评估轮次类型“{kind}”,应为 self、provincial 或 national。")
+            raise CommandError(f"未知的评估轮次类型“{kind}”，应为 self、provincial 或 national。")
         round = AssessmentRound.objects.filter(zone=zone, kind=KINDS[kind]).order_by("-opened_at", "-pk").first()
         if round is None:
             raise CommandError(f"创建对象“{zone.name}”尚无{AssessmentRound.Kind(KINDS[kind]).label}轮次。")
@@ -76,10 +76,10 @@ class Command(BaseCommand):
         try:
             code, facts = facts_from_json(data)
         except SpecError as exc:
-            raise CommandError("输入文件有误:\n" + "\n".join(exc.messages)) from exc
+            raise CommandError("输入文件有误：\n" + "\n".join(exc.messages)) from exc
         system = IndicatorSystem.objects.filter(code=code).first()
         if system is None:
-            raise CommandError(f"指标体系“{code}”不存在,请先运行 python manage.py load_standard。")
+            raise CommandError(f"指标体系“{code}”不存在，请先运行 python manage.py load_standard。")
         return score(system_spec_for(system=system), facts)
 
     def _print(self, data: dict) -> None:
@@ -95,6 +95,6 @@ class Command(BaseCommand):
                     self.stdout.write(f"       {item['explanation']}")
                     for s in item["subs"]:
                         for e in s.get("evaluators") or []:
-                            self.stdout.write(f"       {s['code']} {e['evaluator']}:{e['points']} {e['comment']}")
+                            self.stdout.write(f"       {s['code']} {e['evaluator']}：{e['points']} {e['comment']}")
                     if item["missing"]:
-                        self.stdout.write(self.style.WARNING(f"       缺少:{'、'.join(item['missing'])}"))
+                        self.stdout.write(self.style.WARNING(f"       缺少：{'、'.join(item['missing'])}"))

@@ -15,11 +15,11 @@ from common.storage import media_path, orphan_files
 
 
 class Command(BaseCommand):
-    help = "列出(加 --delete 则删除)MEDIA_ROOT 中没有任何记录引用的文件。"
+    help = "列出（加 --delete 则删除）MEDIA_ROOT 中没有任何记录引用的文件。"
 
     def add_arguments(self, parser):
         parser.add_argument("--delete", action="store_true", help="删除列出的文件")
-        parser.add_argument("--min-age", type=int, default=60, help="只处理至少这么多分钟前的文件(默认 60)")
+        parser.add_argument("--min-age", type=int, default=60, help="只处理至少这么多分钟前的文件（默认 60）")
 
     def handle(self, *args, delete: bool, min_age: int, **options):
         orphans = orphan_files(min_age_seconds=max(min_age, 0) * 60)
@@ -34,6 +34,6 @@ class Command(BaseCommand):
                 path = media_path(orphan.name)
                 if path is not None:
                     path.unlink(missing_ok=True)
-            self.stdout.write(f"已删除 {len(orphans)} 个无人引用的文件,共 {human_size(total)}。")
+            self.stdout.write(f"已删除 {len(orphans)} 个无人引用的文件，共 {human_size(total)}。")
         else:
-            self.stdout.write(f"共 {len(orphans)} 个无人引用的文件,{human_size(total)};加 --delete 删除。")
+            self.stdout.write(f"共 {len(orphans)} 个无人引用的文件，{human_size(total)}；加 --delete 删除。")

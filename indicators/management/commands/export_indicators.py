@@ -8,11 +8,11 @@ from indicators.selectors import indicator_system_to_data
 
 
 class Command(BaseCommand):
-    help = "把指标体系导出为 Excel(.xlsx),列与政府原表一致,另含评分规则和统计指标表。"
+    help = "把指标体系导出为 Excel(.xlsx)，列与政府原表一致，另含评分规则和统计指标表。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--system", required=True, help="指标体系编码,如 CN-2024")
-        parser.add_argument("--output", required=True, help="输出文件,如 指标体系.xlsx")
+        parser.add_argument("--system", required=True, help="指标体系编码，如 CN-2024")
+        parser.add_argument("--output", required=True, help="输出文件，如 指标体系.xlsx")
 
     def handle(self, *args, **options):
         system = IndicatorSystem.objects.filter(code=options["system"]).first()
@@ -23,5 +23,5 @@ class Command(BaseCommand):
         try:
             workbook.save(output)
         except OSError as exc:
-            raise CommandError(f"无法写入 {output}:{exc.strerror or exc}") from exc
+            raise CommandError(f"无法写入 {output}：{exc.strerror or exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"已将“{system}”导出到 {output}。"))

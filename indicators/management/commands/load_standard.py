@@ -17,7 +17,7 @@ def _comparable(data: dict) -> dict:
 
 
 class Command(BaseCommand):
-    help = "载入仓库内置的指标体系(如全国 41 项指标)和对比基准;可重复执行。"
+    help = "载入仓库内置的指标体系（如全国 41 项指标）和对比基准；可重复执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(STANDARDS_DIR), help="指标体系 JSON 文件所在目录")
@@ -32,11 +32,11 @@ class Command(BaseCommand):
             existing = IndicatorSystem.objects.filter(code=data.get("code")).first()
             if existing is not None:
                 if _comparable(indicator_system_to_data(system=existing)) == _comparable(data):
-                    self.stdout.write(f"{existing.code}:已是最新,未改动。")
+                    self.stdout.write(f"{existing.code}：已是最新，未改动。")
                 else:
                     self.stdout.write(
                         self.style.WARNING(
-                            f"{existing.code}:数据库中的版本与文件 {path.name} 不同;已发布的体系不可修改,"
+                            f"{existing.code}：数据库中的版本与文件 {path.name} 不同；已发布的体系不可修改，"
                             "请在文件中使用新的编码与版本号。"
                         )
                     )
@@ -44,9 +44,9 @@ class Command(BaseCommand):
             try:
                 system = indicator_system_create_from_data(data=data, status=IndicatorSystem.Status.PUBLISHED)
             except ValidationError as exc:
-                raise CommandError(f"{path.name} 无法载入:\n" + "\n".join(exc.messages)) from exc
+                raise CommandError(f"{path.name} 无法载入：\n" + "\n".join(exc.messages)) from exc
             count = system.indicators.filter(level=3).count()
-            self.stdout.write(self.style.SUCCESS(f"{system.code}:已载入“{system.name}”,三级指标 {count} 项。"))
+            self.stdout.write(self.style.SUCCESS(f"{system.code}：已载入“{system.name}”，三级指标 {count} 项。"))
         for path in sorted((directory / "benchmarks").glob("*.json")):
             rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
-            self.stdout.write(f"对比基准 {path.name}:{benchmarks_load(rows=rows)} 条。")
+            self.stdout.write(f"对比基准 {path.name}：{benchmarks_load(rows=rows)} 条。")

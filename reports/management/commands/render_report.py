@@ -23,12 +23,12 @@ from ...kinds import REGISTRY, kind_get
 
 
 class Command(BaseCommand):
-    help = "同步生成报告文件(自评报告、评估报告、得分表、佐证材料包),输出页数、大小、SHA-256 与用时。"
+    help = "同步生成报告文件（自评报告、评估报告、得分表、佐证材料包），输出页数、大小、SHA-256 与用时。"
 
     def add_arguments(self, parser):
         parser.add_argument("--zone", required=True, help="创建对象的 id 或名称")
         parser.add_argument(
-            "--round", choices=AssessmentRound.Kind.values, help="评估轮次类型(取该类型最近一轮);不填为实时得分"
+            "--round", choices=AssessmentRound.Kind.values, help="评估轮次类型（取该类型最近一轮）；不填为实时得分"
         )
         parser.add_argument("--kind", required=True, choices=sorted(REGISTRY), help="报告类型")
         parser.add_argument("--output", required=True, help="输出文件路径")
@@ -65,16 +65,16 @@ class Command(BaseCommand):
             while chunk := stream.read(1024 * 1024):
                 digest.update(chunk)
         self.stdout.write(f"{kind.verbose_name}:{output}")
-        self.stdout.write(f"  评分来源:{content.source_label}")
-        self.stdout.write(f"  页数:{rendered.pages if rendered.pages is not None else '—'}")
-        self.stdout.write(f"  大小:{output.stat().st_size} 字节")
+        self.stdout.write(f"  评分来源：{content.source_label}")
+        self.stdout.write(f"  页数：{rendered.pages if rendered.pages is not None else '—'}")
+        self.stdout.write(f"  大小：{output.stat().st_size} 字节")
         self.stdout.write(f"  SHA-256:{digest.hexdigest()}")
-        self.stdout.write(f"  用时:{seconds:.2f} 秒")
+        self.stdout.write(f"  用时：{seconds:.2f} 秒")
 
     @staticmethod
     def _zone(value: str) -> Zone:
         query = Zone.objects.select_related("region__parent__parent", "system__scope")
         zone = query.filter(pk=int(value)).first() if value.isdigit() else query.filter(name=value).first()
         if zone is None:
-            raise CommandError(f"找不到创建对象:{value}")
+            raise CommandError(f"找不到创建对象：{value}")
         return zone

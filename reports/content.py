@@ -71,7 +71,13 @@ class ScoreSource:
 
 
 def round_title(round: AssessmentRound) -> str:
-    return f"{round.get_kind_display()}（{round.opened_at:%Y-%m-%d} 发起）"
+    """ "自评（2026-12-02 发起）": the day the round was opened, in local time (Asia/Shanghai)."""
+    return f"{round.get_kind_display()}（{local(round.opened_at, '%Y-%m-%d')} 发起）"
+
+
+def round_choice_label(round: AssessmentRound) -> str:
+    """The round in the pages' drop-downs: kind, local opening day and status."""
+    return f"{round.get_kind_display()}（{local(round.opened_at, '%Y-%m-%d')} 发起，{round.get_status_display()}）"
 
 
 def score_source(*, zone: Zone, round: AssessmentRound | None) -> ScoreSource:
@@ -134,6 +140,7 @@ class EvidenceRow:
     title: str
     unit: str
     effective_date: date | None
+    uploaded_on: date | None  # the latest file's upload day (local): the date shown when there is no effective date
     status: str
     status_label: str
     file_id: int | None
@@ -150,6 +157,15 @@ class EvidenceRow:
     @property
     def sha_prefix(self) -> str:
         return self.sha256[:16]
+
+    @property
+    def date_label(self) -> str:
+        """The 日期 column: the evidence's effective date, else its file's upload day marked （上传）."""
+        if self.effective_date is not None:
+            return self.effective_date.isoformat()
+        if self.uploaded_on is not None:
+            return f"{self.uploaded_on.isoformat()}（上传）"
+        return "—"
 
 
 def evidence_rows(*, zone: Zone, statuses=LISTED_EVIDENCE) -> list[EvidenceRow]:
@@ -173,6 +189,7 @@ def evidence_rows(*, zone: Zone, statuses=LISTED_EVIDENCE) -> list[EvidenceRow]:
                 title=e.title,
                 unit=e.unit.name,
                 effective_date=e.effective_date,
+                uploaded_on=timezone.localtime(file.uploaded_at).date() if file and file.uploaded_at else None,
                 status=e.status,
                 status_label=labels[e.status],
                 file_id=file.pk if file else None,
@@ -494,7 +511,9 @@ def document_content(*, zone: Zone, round: AssessmentRound | None, kind: str) ->
             "draft": source.is_draft,
             "snapshot": source.snapshot.pk if source.snapshot else None,
             "result": result_digest_data(result),
-            "evidence": [(r.evidence_id, r.status, r.title, r.unit, r.file_id, r.sha256) for r in evidence],
+            "evidence": [
+                (r.evidence_id, r.status, r.title, r.unit, r.date_label, r.file_id, r.sha256) for r in evidence
+            ],
             "differences": {k: [(d["code"], d["reason_text"]) for d in v] for k, v in differences.items()},
             "tasks": {k: [tuple(line.__dict__.values()) for line in v] for k, v in content.tasks.items()},
             "figures": [tuple(f.__dict__.values()) for f in figures],

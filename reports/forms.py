@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .content import round_choice_label
 from .kinds import kinds_in_order
 from .models import ReviewOpinion
 
@@ -17,10 +18,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.identifier, k.verbose_name) for k in kinds_in_order()]
-        self.fields["subject"].choices = [(LIVE, "实时得分")] + [
-            (str(r.pk), f"{r.get_kind_display()}（{r.opened_at:%Y-%m-%d} 发起，{r.get_status_display()}）")
-            for r in rounds
-        ]
+        self.fields["subject"].choices = [(LIVE, "实时得分")] + [(str(r.pk), round_choice_label(r)) for r in rounds]
 
 
 class OpinionForm(forms.Form):
@@ -34,7 +32,4 @@ class OpinionForm(forms.Form):
 
     def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].choices = [
-            (str(r.pk), f"{r.get_kind_display()}（{r.opened_at:%Y-%m-%d} 发起，{r.get_status_display()}）")
-            for r in rounds
-        ]
+        self.fields["round"].choices = [(str(r.pk), round_choice_label(r)) for r in rounds]

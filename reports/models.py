@@ -168,7 +168,7 @@ class DownloadRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.username} · {self.file_name} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.username} · {self.file_name} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class ReviewOpinion(models.Model):

@@ -127,6 +127,35 @@ def test_recompute_with_the_broker_down_keeps_the_request_and_says_it_waits(clie
     assert snapshot.status == Status.DONE and snapshot.total is not None and snapshot.attempts == 1
 
 
+@pytest.fixture
+def cache_on_the_dead_broker(settings):
+    """docker-compose's set-up: the cache is the broker's Redis (here: a closed port)."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "common.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    yield caches["default"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_cache_on_the_dead_broker_the_pages_answer_and_say_the_job_waits(
+    client, office_a, zone_a, broker_down, cache_on_the_dead_broker, caplog
+):
+    assert cache_on_the_dead_broker.get("anything", "miss") == "miss"  # a miss, not an exception
+    client.force_login(office_a)
+    for name in ("tasks:dashboard", "assessments:scores", "data:completeness"):
+        assert client.get(reverse(name, args=[zone_a.pk])).status_code == 200, name
+    response = client.post(reverse("assessments:scores-recompute", args=[zone_a.pk]), follow=True)
+    assert response.status_code == 200
+    assert any(QUEUE_WAITING in m for m in messages_of(response))
+    assert "缓存（Redis）不可用" in caplog.text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_data_entry_with_the_broker_down_saves_the_figures_and_the_rescore_waits(
     client, office_a, zone_a, unit_x, data_matrix, broker_down

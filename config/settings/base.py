@@ -197,13 +197,18 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 # gunicorn worker shares one cache and an invalidation reaches them all; otherwise local
 # memory, which is per process: right for the embedded single-process server, and why a
 # deployment with several worker processes must have Redis. Entries also expire after
-# CACHE_TIMEOUT seconds.
+# CACHE_TIMEOUT seconds. A Redis cache that is down is a miss, not an error (the broker's Redis
+# down must not take the pages with it): common.cache.TolerantRedisCache, with short timeouts.
 _CACHE_REDIS = env_str("REDIS_URL") or (
     env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith(("redis://", "rediss://")) else ""
 )
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_REDIS}
+        {
+            "BACKEND": "common.cache.TolerantRedisCache",
+            "LOCATION": _CACHE_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if _CACHE_REDIS
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
     )

@@ -58,8 +58,9 @@ class Report(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # sha256 of everything the rendering read: a finished report with the same digest is
-    # served again instead of being rendered twice.
+    # sha256 of everything the rendering read and of the kind's layout version
+    # (ReportKind.reuse_key): a finished report with the same digest is served again instead of
+    # being rendered twice.
     source_digest = models.CharField("数据摘要", max_length=64, blank=True)
     is_draft = models.BooleanField("草稿", default=True, help_text="轮次提交前生成的报告带“草稿”水印。")
     stored_name = models.CharField("存储路径", max_length=200, blank=True, help_text="相对于 MEDIA_ROOT,由系统生成。")

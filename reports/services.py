@@ -122,7 +122,8 @@ def report_request(*, zone: Zone, round: AssessmentRound | None, kind: str, user
     if pending is not None:
         return Requested(pending, "pending")
     content = report_kind.content(zone=zone, round=round)
-    for ready in subject.filter(status=Status.READY, source_digest=content.digest).order_by("-finished_at")[:3]:
+    key = report_kind.reuse_key(content)  # the data's digest and the kind's layout version
+    for ready in subject.filter(status=Status.READY, source_digest=key).order_by("-finished_at")[:3]:
         if report_path(ready) is not None:
             return Requested(ready, "reused")
     try:
@@ -302,7 +303,7 @@ def report_render(*, report_id: int) -> RenderOutcome:
             size=size,
             sha256=sha256,
             pages=rendered.pages,
-            source_digest=content.digest,
+            source_digest=kind.reuse_key(content),
             source_label=content.source_label[:200],
             snapshot=content.snapshot,
             is_draft=content.is_draft,

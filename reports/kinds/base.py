@@ -9,6 +9,7 @@ API serve every kind; a new kind is one class registered here.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,11 @@ class ReportKind:
     # Which rounds it accepts (AssessmentRound.Kind values), and whether the live score is allowed.
     round_kinds: ClassVar[frozenset[str]] = frozenset(AssessmentRound.Kind.values)
     allows_live: ClassVar[bool] = True
+    # The layout's version: bump it in the same commit that changes what a kind's templates or
+    # renderer make of the same data (templates/reports/pdf/, the sheet's columns, the ZIP's
+    # folders). It is part of the reuse key, so a finished report made with an older layout is
+    # rendered again instead of being served as "unchanged".
+    layout_version: ClassVar[int] = 1
 
     def refusal(self, *, round: AssessmentRound | None) -> str | None:
         """Why this kind cannot be made for the subject, in Chinese; None when it can."""
@@ -66,6 +72,11 @@ class ReportKind:
     def render(self, content: Content, path: Path, progress: Progress = no_progress) -> Rendered:
         """Write the file to ``path`` (a temporary name: the caller renames it into place)."""
         raise NotImplementedError
+
+    def reuse_key(self, content: Content) -> str:
+        """What a finished report must match to be served again: kind, layout version and data digest."""
+        text = f"{self.identifier}:{self.layout_version}:{content.digest}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def filename(self, *, zone: Zone, round: AssessmentRound | None, when) -> str:
         subject = round.get_kind_display() if round is not None else "实时得分"

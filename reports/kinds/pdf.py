@@ -75,6 +75,9 @@ def _layout_progress(progress: Progress, expected_pages: int):
 class _PdfReport(ReportKind):
     extension = "pdf"
     content_type = "application/pdf"
+    # Bump when templates/reports/pdf/ (report.html, _item.html, report.css) or this renderer
+    # change (ReportKind.layout_version). 2: the evidence 日期 column falls back to the upload day.
+    layout_version = 2
     title: str
 
     def content(self, *, zone, round) -> Content:

@@ -262,3 +262,17 @@ def test_every_report_kind_is_one_registered_class():
     assert set(REGISTRY) == set(Report.Kind.values)
     assert [k.identifier for k in kinds_in_order()] == ["self", "evaluation", "scores", "bundle"]
     assert all(k.verbose_name == Report.Kind(k.identifier).label for k in REGISTRY.values())
+
+
+def test_a_new_layout_version_renders_again_though_the_data_are_unchanged(
+    zone_a, office_a, fake_kind, django_capture_on_commit_callbacks
+):
+    kind = fake_kind(digest="a" * 64)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = report_request(zone=zone_a, round=None, kind="scores", user=office_a).report
+    kind.layout_version += 1  # the templates changed in a release; the data did not
+    with django_capture_on_commit_callbacks(execute=True):
+        again = report_request(zone=zone_a, round=None, kind="scores", user=office_a)
+    assert again.outcome == "queued" and again.report.pk != first.pk and kind.renders == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_request(zone=zone_a, round=None, kind="scores", user=office_a).outcome == "reused"

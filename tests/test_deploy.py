@@ -45,3 +45,12 @@ def test_production_refuses_a_short_secret_key():
     result = run_manage("check", DJANGO_SECRET_KEY="too-short", DJANGO_ALLOWED_HOSTS="portal.example.gov.cn")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_favicon_is_local_and_every_page_links_it(client, django_user_model):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("/static/img/favicon.svg")
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
+    admin_login = client.get("/admin/login/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in admin_login

@@ -17,7 +17,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentRound
-from common.jobs import job_send
+from common.jobs import Resent, job_send, jobs_resend
 from notifications.models import Notification
 from notifications.services import notify
 from zones.models import Membership, Zone
@@ -164,6 +164,7 @@ def report_retry(*, report: Report, user) -> Requested:
                 finished_at=None,
                 claim_token="",
                 heartbeat_at=None,
+                attempts=0,  # the sweep counts interrupted renderings from here
             )
             if moved:
                 transaction.on_commit(lambda: _send_retry(report.pk))
@@ -186,6 +187,37 @@ def _send_retry(report_id: int) -> None:
             status=Status.FAILED, error=QUEUE_DOWN, stage="失败"
         )
         raise ReportQueueError(QUEUE_DOWN)
+
+
+def _send_again(report_id: int) -> bool:
+    from .jobs import render_report
+
+    return job_send(render_report, report_id)
+
+
+def reports_resend_stuck(*, now: datetime | None = None) -> Resent:
+    """The beat job's sweep (``resend_stuck_report_jobs``), so that no report stays 排队中 or
+    生成中 for ever, as ``assessments`` does for score jobs.
+
+    Sends the job again for a report queued more than ``JOBS_STUCK_SECONDS`` ago (its message
+    was lost: Redis restarted without persistence, a purged queue) and for one rendering whose
+    heartbeat is older than the lease (its worker died and no redelivery came): the job claims
+    or takes it over (``report_claim``), and a duplicate message finds nothing to do. A report
+    whose rendering was interrupted ``JOBS_MAX_ATTEMPTS`` times fails instead, with a Chinese
+    error, so that 重试 starts it afresh. Rows the broker still refuses wait for the next sweep."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=lease_seconds())
+    dead = Q(status=Status.RENDERING) & (Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True))
+    failed = Report.objects.filter(dead, attempts__gte=settings.JOBS_MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        stage="失败",
+        error=_("报告生成被中断 %(count)s 次（生成进程退出），未能完成，请点击“重试”。")
+        % {"count": settings.JOBS_MAX_ATTEMPTS},
+        finished_at=now,
+    )
+    lost = Q(status=Status.QUEUED, requested_at__lt=now - timedelta(seconds=settings.JOBS_STUCK_SECONDS))
+    resend = Report.objects.filter(lost | dead).order_by("pk").values_list("pk", flat=True)
+    return jobs_resend(resend, _send_again, failed=failed, what="report jobs")
 
 
 # Rendering -------------------------------------------------------------------------------

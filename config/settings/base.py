@@ -264,6 +264,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tasks.jobs.resend_unsent_notices",
         "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS),
     },
+    # Reports queued or rendering past their lease (a lost message, a dead worker) are sent
+    # again, or failed with a Chinese reason after JOBS_MAX_ATTEMPTS interruptions (重试 works).
+    "resend-stuck-report-jobs": {
+        "task": "reports.jobs.resend_stuck_report_jobs",
+        "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -67,9 +67,27 @@ def test_the_zone_list_has_round_self_total_live_total_and_evidence_completeness
     page = client.get(reverse("reports:home")).content.decode()
     row = page[page.index(f'<tr data-zone="{zone.pk}">') :]
     row = row[: row.index("</tr>")]
-    assert "自评 · 已提交" in row and "自评（已提交）：74 分" in row and "77.5" in row
+    assert "自评 · 已提交" in row and "定稿得分：74 分" in row and "77.5" in row
     a_row = page[page.index(f'<tr data-zone="{zone_a.pk}">') :]
     assert "2/41(5%)" in a_row[: a_row.index("</tr>")]
+
+
+def test_an_open_latest_round_is_not_paired_with_an_earlier_rounds_total(client, reviewer_fujian):
+    zone = fujian_zone("戊创建对象", total="80", submitted_self="74")
+    AssessmentRound.objects.create(
+        zone=zone,
+        kind="provincial",
+        status="in_review",
+        system=zone.system,
+        reference_year_1=2023,
+        reference_year_2=2024,
+    )
+    client.force_login(reviewer_fujian)
+    page = client.get(reverse("reports:home")).content.decode()
+    row = page[page.index(f'<tr data-zone="{zone.pk}">') :]
+    row = row[: row.index("</tr>")]
+    assert "省级评估 · 评审中" in row and "尚未提交，暂无定稿得分" in row and "上一次提交：自评 74 分" in row
+    assert "定稿得分：" not in row
 
 
 def test_sorting_by_a_column(client, zone_a, reviewer_fujian):

@@ -15,7 +15,8 @@ from .models import DownloadRecord
 
 logger = logging.getLogger(__name__)
 
-# URL name → how the file was fetched. tests/reports/test_downloads.py requests each one.
+# URL name → how the file was fetched. tests/reports/test_pages.py
+# (test_every_evidence_download_path_writes_a_record) requests each one.
 EVIDENCE_DOWNLOAD_ROUTES = {
     "evidence:file-download": DownloadRecord.Via.PAGE,
     "evidence:file-inline": DownloadRecord.Via.PREVIEW,

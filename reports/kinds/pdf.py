@@ -21,6 +21,12 @@ from ..charts import Series, radar_svg
 from ..content import DocumentContent, document_content, plain
 from .base import Content, Progress, Rendered, ReportKind, no_progress, register
 
+# WeasyPrint announces its steps at INFO on "weasyprint.progress", three "Step 2 - Fetching and
+# parsing CSS" lines already when it is imported: they are progress, not log lines (the runserver
+# log and the worker's output filled with them). Quiet below WARNING here; _layout_progress turns
+# the layout steps into the report's progress while it renders.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf"
 STYLESHEET = TEMPLATES / "report.css"
 Kind = AssessmentRound.Kind

@@ -111,7 +111,7 @@ def main() -> None:
     big_ms, big_queries = _measure(client, reverse("data:completeness", args=[demo.pk]), args.repeat)
     small_ms, small_queries = _measure(client, reverse("data:completeness", args=[small.pk]), args.repeat)
 
-    print("完整性矩阵基准(python -m benchmarks.completeness)")
+    print("完整性矩阵基准（python -m benchmarks.completeness）")
     print(
         f"  41 项指标 × {args.units} 个责任单位 × {args.evidence} 份佐证材料："
         f"中位数 {big_ms:.1f} ms,{big_queries} 次查询  [目标 < 200 ms]"

@@ -109,7 +109,7 @@ def main() -> None:
     dashboard_ms, dashboard_q = measure(reverse("tasks:dashboard", args=[zone.pk]))
     bulletin_ms, bulletin_q = measure(reverse("tasks:bulletin", args=[zone.pk]))
 
-    print("驾驶舱基准(python -m benchmarks.dashboard)")
+    print("驾驶舱基准（python -m benchmarks.dashboard）")
     print(
         f"  数据： {len(units)} 个责任单位， {len(tasks)} 项任务， {len(assignments)} 项分工， "
         f"{len(reports)} 条进展， {len(events)} 条记录"

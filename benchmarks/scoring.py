@@ -79,7 +79,7 @@ def main() -> None:
         score(spec, facts)
     engine_s = time.perf_counter() - start
 
-    print("评分引擎基准(python -m benchmarks.scoring)")
+    print("评分引擎基准（python -m benchmarks.scoring）")
     print(f"  演示创建对象总分： {result.total} / {result.max}")
     print(f"  单个创建对象（从数据库，首次含指标体系加载）： {cold_ms:.1f} ms, {len(cold_queries)} 次查询")
     print(

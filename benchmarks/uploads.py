@@ -110,12 +110,12 @@ def main() -> None:
     tracemalloc.stop()
     traced_growth = (peak - baseline) / MB
 
-    print("佐证材料上传基准(python -m benchmarks.uploads)")
+    print("佐证材料上传基准（python -m benchmarks.uploads）")
     print(f"  文件： {args.mb} MB（%PDF- 开头的随机字节），经 Django 测试客户端提交到上传视图")
     print(f"  入库： 第 {stored.version} 版， {stored.size / MB:.1f} MB, sha256 {stored.sha256[:16]}…")
     print(f"  用时： {seconds:.2f} s，吞吐 {body_size / MB / seconds:.1f} MB/s")
-    print(f"  内存增长(tracemalloc 峰值): {traced_growth:.1f} MB  [目标 < 30 MB]")
-    print(f"  内存增长(ru_maxrss 差值): {rss_growth:.1f} MB  [目标 < 30 MB]")
+    print(f"  内存增长（tracemalloc 峰值）： {traced_growth:.1f} MB  [目标 < 30 MB]")
+    print(f"  内存增长（ru_maxrss 差值）： {rss_growth:.1f} MB  [目标 < 30 MB]")
     shutil.rmtree(work, ignore_errors=True)
     if db_path:
         os.unlink(db_path)

@@ -152,7 +152,7 @@ def check_xlsx_package(source: str | os.PathLike | IO[bytes], *, max_unpacked_by
 # The parts openpyxl parses as XML. None of them ever has a document type declaration: one that
 # does is an XML external entity (XXE) or entity-expansion ("billion laughs") attack.
 XML_PARTS = (".xml", ".rels", ".vml")
-HAS_DTD = "文件含有 XML 文档类型声明(DTD)，正常的 Excel 文件不会含有，可能是恶意文件（XXE、实体膨胀），已拒绝"
+HAS_DTD = "文件含有 XML 文档类型声明（DTD），正常的 Excel 文件不会含有，可能是恶意文件（XXE、实体膨胀），已拒绝"
 _DTD_MARKERS = tuple(
     marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )

@@ -51,7 +51,7 @@ def system_export_xlsx(request: HttpRequest, system_id: int) -> HttpResponse:
 
 
 class SystemImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Excel 文件(.xlsx)"))
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
     code = forms.CharField(
         label=gettext_lazy("体系编码"),
         max_length=40,

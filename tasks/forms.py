@@ -92,4 +92,4 @@ class SendBackForm(forms.Form):
 
 
 class TaskImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件(.xlsx)"))
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))

@@ -245,7 +245,7 @@ def main() -> int:
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL 必须是 PostgreSQL 数据库(postgres://…)。")
+        sys.exit("DATABASE_URL 必须是 PostgreSQL 数据库（postgres://…）。")
     work = Path(tempfile.mkdtemp(prefix="portal-load-"))
     redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
     env = {

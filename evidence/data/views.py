@@ -272,7 +272,7 @@ def entry_remove(request: HttpRequest, zone_id: int, list_name: str, entry_id: i
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("填好的数据模板(.xlsx)"))
+    file = forms.FileField(label=gettext_lazy("填好的数据模板（.xlsx）"))
 
 
 def _template_scope(request: HttpRequest, zone: Zone, needs, scope: DataScope) -> tuple[set[str], set[str], str]:

@@ -75,7 +75,7 @@ def facts_from_json(data: Mapping[str, Any]) -> tuple[str, ZoneFacts]:
         errors.append("缺少 system（指标体系编码）")
     category = CATEGORIES.get(str(data.get("region_category", "")))
     if category is None:
-        errors.append("region_category 应为 东部/中部/西部(或 east/central/west)")
+        errors.append("region_category 应为 东部/中部/西部（或 east/central/west）")
     years = data.get("reference_years")
     if not (
         isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years) and years[0] < years[1]

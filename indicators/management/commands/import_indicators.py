@@ -17,7 +17,7 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Excel 文件(.xlsx)")
+        parser.add_argument("file", help="Excel 文件（.xlsx）")
         parser.add_argument("--code", help="指标体系编码（覆盖文件“说明”表中的编码）")
         parser.add_argument("--name", help="指标体系名称（覆盖文件中的名称）")
         parser.add_argument("--version", dest="system_version", help="版本（覆盖文件中的版本）")

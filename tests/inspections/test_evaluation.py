@@ -250,3 +250,22 @@ def test_the_dashboard_shows_the_latest_ranking(client, team, unit_x, office_a, 
     page = client.get(dashboard).content.decode()
     assert "市级考评排名" in page and "甲市商务局" in page and "优秀" in page
     assert reverse("inspections:ranking", args=[team.pk]) in page
+
+
+def test_the_dashboard_shows_the_open_campaign_not_a_closed_one(client, team, unit_x, office_a, evaluator_a):
+    """Two campaigns: the closed one first in the alphabet ("closed" < "open"), the open one is current."""
+    finish(team.evaluations.get(unit=unit_x), evaluator_a, "done")
+    services.campaign_close(campaign=team, user=office_a)
+    current = services.campaign_open(
+        zone=team.zone, user=office_a, title="2026年自查自纠", due_date=timezone.localdate() + timedelta(days=30)
+    )
+    client.force_login(office_a)
+    page = client.get(reverse("tasks:dashboard", args=[team.zone_id])).content.decode()
+    card = page[page.index('id="inspection-ranking"') :]
+    assert "2026年自查自纠" in card and "2025年自查自纠" not in card
+    assert reverse("inspections:ranking", args=[current.pk]) in card
+    # Once it closes too, the latest one is shown.
+    services.campaign_close(campaign=current, user=office_a)
+    page = client.get(reverse("tasks:dashboard", args=[team.zone_id])).content.decode()
+    assert "2026年自查自纠" in page[page.index('id="inspection-ranking"') :]
+

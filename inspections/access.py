@@ -221,6 +221,11 @@ def eligible_for_team(user, zone) -> bool:
     return user.is_active and bool(zone_roles(user, zone) & TEAM_ROLES)
 
 
+def team_visible(user, campaign: Campaign) -> bool:
+    """The 考核考评组 page: the office manages it, the provincial and national reviewers read it."""
+    return can_manage(user, campaign) or sees_all_units(user, campaign.zone)
+
+
 def is_team_member(user, campaign: Campaign) -> bool:
     cache = getattr(user, "_inspection_teams", None)
     if cache is None:
@@ -239,4 +244,8 @@ def survey_visible(user, campaign: Campaign) -> bool:
 
 def nav_context(user, campaign: Campaign) -> dict:
     """What the campaign's tabs show to ``user`` (templates/inspections/_nav.html)."""
-    return {"can_manage": can_manage(user, campaign), "nav_survey": survey_visible(user, campaign)}
+    return {
+        "can_manage": can_manage(user, campaign),
+        "nav_survey": survey_visible(user, campaign),
+        "nav_team": team_visible(user, campaign),
+    }

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -17,9 +18,9 @@ from evidence.data.selectors import zone_data_needs, zone_data_values
 from evidence.models import Evidence, EvidenceFile, EvidenceStatus
 from indicators.models import Indicator
 from tasks.models import Assignment, ProgressReport
-from zones.models import IndicatorResponsibility, Unit, Zone
+from zones.models import IndicatorResponsibility, Membership, Unit, Zone
 
-from .access import ALL
+from .access import ALL, eligible_for_team
 from .models import Campaign, Evaluation, EvaluationResult, Finding, SelfCheck, SelfCheckEntry, TeamMember
 
 ITEM, TASK = "item", "task"
@@ -258,6 +259,25 @@ def campaign_progress(*, campaign: Campaign, lines: list[UnitLine], today: date 
 
 def team_of(*, campaign: Campaign) -> list[TeamMember]:
     return list(TeamMember.objects.filter(campaign=campaign).select_related("user").order_by("role", "pk"))
+
+
+def team_candidates(*, campaign: Campaign, exclude: set[int]) -> list:
+    """Who may join the 考评组 and is not in it yet, by the rule ``team_member_add`` applies
+    (``access.eligible_for_team``): the zone's office staff, and evaluators with a role on the zone,
+    whether granted for the zone or through an assignment in one of its rounds (a pool evaluator).
+
+    Only office staff of the zone and evaluators are looked at (an evaluator's round roles cost a
+    query each: the pool is small and the page is the office's)."""
+    Role = Membership.Role
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(memberships__zone=campaign.zone, memberships__role=Role.OFFICE) | Q(memberships__role=Role.EVALUATOR))
+        .exclude(pk__in=exclude)
+        .distinct()
+        .order_by("username")
+    )
+    return [person for person in people if eligible_for_team(person, campaign.zone)]
 
 
 # Findings ----------------------------------------------------------------------------

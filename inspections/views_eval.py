@@ -8,7 +8,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,19 +18,21 @@ from django.views.decorators.http import require_POST
 from common.http import attachment_disposition
 from common.pagination import page_of
 from common.params import query_int
-from zones.models import Membership
 
 from . import evaluation as evaluation_services
 from . import findings as finding_services
 from . import ranking, selectors
 from .access import (
+    DENIED,
     Action,
     campaign_get_for_user,
+    can_manage,
     evaluation_can,
     evaluation_get_for_user,
     finding_can,
     finding_get_for_user,
     nav_context,
+    team_visible,
     unit_scope,
 )
 from .models import Evaluation, EvaluationMethod, Finding, FindingFile, Grade, Result, Severity, TeamMember
@@ -46,22 +48,15 @@ PAGE_SIZE = 20
 
 @login_required
 def team(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = campaign_get_for_user(request.user, campaign_id, Action.MANAGE)
+    """The 考核考评组: the office forms it and assigns units; the reviewers read it."""
     if request.method == "POST":
-        return _team_post(request, campaign)
+        return _team_post(request, campaign_get_for_user(request.user, campaign_id, Action.MANAGE))
+    campaign = campaign_get_for_user(request.user, campaign_id)
+    if not team_visible(request.user, campaign):
+        raise PermissionDenied(DENIED)
     members = selectors.team_of(campaign=campaign)
-    member_ids = {m.user_id for m in members}
-    candidates = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__zone=campaign.zone,
-            memberships__role__in=[Membership.Role.OFFICE, Membership.Role.EVALUATOR],
-        )
-        .exclude(pk__in=member_ids)
-        .distinct()
-        .order_by("username")
-    )
+    manages = can_manage(request.user, campaign)
+    candidates = selectors.team_candidates(campaign=campaign, exclude={m.user_id for m in members}) if manages else []
     context = {
         "campaign": campaign,
         "zone": campaign.zone,

@@ -92,8 +92,12 @@ def test_the_office_sees_everything_and_the_provincial_reviewer_reads(
     )
     assert status(client, reviewer_fujian, "finding-recheck", finding_x.pk, method="post") == 403
     assert status(client, reviewer_fujian, "campaign-close", team.pk, method="post") == 403
-    assert status(client, reviewer_fujian, "team", team.pk) == 403
     assert status(client, office_a, "team", team.pk) == 200
+    # the reviewer reads the 考核考评组 too (the issue: "a provincial reviewer reads"), without its forms
+    client.force_login(reviewer_fujian)
+    page = client.get(reverse("inspections:team", args=[team.pk])).content.decode()
+    assert "evaluator_a2" in page and "team-add-form" not in page and "assign-form" not in page
+    assert status(client, reviewer_fujian, "team", team.pk, method="post", data={"action": "assign"}) == 403
     # the office records on any unit's evaluation (it runs the 考评组)
     assert status(client, office_a, "method-add", evaluation_x.pk, method="post", data={"method": "report"}) == 302
 

@@ -20,6 +20,7 @@ from tests.factories import MembershipFactory, UserFactory
 from zones.models import Membership
 
 pytestmark = pytest.mark.django_db
+Role = Membership.Role
 T = Thresholds(excellent=Decimal(90), good=Decimal(80), passing=Decimal(60))
 
 
@@ -269,3 +270,27 @@ def test_the_dashboard_shows_the_open_campaign_not_a_closed_one(client, team, un
     page = client.get(reverse("tasks:dashboard", args=[team.zone_id])).content.decode()
     assert "2026年自查自纠" in page[page.index('id="inspection-ranking"') :]
 
+
+def test_the_team_page_offers_evaluators_eligible_through_a_round(client, campaign, office_a, evaluator_a, zone_a):
+    """A pool evaluator assigned in one of the zone's rounds may join (eligible_for_team), so is offered;
+    a pool evaluator without such an assignment is not."""
+    from assessments.models import AssessmentRound, EvaluatorAssignment
+    from indicators.models import Indicator
+
+    province = zone_a.region.province
+    pooled = MembershipFactory(user=UserFactory(username="pool_expert"), role=Role.EVALUATOR, province=province).user
+    MembershipFactory(user=UserFactory(username="idle_expert"), role=Role.EVALUATOR, province=province)
+    round_a = AssessmentRound.objects.create(
+        zone=zone_a, kind="provincial", status="in_review", system=zone_a.system, reference_year_1=2023,
+        reference_year_2=2024,
+    )  # fmt: skip
+    indicator = Indicator.objects.filter(system=zone_a.system, level=3).first()
+    EvaluatorAssignment.objects.create(round=round_a, evaluator=pooled, indicator=indicator)
+
+    client.force_login(office_a)
+    page = client.get(reverse("inspections:team", args=[campaign.pk]))
+    offered = {u.username for u in page.context["candidates"]}
+    assert {"pool_expert", evaluator_a.username, office_a.username} <= offered
+    assert "idle_expert" not in offered
+    assert 'value="pool_expert"' in page.content.decode()
+    ev.team_member_add(campaign=campaign, member=pooled, by=office_a)  # the same rule accepts it

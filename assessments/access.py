@@ -6,15 +6,19 @@ not see answers 404; one they may see but not act on answers 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from indicators.scoring.rules import JUDGED_RULES
 from zones.access import ZoneAction, zone_can, zone_roles, zones_visible_to
 from zones.models import Membership
 
-from .models import AssessmentRound, EvaluatorAssignment
+from .models import AssessmentRound, EvaluatorAssignment, Judgement
 
 Kind = AssessmentRound.Kind
 Role = Membership.Role
@@ -96,6 +100,54 @@ def round_get_for_user(user, round_id: int, action: RoundAction = RoundAction.VI
 def sees_all_scores(user, round: AssessmentRound) -> bool:
     """Blind review: evaluators see others' scores only after scoring themselves;
     everyone who runs or follows the round sees all of them."""
-    if round.kind == Kind.SELF or not round.blind:
-        return True
-    return not is_assigned(user, round) or round_kind_manager(user, round.zone, round.kind)
+    return score_visibility(user, round).everything
+
+
+@dataclass(frozen=True)
+class ScoreVisibility:
+    """What of a round's scores ``user`` may see: the one blind-review rule, which every page,
+    API and selector that shows a round's scores, totals, differences or gaps applies.
+
+    While a round is blind and not yet submitted, an evaluator assigned in it sees only the
+    items assigned to them (not recused); on those, a computed sub-criterion at once and a
+    judged one (its evaluators' scores and comments, the aggregate and its explanation) only
+    once they have scored it themselves; totals and dimension sums only when nothing is hidden.
+    Everybody else who may view the round (the office, whoever runs it, reviewers) sees it all."""
+
+    everything: bool
+    items: frozenset[str] = frozenset()  # third-level item codes assigned to the evaluator
+    scored: frozenset[str] = frozenset()  # sub-criterion codes the evaluator has scored
+
+    def item_visible(self, item_code: str) -> bool:
+        return self.everything or item_code in self.items
+
+    def sub_visible(self, item_code: str, sub_code: str, rule_type: str) -> bool:
+        if self.everything:
+            return True
+        if item_code not in self.items:
+            return False
+        return rule_type not in JUDGED_RULES or sub_code in self.scored
+
+    def totals_visible(self, items: Iterable[dict[str, Any]]) -> bool:
+        """Totals and dimension sums: only when every sub-criterion they add up is visible."""
+        return self.everything or all(
+            self.sub_visible(item["code"], sub["code"], sub.get("rule_type", ""))
+            for item in items
+            for sub in item["subs"]
+        )
+
+
+EVERYTHING = ScoreVisibility(everything=True)
+
+
+def score_visibility(user, round: AssessmentRound) -> ScoreVisibility:
+    """The blind-review rule for ``user`` in ``round`` (2 queries for a blind evaluator, else 0–1)."""
+    if round.kind == Kind.SELF or not round.blind or round.status == AssessmentRound.Status.SUBMITTED:
+        return EVERYTHING
+    if not is_assigned(user, round) or round_kind_manager(user, round.zone, round.kind):
+        return EVERYTHING
+    items = EvaluatorAssignment.objects.filter(round=round, evaluator=user, recused_at__isnull=True).values_list(
+        "indicator__code", flat=True
+    )
+    scored = Judgement.objects.filter(round=round, judged_by=user).values_list("scoring_item__code", flat=True)
+    return ScoreVisibility(everything=False, items=frozenset(items), scored=frozenset(scored))

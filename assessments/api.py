@@ -107,9 +107,11 @@ class RoundDetailApi(APIView):
         round = round_get_for_user(request.user, round_id)
         page = selectors.round_page(round=round, user=request.user)
         body = RoundOutputSerializer(round).data
-        body["total"] = page["result"]["total"]
-        body["max"] = page["result"]["max"]
-        body["dimensions"] = page["result"]["dimensions"]
+        # Blind review: no total or dimension sums while any score they add up is hidden.
+        body["blind_hidden"] = page["blind_hidden"]
+        body["total"] = page["total"]
+        body["max"] = page["max"]
+        body["dimensions"] = page["dimensions"]
         body["items"] = page["items"]
         body["differences"] = [
             {

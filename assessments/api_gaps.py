@@ -16,7 +16,7 @@ from common.pagination import ApiPagination
 from zones.access import zone_get_for_user
 
 from . import rectification, whatif
-from .access import RoundAction, round_get_for_user
+from .access import RoundAction, round_get_for_user, score_visibility
 
 
 class GapUnitOutputSerializer(serializers.Serializer):
@@ -58,7 +58,7 @@ class RoundGapsApi(APIView):
     )
     def get(self, request, round_id: int):
         round = round_get_for_user(request.user, round_id, RoundAction.VIEW)
-        gaps = rectification.round_gaps(round)
+        gaps = rectification.round_gaps(round, score_visibility(request.user, round))
         dimension = request.query_params.get("dimension", "")
         if dimension:
             gaps = [g for g in gaps if g.dimension_code == dimension]

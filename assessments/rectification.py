@@ -38,6 +38,7 @@ from tasks.models import Task
 from tasks.services import task_create
 from zones.models import IndicatorResponsibility
 
+from .access import EVERYTHING, ScoreVisibility
 from .models import AssessmentRound
 from .selectors import round_result_data
 
@@ -175,8 +176,11 @@ def rectification_tasks_existing(*, round: AssessmentRound) -> dict[str, int]:
     return out
 
 
-def round_gaps(round: AssessmentRound) -> list[Gap]:
-    """Every sub-criterion of ``round`` that lost points, in item order (the round's result, 5 queries + its score)."""
+def round_gaps(round: AssessmentRound, visibility: ScoreVisibility = EVERYTHING) -> list[Gap]:
+    """Every sub-criterion of ``round`` that lost points, in item order (the round's result, 5 queries + its score).
+
+    ``visibility`` (``access.score_visibility`` of the reader): under blind review a gap the
+    reader may not see (another evaluator's score, comment or aggregate) is left out."""
     result = round_result_data(round=round) or {}
     zone = round.zone
     dims = _item_dimensions(result)
@@ -198,7 +202,7 @@ def round_gaps(round: AssessmentRound) -> list[Gap]:
         dim_code, dim_name = dims.get(item["code"], ("", ""))
         for sub in item["subs"]:
             points, maximum = _decimal(sub["points"]), _decimal(sub["max"])
-            if points >= maximum:
+            if points >= maximum or not visibility.sub_visible(item["code"], sub["code"], sub.get("rule_type", "")):
                 continue
             gaps.append(
                 Gap(

@@ -394,8 +394,11 @@ def assignment_page(*, round: AssessmentRound) -> dict[str, Any]:
 
 def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
     """The round's page: result now (or frozen), side by side with the previous round,
-    differences with their reasons, doubts, events, and what ``user`` may do."""
-    from .access import RoundAction, round_can, sees_all_scores
+    differences with their reasons, doubts, events, and what ``user`` may do.
+
+    Blind review (``access.score_visibility``): an evaluator gets only their items, a judged
+    sub-criterion's scores only once they scored it, and no totals while anything is hidden."""
+    from .access import RoundAction, round_can, score_visibility
 
     data = round_result_data(round=round)
     previous = round_previous(round=round)
@@ -408,22 +411,30 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
             before_dims[dim["code"]] = dim["points"]
             for child in dim["children"]:
                 before_dims[child["code"]] = child["points"]
-    differences = round_differences(round=round, current=data, previous_result=before)
+    see = score_visibility(user, round)
+    sub_shown = {
+        sub["code"]: see.sub_visible(item["code"], sub["code"], sub.get("rule_type", ""))
+        for item in data["items"]
+        for sub in item["subs"]
+    }
+    differences = [
+        d for d in round_differences(round=round, current=data, previous_result=before) if sub_shown.get(d["code"])
+    ]
     diff_codes = {d["code"]: d for d in differences}
-    show_all = sees_all_scores(user, round)
-    own_subs = set(Judgement.objects.filter(round=round, judged_by=user).values_list("scoring_item__code", flat=True))
     items = []
     for item in data["items"]:
+        if not see.item_visible(item["code"]):
+            continue  # blind review: an evaluator's page lists only the items assigned to them
         subs, item_hidden = [], False
         for sub in item["subs"]:
-            evaluators = sub.get("evaluators")
-            hidden = bool(evaluators) and not show_all and sub["code"] not in own_subs
+            hidden = not sub_shown[sub["code"]]
             shown = dict(sub)
+            evaluators = sub.get("evaluators")
             if hidden:
                 # Blind review: the aggregate and its explanation quote the others' scores and comments.
                 item_hidden = True
-                evaluators = [e for e in evaluators if e.get("evaluator_id") == user.pk]
-                shown.update(points=None, aggregate=None, explanation="背靠背评审：您评分后可见其他专家的评分与汇总。")
+                evaluators = []
+                shown.update(points=None, aggregate=None, explanation=BLIND_NOTE)
             subs.append(
                 {
                     **shown,
@@ -433,8 +444,10 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
                     "difference": diff_codes.get(sub["code"]),
                 }
             )
-        shown_item = {**item, "points": None} if item_hidden else item
+        # The item's own explanation quotes its sub-criteria's, the hidden ones included.
+        shown_item = {**item, "points": None, "explanation": BLIND_NOTE} if item_hidden else item
         items.append({**shown_item, "subs": subs, "previous": before_items.get(item["code"], {}).get("points")})
+    totals = see.totals_visible(data["items"])
     dims = []
 
     def with_previous(node: dict[str, Any]) -> dict[str, Any]:
@@ -442,8 +455,9 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
         delta = None if previous is None else number(Decimal(str(node["points"])) - Decimal(str(previous)))
         return {**node, "previous": previous, "delta": delta}
 
-    for dim in data["dimensions"]:
-        dims.append({**with_previous(dim), "children": [with_previous(c) for c in dim["children"]]})
+    if totals:
+        for dim in data["dimensions"]:
+            dims.append({**with_previous(dim), "children": [with_previous(c) for c in dim["children"]]})
     my_assignments = list(
         EvaluatorAssignment.objects.filter(round=round, evaluator=user)
         .select_related("indicator")
@@ -452,11 +466,14 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
     return {
         "round": round,
         "zone": round.zone,
-        "blind_hidden": any(i["points"] is None for i in items),
-        "result": data,
+        "blind_hidden": not totals,
+        "total": data["total"] if totals else None,
+        "max": data["max"],
         "dimensions": dims,
         "items": items,
         "previous": previous,
+        "previous_total": before["total"] if before else None,
+        "previous_max": before["max"] if before else None,
         "differences": differences,
         "missing_reasons": [d for d in differences if d["reason"] is None],
         "doubts": list(round.doubts.select_related("scoring_item", "raised_by", "closed_by")),
@@ -472,6 +489,9 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
             "plan": round_can(user, round, RoundAction.PLAN_RECTIFICATION),
         },
     }
+
+
+BLIND_NOTE = "背靠背评审：您评分后可见其他专家的评分与汇总。"
 
 
 def _conclusions_for(kind: str) -> set[str]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zones.access import zone_get_for_user
 
 from . import rectification, whatif
-from .access import RoundAction, round_can, round_get_for_user
+from .access import RoundAction, round_can, round_get_for_user, score_visibility
 
 GAPS_PER_PAGE = 50
 
@@ -33,7 +33,7 @@ def _gaps_url(round_id: int, dimension: str = "", page: str = "") -> str:
 @login_required
 def round_gaps(request: HttpRequest, round_id: int) -> HttpResponse:
     round = round_get_for_user(request.user, round_id, RoundAction.VIEW)
-    gaps = rectification.round_gaps(round)
+    gaps = rectification.round_gaps(round, score_visibility(request.user, round))
     dimensions = rectification.gap_dimensions(gaps)
     dimension = request.GET.get("dimension", "")
     if dimension not in {code for code, _name in dimensions}:

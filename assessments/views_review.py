@@ -39,7 +39,7 @@ from indicators.scoring.rules import JUDGED_RULES
 from indicators.selectors import indicator_system_tree
 
 from . import selectors, services
-from .access import RoundAction, round_can, round_get_for_user, sees_all_scores
+from .access import RoundAction, round_can, round_get_for_user, score_visibility
 from .models import AssessmentRound, DifferenceReason, Doubt, Judgement
 
 Kind = AssessmentRound.Kind
@@ -382,11 +382,12 @@ def _page(
     self_items, self_subs = _points_by_code(self_data)
     now_items = {i["code"]: i for i in data["items"]}
     now_subs = {s["code"]: s for i in data["items"] for s in i["subs"]}
-    show_all = sees_all_scores(user, round)
+    see = score_visibility(user, round)  # the blind-review rule, as on every page of the round
+    show_all = see.everything
 
     def visible(sub: ScoringItem) -> bool:
         """An automatic result always; a judged one once the user scored it, unless they see everything."""
-        return sub.rule_type not in JUDGED_RULES or show_all or sub.pk in mine
+        return see.sub_visible(sub.indicator.code, sub.code, sub.rule_type)
 
     # Left: progress and what still needs a score or a 差异说明.
     reasons = set(DifferenceReason.objects.filter(round=round).values_list("scoring_item__code", flat=True))
@@ -462,8 +463,8 @@ def _page(
                 "version": current.version if stale and current else values.version,
                 "current": current if stale else None,
                 "errors": errors.get(sub.pk, []),
-                "others": others if (show_all or sub.pk in mine) else [],
-                "others_hidden": judged and not show_all and sub.pk not in mine,  # says nothing of who scored
+                "others": others if shown else [],
+                "others_hidden": judged and not shown,  # says nothing of who scored
                 "doubts": [d for d in doubts if d.scoring_item_id == sub.pk],
                 "open_doubt": next((d for d in doubts if d.scoring_item_id == sub.pk and d.status == "open"), None),
             }

@@ -27,8 +27,15 @@ def _latest(*, zone):
     return score_snapshot_latest_done(zone=zone)
 
 
+def _blockers(*, zone, source, target):
+    from .services.rounds import zone_transition_blockers
+
+    return zone_transition_blockers(zone=zone, source=source, target=target)
+
+
 def register_all() -> None:
     hooks.register("zone_rescore", _rescore)
     hooks.register("zone_lock_reason", _lock)
     hooks.register("zone_extra_roles", _extra_roles)
     hooks.register("zone_latest_score", _latest)
+    hooks.register("zone_transition_blockers", _blockers)

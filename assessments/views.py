@@ -175,18 +175,18 @@ def round_start(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_submit(request: HttpRequest, round_id: int) -> HttpResponse:
-    return _round_action(
-        request,
-        round_id,
-        RoundAction.MANAGE,
-        lambda r: services.round_submit(
-            round=r,
-            user=request.user,
-            conclusion=request.POST.get("conclusion", ""),
-            reason=request.POST.get("reason", ""),
-        ),
-        _("已提交，本轮得分已锁定。"),
-    )
+    """Submit and lock; a refusal shows the page again with the chosen conclusion and reason kept."""
+    round = round_get_for_user(request.user, round_id, RoundAction.MANAGE)
+    posted = {"conclusion": request.POST.get("conclusion", ""), "reason": request.POST.get("reason", "")}
+    try:
+        services.round_submit(round=round, user=request.user, **posted)
+    except ValidationError as exc:
+        _errors(request, exc)
+        round.refresh_from_db()
+        context = {**selectors.round_page(round=round, user=request.user), "posted": posted}
+        return render(request, "assessments/round_detail.html", context, status=400)
+    messages.success(request, _("已提交，本轮得分已锁定。"))
+    return redirect("assessments:round", round_id=round.pk)
 
 
 @login_required

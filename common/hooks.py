@@ -12,6 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 _HOOKS: dict[str, Callable[..., Any]] = {}
+# Hooks that several apps answer (each registers its function): call() joins their lists.
+_MANY: dict[str, list[Callable[..., Any]]] = {}
+COLLECTED = {"zone_transition_blockers"}
 
 # The hooks the project uses, so that a typo fails loudly instead of doing nothing.
 KNOWN = {
@@ -27,11 +30,19 @@ KNOWN = {
 def register(name: str, func: Callable[..., Any]) -> None:
     if name not in KNOWN:
         raise KeyError(f"unknown hook {name!r}")
+    if name in COLLECTED:
+        funcs = _MANY.setdefault(name, [])
+        if func not in funcs:
+            funcs.append(func)
+        return
     _HOOKS[name] = func
 
 
 def call(name: str, *, default: Any = None, **kwargs: Any) -> Any:
     if name not in KNOWN:
         raise KeyError(f"unknown hook {name!r}")
+    if name in COLLECTED:
+        funcs = _MANY.get(name)
+        return [answer for f in funcs for answer in (f(**kwargs) or ())] if funcs else default
     func = _HOOKS.get(name)
     return default if func is None else func(**kwargs)

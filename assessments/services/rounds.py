@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +19,7 @@ from audit.services import audit_record
 from indicators.models import ScoringItem
 from indicators.scoring.rules import JUDGED_RULES
 from notifications.services import notify_on_commit
+from zones.lifecycle import label as status_label
 from zones.models import Zone
 from zones.services import zone_transition
 
@@ -333,8 +337,42 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
         reason=(reason or "").strip(),
     )
     if round.zone.status != target:
-        zone_transition(zone=round.zone, user=user, to_status=target, reason=(reason or "").strip())
+        with _round_moves_zone(round.zone, round.zone.status, target):
+            zone_transition(zone=round.zone, user=user, to_status=target, reason=(reason or "").strip())
     return snapshot
+
+
+# The zone status each kind of round is held in (its stage).
+STAGE = {Kind.SELF: ZS.SELF_ASSESSMENT, Kind.PROVINCIAL: ZS.PROVINCIAL_REVIEW, Kind.NATIONAL: ZS.NATIONAL_REVIEW}
+
+
+def _stage_check(round: AssessmentRound, user, reason: str) -> None:
+    """Reopening takes back a round's conclusion, so the zone goes back to the round's stage.
+
+    The zone already there (sent back through the lifecycle), nothing moves. Still where this
+    conclusion put it: moved back now, with the reason, if the lifecycle lets ``user`` make
+    that step (the province takes a 总局评估 back to 省级评估). Otherwise, or once the zone has
+    moved on, or a later round exists, the reopen is refused, naming the zone's status.
+    A 自评 has one outcome (市级考评), which resubmitting repeats: the zone stays there."""
+    zone = round.zone
+    stage = STAGE[round.kind]
+    later = AssessmentRound.objects.filter(zone=zone, opened_at__gt=round.opened_at).exclude(pk=round.pk).first()
+    if later is not None:
+        raise ValidationError(_("之后已发起“%(later)s”，不能再重开“%(round)s”。") % {"later": later, "round": round})
+    concluded = _CONCLUSIONS[round.kind].get(round.conclusion)
+    if zone.status == stage or (round.kind == Kind.SELF and zone.status == concluded):
+        return
+    refused = _(
+        "%(zone)s当前处于“%(status)s”阶段，“%(round)s”的结论已生效，不能重开；"
+        "如需改判，请先将创建对象按生命周期退回“%(stage)s”阶段（须填写理由），再重开本轮。"
+    ) % {"zone": zone.name, "status": zone.get_status_display(), "round": round, "stage": status_label(stage)}
+    if zone.status != concluded:
+        raise ValidationError(refused)
+    try:
+        with transaction.atomic(), _round_moves_zone(zone, zone.status, stage):
+            zone_transition(zone=zone, user=user, to_status=stage, reason=reason)
+    except (ValidationError, PermissionDenied):
+        raise ValidationError(refused) from None
 
 
 def _unlock(round: AssessmentRound, user, reason: str, target: str) -> AssessmentRound:
@@ -346,13 +384,19 @@ def _unlock(round: AssessmentRound, user, reason: str, target: str) -> Assessmen
     other = AssessmentRound.objects.filter(zone=round.zone).exclude(status=Status.SUBMITTED).exclude(pk=round.pk)
     if other.exists():
         raise ValidationError(_("“%(first)s”正在进行，不能同时重开另一轮次。") % {"first": other.first()})
+    round.zone.refresh_from_db(fields=["status"])
+    _stage_check(round, user, reason.strip())
+    before = {"status": Status.SUBMITTED, "conclusion": round.conclusion, "conclusion_reason": round.conclusion_reason}
+    # The conclusion is taken back with the submission: the resubmission states it again.
+    round.conclusion, round.conclusion_reason = "", ""
+    round.save(update_fields=["conclusion", "conclusion_reason"])
     _set_status(round, target, user, reason.strip())
     audit_record(
         action=AuditAction.ROUND_REOPENED if target == Status.REOPENED else AuditAction.ROUND_RETURNED,
         actor=_user(user),
         target=round,
         zone=round.zone,
-        before={"status": Status.SUBMITTED},
+        before=before,
         after={"status": target},
         reason=reason.strip(),
     )
@@ -405,3 +449,53 @@ def zone_lock_reason(*, zone: Zone, year: int | None = None) -> str | None:
 
 def round_params(data: dict[str, Any]) -> dict[str, Any]:
     return {"aggregation": data.get("aggregation") or "mean", "blind": bool(data.get("blind"))}
+
+
+# The lifecycle rule (registered as the ``zone_transition_blockers`` hook) ------------
+
+# The zone moves that only a round's submission makes: its conclusion decides them.
+ROUND_MOVES = {
+    (ZS.SELF_ASSESSMENT, ZS.CITY_REVIEW): (Kind.SELF, ""),
+    (ZS.PROVINCIAL_REVIEW, ZS.NATIONAL_REVIEW): (Kind.PROVINCIAL, AssessmentRound.Conclusion.PASSED),
+    (ZS.PROVINCIAL_REVIEW, ZS.RECTIFICATION): (Kind.PROVINCIAL, AssessmentRound.Conclusion.FAILED),
+    (ZS.NATIONAL_REVIEW, ZS.NAMED): (Kind.NATIONAL, AssessmentRound.Conclusion.NAMED),
+    (ZS.NATIONAL_REVIEW, ZS.RECTIFICATION): (Kind.NATIONAL, AssessmentRound.Conclusion.RECTIFY),
+}
+# The move a round's service is making right now (zone id, from, to): the one the rule lets through.
+_MOVING: ContextVar[tuple[int, str, str] | None] = ContextVar("round_moving_zone", default=None)
+
+
+@contextmanager
+def _round_moves_zone(zone: Zone, source: str, target: str) -> Iterator[None]:
+    token = _MOVING.set((zone.pk, source, target))
+    try:
+        yield
+    finally:
+        _MOVING.reset(token)
+
+
+def zone_transition_blockers(*, zone: Zone, source: str, target: str) -> list[str]:
+    """Rounds drive the lifecycle: the moves out of 自评, 省级评估 and 总局评估 that a round's
+    conclusion decides are made only by submitting that round, and while a round is open the
+    zone stays where it is (any other move is refused until the round is submitted)."""
+    if _MOVING.get() == (zone.pk, source, target):
+        return []
+    if (source, target) in ROUND_MOVES:
+        kind, conclusion = ROUND_MOVES[(source, target)]
+        how = (
+            _("以“%(conclusion)s”结论提交%(kind)s轮次")
+            % {"conclusion": AssessmentRound.Conclusion(conclusion).label, "kind": Kind(kind).label}
+            if conclusion
+            else _("提交%(kind)s轮次") % {"kind": Kind(kind).label}
+        )
+        return [
+            _("由“%(source)s”变更为“%(target)s”只能通过%(how)s完成，不能直接变更阶段；请在“评估轮次”中办理。")
+            % {"source": status_label(source), "target": status_label(target), "how": how}
+        ]
+    open_round = AssessmentRound.objects.filter(zone_id=zone.pk).exclude(status=Status.SUBMITTED).first()
+    if open_round is not None:
+        return [
+            _("“%(round)s”正在进行（%(status)s），提交该轮次前创建对象不能变更阶段。")
+            % {"round": open_round, "status": open_round.get_status_display()}
+        ]
+    return []

@@ -35,7 +35,8 @@ OPERATOR = {"name": "甲电商有限公司", "credit_code": CODE, "year": "2024"
 
 @pytest.fixture
 def locked(zone_a):
-    """Zone A's self-assessment for 2023–2024 (it read 2022–2024), submitted."""
+    """Zone A's self-assessment for 2023–2024 (it read 2022–2024), submitted: the zone in 市级考评."""
+    zone_at(zone_a, Zone.Status.CITY_REVIEW)
     return AssessmentRound.objects.create(
         zone=zone_a,
         kind=AssessmentRound.Kind.SELF,
@@ -188,6 +189,7 @@ def test_evidence_review_page_is_refused_then_accepted_after_reopening(
     client, liaison_x, office_a, zone_a, evidence_x, action, data, django_capture_on_commit_callbacks
 ):
     evidence_submit(evidence=evidence_x, user=liaison_x)
+    zone_at(zone_a, Zone.Status.CITY_REVIEW)  # where a submitted 自评 leaves the zone
     round = AssessmentRound.objects.create(
         zone=zone_a,
         kind=AssessmentRound.Kind.SELF,

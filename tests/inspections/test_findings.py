@@ -142,9 +142,10 @@ def test_the_zone_cannot_leave_rectification_while_a_serious_finding_is_open(
 
 def test_an_open_serious_finding_does_not_block_other_moves(evaluation_x, evaluator_a, zone_a, office_a):
     raise_finding(evaluation_x, evaluator_a, severity="serious")
-    Zone.objects.filter(pk=zone_a.pk).update(status=Zone.Status.SELF_ASSESSMENT)
+    Zone.objects.filter(pk=zone_a.pk).update(status=Zone.Status.CREATING)
     zone_a.refresh_from_db()
-    zone_transition(zone=zone_a, user=office_a, to_status=Zone.Status.CITY_REVIEW)
+    zone_transition(zone=zone_a, user=office_a, to_status=Zone.Status.SELF_ASSESSMENT)
+    Zone.objects.filter(pk=zone_a.pk).update(status=Zone.Status.CITY_REVIEW)  # the 自评 round's move
     zone_transition(zone=zone_a, user=office_a, to_status=Zone.Status.RECTIFICATION)
     assert zone_a.status == Zone.Status.RECTIFICATION
 

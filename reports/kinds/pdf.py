@@ -82,7 +82,8 @@ class _PdfReport(ReportKind):
     extension = "pdf"
     content_type = "application/pdf"
     # Bump when templates/reports/pdf/ (report.html, _item.html, report.css) or this renderer
-    # change (ReportKind.layout_version). 2: the evidence 日期 column falls back to the upload day.
+    # change (ReportKind.layout_version). 2: the evidence 日期 column falls back to the upload day
+    # (and the 逐项评分 intro says so).
     layout_version = 2
     title: str
 

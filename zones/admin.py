@@ -17,14 +17,32 @@ from .models import (
     ZoneScopeChange,
     ZoneTransition,
 )
-from .services import zone_scope_change
+from .services import ZONE_SCOPE_FIELDS, zone_scope_change
 
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
+    """Divisions. A division that a zone lies in, or that has divisions below it, keeps its
+    place (上级, 层级): moving it would move its zones to another province's reviewers with no
+    reason and no record. A zone moves through its own form (区划变更理由, ZoneAdmin)."""
+
     list_display = ("name", "level", "parent", "category")
     list_filter = ("level", "category")
     search_fields = ("name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and (obj.zones.exists() or obj.children.exists()):
+            fields += ["parent", "level"]
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "parent" in self.get_readonly_fields(request, obj) and "name" in form.base_fields:
+            form.base_fields[
+                "name"
+            ].help_text = "已有创建对象或下级区划：上级和层级不能修改（请在创建对象中变更其行政区划并填写理由）。"
+        return form
 
 
 class UnitInline(admin.TabularInline):
@@ -46,17 +64,18 @@ class ZoneScopeChangeInline(admin.TabularInline):
 
 class ZoneAdminForm(forms.ModelForm):
     scope_change_reason = forms.CharField(
-        label="区划或级别变更理由",
+        label="变更理由",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="修改行政区划或示范区级别时必填：这将改变负责评审的省份或评估方式，并记入变更记录和审计日志。",
+        help_text="修改名称、行政区划、示范区级别、评估指标体系、东中西部或参考年度时必填："
+        "这将改变负责评审的省份或得分，并记入变更记录和审计日志。",
     )
 
     def clean(self):
         cleaned = super().clean()
-        moved = self.instance.pk and {"region", "tier"} & set(self.changed_data)
+        moved = self.instance.pk and set(ZONE_SCOPE_FIELDS) & set(self.changed_data)
         if moved and not (cleaned.get("scope_change_reason") or "").strip():
-            self.add_error("scope_change_reason", "修改行政区划或示范区级别须填写理由。")
+            self.add_error("scope_change_reason", "修改名称、行政区划、级别、指标体系、东中西部或参考年度须填写理由。")
         return cleaned
 
 
@@ -80,15 +99,15 @@ class ZoneAdmin(admin.ModelAdmin):
     inlines = [UnitInline, ZoneScopeChangeInline]
 
     def save_model(self, request, obj, form, change):
-        # Region and tier through the service: a reason, an event on the zone, an audit row
-        # (the admin view's transaction holds them with the rest of the save).
-        if change and {"region", "tier"} & set(form.changed_data):
+        # What decides the reviewers or the score through the service: a reason, an event on
+        # the zone, an audit row (the admin view's transaction holds them with the rest of the save).
+        changed = set(ZONE_SCOPE_FIELDS) & set(form.changed_data)
+        if change and changed:
             zone_scope_change(
                 zone=obj,
                 user=request.user,
-                region=form.cleaned_data["region"],
-                tier=form.cleaned_data["tier"],
                 reason=form.cleaned_data["scope_change_reason"],
+                **{field: form.cleaned_data[field] for field in changed},
             )
         super().save_model(request, obj, form, change)
 

@@ -252,11 +252,18 @@ class ZoneTransition(models.Model):
 
 class ZoneScopeChange(models.Model):
     """An event: a zone's region or tier changed (which province reviews it, which system of
-    assessment it follows) — by whom, when, why. Only the system admin changes them, in the admin."""
+    assessment it follows), or what its score is computed against (indicator system, 东中西部
+    benchmarks, reference years) or its name — by whom, when, why. Only the system admin
+    changes them, in the admin (zones.services.zone_scope_change)."""
 
     class Field(models.TextChoices):
         REGION = "region", "行政区划"
         TIER = "tier", "示范区级别"
+        NAME = "name", "名称"
+        SYSTEM = "system", "评估指标体系"
+        CATEGORY = "category", "东中西部"
+        YEAR_1 = "year_1", "参考年度一"
+        YEAR_2 = "year_2", "参考年度二"
 
     zone = models.ForeignKey(Zone, verbose_name="创建对象", on_delete=models.CASCADE, related_name="scope_changes")
     field = models.CharField("变更项", max_length=10, choices=Field.choices)

@@ -79,50 +79,107 @@ def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
             )
     if "name" in data and Zone.objects.exclude(pk=zone.pk).filter(name=data["name"]).exists():
         raise ValidationError({"name": _("已有名为“%(data)s”的创建对象。") % {"data": data["name"]}})
+    # The name, 东中西部 and reference years change the score or how the zone is named in the
+    # reviewers' lists: the settings page's change is audited too (before and after).
+    scoped = zone.pk and any(f in ZONE_SCOPE_FIELDS and data[f] != getattr(zone, f) for f in data)
+    before = _scope_data(zone) if scoped else None
     for field, value in data.items():
         setattr(zone, field, value)
     zone.full_clean(exclude=["region", "system"])
     zone.save()
+    if before is not None:
+        audit_record(action=AuditAction.ZONE_CHANGED, target=zone, zone=zone, before=before, after=_scope_data(zone))
     return zone
 
 
+# What decides who reviews a zone and what its score is computed against (the indicator
+# system, the 东中西部 benchmarks, the reference years), and its name: in the admin these change
+# only through zone_scope_change — a reason, an event each in the zone's change record, an audit row.
+ZONE_SCOPE_FIELDS = {
+    "region": ZoneScopeChange.Field.REGION,
+    "tier": ZoneScopeChange.Field.TIER,
+    "name": ZoneScopeChange.Field.NAME,
+    "system": ZoneScopeChange.Field.SYSTEM,
+    "region_category": ZoneScopeChange.Field.CATEGORY,
+    "reference_year_1": ZoneScopeChange.Field.YEAR_1,
+    "reference_year_2": ZoneScopeChange.Field.YEAR_2,
+}
+_SCOPE_FOREIGN_KEYS = ("region", "system")
+
+
+def _scope_text(zone: Zone, field: str) -> str:
+    display = getattr(zone, f"get_{field}_display", None)
+    return str(display() if display else getattr(zone, field))
+
+
+def _scope_data(zone: Zone) -> dict[str, Any]:
+    data = {field: getattr(zone, field) for field in ZONE_SCOPE_FIELDS if field not in _SCOPE_FOREIGN_KEYS}
+    for field in _SCOPE_FOREIGN_KEYS:
+        data[field], data[f"{field}_name"] = getattr(zone, f"{field}_id"), str(getattr(zone, field))
+    return data
+
+
 @transaction.atomic
-def zone_scope_change(*, zone: Zone, user, region: Region | None = None, tier: str | None = None, reason: str) -> Zone:
-    """Move a zone to another region (and so, perhaps, another province's reviewers) or tier.
+def zone_scope_change(
+    *,
+    zone: Zone,
+    user,
+    reason: str,
+    region: Region | None = None,
+    tier: str | None = None,
+    name: str | None = None,
+    system=None,
+    region_category: str | None = None,
+    reference_year_1: int | None = None,
+    reference_year_2: int | None = None,
+) -> Zone:
+    """Change what decides who reviews a zone (region, tier) or what it is scored against
+    (indicator system, 东中西部, reference years), or its name. Arguments left None stay.
 
     A reason is required; each changed field leaves a ZoneScopeChange (shown with the zone's
-    change record) and an audit row, in the same transaction."""
+    change record) and the change one audit row, in the same transaction."""
     reason = (reason or "").strip()
-    current = Zone.objects.select_for_update().select_related("region").get(pk=zone.pk)
-    changes = []
-    if region is not None and region.pk != current.region_id:
-        changes.append((ZoneScopeChange.Field.REGION, str(current.region), str(region)))
-    if tier is not None and tier != current.tier:
-        if tier not in Zone.Tier.values:
-            raise ValidationError({"tier": _("请选择有效的示范区级别。")})
-        changes.append((ZoneScopeChange.Field.TIER, current.get_tier_display(), Zone.Tier(tier).label))
-    if not changes:
+    given = {
+        "region": region, "tier": tier, "name": name, "system": system, "region_category": region_category,
+        "reference_year_1": reference_year_1, "reference_year_2": reference_year_2,
+    }  # fmt: skip
+    current = Zone.objects.select_for_update().select_related("region", "system").get(pk=zone.pk)
+    before, old_text = _scope_data(current), {field: _scope_text(current, field) for field in ZONE_SCOPE_FIELDS}
+    changed = []
+    for field, value in given.items():
+        key = f"{field}_id" if field in _SCOPE_FOREIGN_KEYS else field
+        if value is not None and getattr(value, "pk", value) != getattr(current, key):
+            setattr(current, field, value)
+            changed.append(field)
+    if not changed:
         return current
+    if tier is not None and tier not in Zone.Tier.values:
+        raise ValidationError({"tier": _("请选择有效的示范区级别。")})
     if not reason:
-        raise ValidationError({"reason": _("修改行政区划或示范区级别须填写理由（将改变负责评审的省份或评估方式）。")})
-    before = {"region": current.region_id, "region_name": str(current.region), "tier": current.tier}
-    if region is not None:
-        current.region = region
-    if tier is not None:
-        current.tier = tier
-    current.save(update_fields=["region", "tier"])
-    for field, old, new in changes:
-        ZoneScopeChange.objects.create(zone=current, field=field, old_value=old, new_value=new, reason=reason, by=user)
+        message = _("修改行政区划、示范区级别、指标体系、东中西部、参考年度或名称须填写理由（将改变评审省份或得分）。")
+        raise ValidationError({"reason": message})
+    current.full_clean()  # the name unique, the category one of the three, the years in order
+    current.save(update_fields=changed)
+    for field in changed:
+        ZoneScopeChange.objects.create(
+            zone=current,
+            field=ZONE_SCOPE_FIELDS[field],
+            old_value=old_text[field][:200],
+            new_value=_scope_text(current, field)[:200],
+            reason=reason,
+            by=user,
+        )
     audit_record(
         action=AuditAction.ZONE_CHANGED,
         actor=user,
         target=current,
         zone=current,
         before=before,
-        after={"region": current.region_id, "region_name": str(current.region), "tier": current.tier},
+        after=_scope_data(current),
         reason=reason,
     )
-    zone.region, zone.tier = current.region, current.tier
+    for field in changed:
+        setattr(zone, field, getattr(current, field))
     return current
 
 

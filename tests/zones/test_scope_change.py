@@ -80,3 +80,91 @@ def test_in_the_admin_a_move_with_a_reason_goes_through_the_service(client, zone
     client.force_login(office_a)
     page = client.get(reverse("zones:overview", args=[zone_a.pk])).content.decode()
     assert "行政区划与级别变更" in page and "区划调整" in page and "丙市" in page
+
+
+# Everything else that decides the score (东中西部, indicator system, reference years) or names
+# the zone goes the same way.
+
+
+def test_a_category_change_in_the_admin_needs_a_reason_and_is_recorded(client, zone_a, sysadmin, office_a):
+    client.force_login(sysadmin)
+    url = reverse("admin:zones_zone_change", args=[zone_a.pk])
+    old = zone_a.region_category
+    new = "central" if old != "central" else "west"
+    refused = client.post(url, admin_post(zone_a, region_category=new))
+    assert refused.status_code == 200 and "须填写理由" in refused.content.decode()
+    assert Zone.objects.get(pk=zone_a.pk).region_category == old and not AuditEvent.objects.filter(action="zone_changed")
+
+    response = client.post(url, admin_post(zone_a, region_category=new, reference_year_1=2020, scope_change_reason="核定为中部"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    zone_a.refresh_from_db()
+    assert (zone_a.region_category, zone_a.reference_year_1) == (new, 2020)
+    assert sorted(ZoneScopeChange.objects.values_list("field", "reason")) == [
+        ("category", "核定为中部"),
+        ("year_1", "核定为中部"),
+    ]
+    event = AuditEvent.objects.get(action="zone_changed")
+    assert (event.reason, event.before_data["region_category"], event.after_data["region_category"]) == (
+        "核定为中部",
+        old,
+        new,
+    )
+    client.force_login(office_a)
+    page = client.get(reverse("zones:overview", args=[zone_a.pk])).content.decode()
+    assert "东中西部" in page and "核定为中部" in page and "2020" in page
+
+
+def test_the_service_changes_the_indicator_system_and_names_with_a_reason(zone_a, sysadmin):
+    from indicators.models import IndicatorSystem
+
+    other = IndicatorSystem.objects.create(name="另一体系", version="2099")
+    with pytest.raises(ValidationError, match="须填写理由"):
+        zone_scope_change(zone=zone_a, user=sysadmin, system=other, reason="")
+    zone_scope_change(zone=zone_a, user=sysadmin, system=other, name="乙改名", reason="换用新体系")
+    zone_a.refresh_from_db()
+    assert (zone_a.system, zone_a.name) == (other, "乙改名")
+    assert set(ZoneScopeChange.objects.values_list("field", "new_value")) == {("system", str(other)), ("name", "乙改名")}
+    assert AuditEvent.objects.get(action="zone_changed").after_data["system_name"] == str(other)
+
+
+def test_the_settings_page_change_of_the_category_is_audited(zone_a, office_a):
+    old = zone_a.region_category
+    new = "central" if old != "central" else "west"
+    zone_update(zone=zone_a, data={"region_category": new})
+    event = AuditEvent.objects.get(action="zone_changed")
+    assert (event.before_data["region_category"], event.after_data["region_category"]) == (old, new)
+    zone_update(zone=zone_a, data={"creation_start": None})  # the period alone: no audit row
+    assert AuditEvent.objects.filter(action="zone_changed").count() == 1
+
+
+# The region admin is no way round it.
+
+
+def region_post(region, **changes):
+    data = {"name": region.name, "level": region.level, "parent": region.parent_id or "", "category": region.category}
+    data.update(changes)
+    return data
+
+
+def test_the_region_admin_cannot_move_a_region_a_zone_lies_in(client, zone_a, zhejiang_city, sysadmin):
+    client.force_login(sysadmin)
+    city = zone_a.region
+    zhejiang = zhejiang_city.parent
+    url = reverse("admin:zones_region_change", args=[city.pk])
+    assert 'name="parent"' not in client.get(url).content.decode()
+    response = client.post(url, region_post(city, parent=zhejiang.pk, level="county"))
+    assert response.status_code == 302
+    city.refresh_from_db()
+    assert city.parent != zhejiang and city.level == "city"
+    # the province above it, with divisions below, keeps its place too
+    province_url = reverse("admin:zones_region_change", args=[city.parent_id])
+    assert 'name="level"' not in client.get(province_url).content.decode()
+
+
+def test_the_region_admin_may_still_move_an_unused_region(client, zone_a, zhejiang_city, sysadmin):
+    client.force_login(sysadmin)
+    fujian = zone_a.region.parent
+    url = reverse("admin:zones_region_change", args=[zhejiang_city.pk])
+    assert client.post(url, region_post(zhejiang_city, parent=fujian.pk)).status_code == 302
+    zhejiang_city.refresh_from_db()
+    assert zhejiang_city.parent == fujian

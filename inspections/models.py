@@ -143,6 +143,12 @@ class SelfCheck(models.Model):
     pdf_name = models.CharField("报告存储路径", max_length=200, blank=True)
     pdf_sha256 = models.CharField("报告 SHA-256", max_length=64, blank=True)
     pdf_at = models.DateTimeField("报告生成时间", null=True, blank=True)
+    # The PDF job's delivery (common/jobs.py): when it was last queued or handed to the broker, when
+    # a worker last took it and how many times one did; the beat job's sweep sends again a job lost
+    # or left by a dead worker (report.selfcheck_reports_resend_stuck).
+    pdf_sent_at = models.DateTimeField("报告任务发送时间", null=True, blank=True)
+    pdf_started_at = models.DateTimeField("报告开始生成时间", null=True, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField("报告生成次数", default=0)
     scan_name = models.CharField("签字扫描件存储路径", max_length=200, blank=True)
     scan_original = models.CharField("签字扫描件原文件名", max_length=200, blank=True)
     scan_sha256 = models.CharField("签字扫描件 SHA-256", max_length=64, blank=True)
@@ -169,6 +175,14 @@ class SelfCheck(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_editable(self) -> bool:
+        """The unit may fill in and submit: while the campaign is open, and after it has closed
+        only a report the office sent back (it is still owed; a draft is not, the deadline ended it)."""
+        if self.is_locked:
+            return False
+        return self.campaign.is_open or self.status == self.Status.RETURNED
 
     @property
     def is_late(self) -> bool:

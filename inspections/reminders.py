@@ -3,7 +3,8 @@
 7, 3 and 1 days before the date, nothing on it, then every 3 days after.
 
 - an open finding (not 已销号) against its 整改时限;
-- a self-check not yet submitted (or sent back) in an open campaign, against the due date.
+- a self-check not yet submitted (or sent back) in an open campaign, or sent back in a closed one,
+  against the due date.
 
 Reminders go to the unit's liaisons, once per person and slot (the dedupe key names the
 finding or self-check, the date and the slot, so a moved date gets its own).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -59,7 +61,11 @@ def _finding_messages(today: date) -> list[tuple[int, str, str, str, str, str]]:
 
 def _selfcheck_messages(today: date) -> list[tuple[int, str, str, str, str, str]]:
     rows = (
-        SelfCheck.objects.filter(campaign__status=Campaign.Status.OPEN, campaign__due_date__lte=_horizon(today))
+        SelfCheck.objects.filter(
+            # a report sent back is still owed once the campaign has closed (SelfCheck.is_editable)
+            Q(campaign__status=Campaign.Status.OPEN) | Q(status=SelfCheck.Status.RETURNED),
+            campaign__due_date__lte=_horizon(today),
+        )
         .exclude(status=SelfCheck.Status.SUBMITTED)
         .exclude(campaign__due_date=today)
         .select_related("campaign", "unit")

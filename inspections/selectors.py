@@ -37,6 +37,17 @@ class EvidenceLine:
 
 
 @dataclass
+class AttachmentLine:
+    """A file the unit attached to a progress report of one of its tasks (its evidence for the task).
+
+    ``sha256`` is filled in only for the generated report (report.py reads the file then); the page
+    links the file and does not read it."""
+
+    report: ProgressReport
+    sha256: str = ""
+
+
+@dataclass
 class FigureLine:
     label: str
     year: int
@@ -55,6 +66,7 @@ class Row:
     result: EvaluationResult | None = None
     evidence: list[EvidenceLine] = field(default_factory=list)
     figures: list[FigureLine] = field(default_factory=list)
+    attachments: list[AttachmentLine] = field(default_factory=list)  # tasks: progress reports' files
 
     @property
     def key(self) -> str:
@@ -113,6 +125,20 @@ def _evidence_by_indicator(zone: Zone, unit: Unit, indicator_ids: set[int]) -> d
     return found
 
 
+def _attachments_by_assignment(assignment_ids: set[int]) -> dict[int, list[AttachmentLine]]:
+    """The files attached to the progress reports of these assignments, oldest first (1 query)."""
+    rows = (
+        ProgressReport.objects.filter(assignment_id__in=assignment_ids)
+        .exclude(attachment="")
+        .only("pk", "assignment_id", "attachment", "attachment_name", "attachment_size", "percent", "at")
+        .order_by("assignment_id", "at", "pk")
+    )
+    found: dict[int, list[AttachmentLine]] = {}
+    for report in rows:
+        found.setdefault(report.assignment_id, []).append(AttachmentLine(report))
+    return found
+
+
 def unit_assignments(*, zone: Zone, unit: Unit) -> QuerySet[Assignment]:
     """The unit's assignments with their last progress report (1 query), lead first."""
     last = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by("-at", "-id")
@@ -126,7 +152,8 @@ def unit_assignments(*, zone: Zone, unit: Unit) -> QuerySet[Assignment]:
 
 def unit_rows(*, campaign: Campaign, unit: Unit, selfcheck: SelfCheck | None = None, evaluation=None) -> list[Row]:
     """Every item ``unit`` answers for (the matrix, lead items first) and every task assigned to it,
-    with the self-check answers, the evaluation results, the evidence and figures (≤ 9 queries)."""
+    with the self-check answers, the evaluation results, the evidence and figures, and the files the
+    unit attached to its tasks' progress reports (≤ 10 queries)."""
     zone = campaign.zone
     duties = list(
         IndicatorResponsibility.objects.filter(
@@ -147,6 +174,7 @@ def unit_rows(*, campaign: Campaign, unit: Unit, selfcheck: SelfCheck | None = N
     indicator_ids = {d.indicator_id for d in duties}
     evidence = _evidence_by_indicator(zone, unit, indicator_ids) if indicator_ids else {}
     figures = _figures_by_indicator(zone, indicator_ids) if indicator_ids else {}
+    attachments = _attachments_by_assignment({a.pk for a in assignments}) if assignments else {}
     rows = [
         Row(
             kind=ITEM,
@@ -166,6 +194,7 @@ def unit_rows(*, campaign: Campaign, unit: Unit, selfcheck: SelfCheck | None = N
             assignment=a,
             entry=entries.get(("a", a.pk)),
             result=results.get(("a", a.pk)),
+            attachments=attachments.get(a.pk, []),
         )
         for a in assignments
     ]

@@ -175,10 +175,12 @@ def _target(key: str) -> dict[str, int]:
 
 
 def _editable_check(selfcheck: SelfCheck) -> None:
-    if not selfcheck.campaign.is_open:
-        raise ValidationError(_("该自查考评已经结束，不能再修改自查。"))
+    """A submitted report is locked; a closed campaign takes no more drafts, but a report the office
+    sent back may still be answered (SelfCheck.is_editable), so that no unit is left stuck."""
     if selfcheck.status == Status.SUBMITTED:
         raise ValidationError(_("自查报告已报送并锁定；如需修改，请联系办公室退回。"))
+    if not selfcheck.is_editable:
+        raise ValidationError(_("该自查考评已经结束，不能再修改自查。"))
 
 
 def _text(value: Any, label: str, limit: int = MAX_TEXT) -> str:
@@ -285,6 +287,9 @@ def selfcheck_submit(*, selfcheck: SelfCheck, user, render: bool = True) -> Self
         pdf_name="",
         pdf_sha256="",
         pdf_at=None,
+        pdf_sent_at=timezone.now() if render else None,
+        pdf_started_at=None,
+        pdf_attempts=0,
         updated_at=timezone.now(),
     )
     _event(locked, SelfCheckEvent.Kind.SUBMITTED, source, Status.SUBMITTED, user)
@@ -304,14 +309,16 @@ def selfcheck_submit(*, selfcheck: SelfCheck, user, render: bool = True) -> Self
 
 def _render_on_commit(selfcheck_id: int) -> None:
     """Send the PDF job once committed; if the broker cannot take it, the report shows "未生成"
-    with its 生成 PDF button again (the submission itself stands)."""
+    with its 生成 PDF button again (the submission itself stands). A job the broker took but lost
+    is sent again by the beat job's sweep (report.selfcheck_reports_resend_stuck)."""
     from .jobs import render_selfcheck_report
 
     def then(sent: bool) -> None:
-        if not sent:
-            SelfCheck.objects.filter(pk=selfcheck_id, pdf_status=SelfCheck.PdfStatus.QUEUED).update(
-                pdf_status=SelfCheck.PdfStatus.NONE
-            )
+        queued = SelfCheck.objects.filter(pk=selfcheck_id, pdf_status=SelfCheck.PdfStatus.QUEUED)
+        if sent:
+            queued.update(pdf_sent_at=timezone.now())
+        else:
+            queued.update(pdf_status=SelfCheck.PdfStatus.NONE)
 
     job_send_on_commit(render_selfcheck_report, selfcheck_id, then=then)
 
@@ -325,7 +332,7 @@ def selfcheck_pdf_request(*, selfcheck: SelfCheck) -> SelfCheck:
             pk=selfcheck.pk,
             status=Status.SUBMITTED,
             pdf_status__in=[SelfCheck.PdfStatus.NONE, SelfCheck.PdfStatus.FAILED],
-        ).update(pdf_status=SelfCheck.PdfStatus.QUEUED)
+        ).update(pdf_status=SelfCheck.PdfStatus.QUEUED, pdf_sent_at=timezone.now(), pdf_started_at=None, pdf_attempts=0)
         if changed:
             _render_on_commit(selfcheck.pk)
     selfcheck.refresh_from_db()
@@ -375,7 +382,7 @@ def selfcheck_return(*, selfcheck: SelfCheck, user, reason: str) -> SelfCheck:
 
 def selfcheck_scan_upload(*, selfcheck: SelfCheck, user, file: UploadedFile) -> SelfCheck:
     """The unit's own signed scan of its report, checked like evidence (PDF or image); replaces an earlier one."""
-    if not selfcheck.campaign.is_open and selfcheck.status != Status.SUBMITTED:
+    if not selfcheck.campaign.is_open and selfcheck.status == Status.DRAFT:
         raise ValidationError(_("该自查考评已经结束。"))
     received = upload_receive(zone=selfcheck.campaign.zone, upload=file)
     if received.content_type not in ("application/pdf", "image/jpeg", "image/png", "application/ofd"):

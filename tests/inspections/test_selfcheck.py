@@ -1,6 +1,7 @@
 """自查自纠: the unit's rows from the matrix and its tasks, saving, submitting (locked), sending back,
 the generated 自查报告 read back with pdftotext, the signed scan."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -215,3 +216,104 @@ def test_a_submitted_report_tells_its_zones_office_once_and_no_other_zone(
     assert notice.recipient == office_a and notice.url == reverse("inspections:selfcheck", args=[selfcheck_x.pk])
     assert notice.title == f"{selfcheck_x.unit.name}报送了自查报告"
     assert not Notification.objects.filter(recipient__in=[office_b, liaison_x]).exists()
+
+
+# Task evidence, a report sent back after closing, the report's layout ----------------------------
+
+
+def report_text(selfcheck, django_capture_on_commit_callbacks, user) -> str:
+    """Submit ``selfcheck`` (the job runs on commit) and read its PDF back with pdftotext -layout."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selfcheck_submit(selfcheck=selfcheck, user=user)
+    selfcheck.refresh_from_db()
+    assert selfcheck.pdf_status == SelfCheck.PdfStatus.READY
+    path = Path(settings.MEDIA_ROOT) / selfcheck.pdf_name
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_task_rows_link_the_files_of_the_units_progress_reports_and_the_report_lists_their_hash(
+    client, selfcheck_x, liaison_x, tasks, django_capture_on_commit_callbacks
+):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tasks.services import assignment_report_progress
+
+    own = tasks["own"].assignments.get(unit=selfcheck_x.unit)
+    content = PDF + b"%progress"
+    report = assignment_report_progress(
+        assignment=own,
+        user=liaison_x,
+        percent=40,
+        text="已走访重点企业",
+        attachment=SimpleUploadedFile("走访记录.pdf", content, content_type="application/pdf"),
+    )
+    assignment_report_progress(assignment=own, user=liaison_x, percent=50, text="无附件的进展")
+
+    rows = {r.key: r for r in unit_rows(campaign=selfcheck_x.campaign, unit=selfcheck_x.unit)}
+    assert [line.report.pk for line in rows[f"a{own.pk}"].attachments] == [report.pk]
+    client.force_login(liaison_x)
+    page = client.get(reverse("inspections:selfcheck", args=[selfcheck_x.pk])).content.decode()
+    assert reverse("tasks:report-attachment", args=[report.pk]) in page and "走访记录.pdf" in page
+
+    answer_all(selfcheck_x, liaison_x)
+    flat = "".join(report_text(selfcheck_x, django_capture_on_commit_callbacks, liaison_x).split())
+    assert "走访记录.pdf" in flat
+    assert hashlib.sha256(content).hexdigest() in flat
+
+
+def test_a_report_sent_back_is_still_answered_after_the_campaign_closes(selfcheck_x, selfcheck_y, liaison_x, office_a):
+    """Closing ends the drafts, not a report the office sent back: the unit is not left stuck."""
+    from datetime import timedelta
+
+    from inspections.reminders import _selfcheck_messages
+
+    answer_all(selfcheck_x, liaison_x)
+    services.selfcheck_submit(selfcheck=selfcheck_x, user=liaison_x, render=False)
+    services.selfcheck_return(selfcheck=selfcheck_x, user=office_a, reason="补充具体措施")
+    services.campaign_close(campaign=selfcheck_x.campaign, user=office_a)
+    selfcheck_x.refresh_from_db()
+    selfcheck_y.refresh_from_db()
+    assert selfcheck_x.is_editable and not selfcheck_y.is_editable
+
+    key = next(iter(services.row_keys(campaign=selfcheck_x.campaign, unit=selfcheck_x.unit)))
+    services.selfcheck_save(selfcheck=selfcheck_x, user=liaison_x, answers={key: {"status": "done", "gaps": "已补充"}})
+    services.selfcheck_submit(selfcheck=selfcheck_x, user=liaison_x, render=False)
+    selfcheck_x.refresh_from_db()
+    assert selfcheck_x.status == SelfCheck.Status.SUBMITTED
+    with pytest.raises(ValidationError, match="已经结束"):  # a draft of a closed campaign is not
+        services.selfcheck_save(selfcheck=selfcheck_y, user=liaison_x, answers={})
+    # A report sent back once the campaign has closed can be answered too, and is reminded of.
+    services.selfcheck_return(selfcheck=selfcheck_x, user=office_a, reason="再补充成效")
+    due = selfcheck_x.campaign.due_date
+    reminded = {m[5] for m in _selfcheck_messages(due + timedelta(days=3))}
+    assert reverse("inspections:selfcheck", args=[selfcheck_x.pk]) in reminded
+    assert reverse("inspections:selfcheck", args=[selfcheck_y.pk]) not in reminded
+
+
+def test_a_returned_report_in_a_closed_campaign_shows_its_form(client, selfcheck_x, liaison_x, office_a):
+    answer_all(selfcheck_x, liaison_x)
+    services.selfcheck_submit(selfcheck=selfcheck_x, user=liaison_x, render=False)
+    services.selfcheck_return(selfcheck=selfcheck_x, user=office_a, reason="补充具体措施")
+    services.campaign_close(campaign=selfcheck_x.campaign, user=office_a)
+    client.force_login(liaison_x)
+    page = client.get(reverse("inspections:selfcheck", args=[selfcheck_x.pk])).content.decode()
+    assert 'id="selfcheck-form"' in page and "退回的报告仍可修改后重新报送" in page
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_answers_get_the_width_of_the_report_not_the_status(
+    selfcheck_x, liaison_x, django_capture_on_commit_callbacks
+):
+    """开展情况 runs in lines of 15 characters or more, not 4 or 5 (A4, 10 pt), beside a gap of the same
+    length and a 不适用 with its reason (the status column once widened to the reason's length)."""
+    done, gaps = "措施落实到位" * 6, "台账资料有待完善" * 4
+    keys = services.row_keys(campaign=selfcheck_x.campaign, unit=selfcheck_x.unit)
+    answers = {key: {"status": "done", "done_text": done, "gaps": gaps} for key in keys}
+    answers[next(iter(keys))].update(status="na", na_reason="本单位不承担该项具体职能（演示数据）。")
+    services.selfcheck_save(selfcheck=selfcheck_x, user=liaison_x, answers=answers)
+    text = report_text(selfcheck_x, django_capture_on_commit_callbacks, liaison_x)
+    longest = max(len(run) for line in text.splitlines() for run in re.findall("[措施落实到位]+", line))
+    assert longest >= 15, text[:2000]

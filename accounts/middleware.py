@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 
 from . import two_factor
 
-_NO_SECOND_FACTOR = "accounts_no_second_factor"
+# The session knows the user has no authenticator (one is added only by the user's own set-up,
+# which verifies the session). Whether one is *required* is worked out on every request, from
+# the roles as they are now: a role granted while the user is signed in requires it at once.
+_NO_DEVICE = "accounts_no_device"
 
 
 class AccountGateMiddleware:
@@ -40,14 +43,14 @@ class AccountGateMiddleware:
 
     @staticmethod
     def _step(request, user) -> tuple[str, str] | None:
-        # Once a session is known to need no second factor, later requests cost no query.
-        if getattr(settings, "TWO_FACTOR_ENFORCED", True) and not request.session.get(_NO_SECOND_FACTOR):
-            if not user.is_verified():
+        if getattr(settings, "TWO_FACTOR_ENFORCED", True) and not user.is_verified():
+            if not request.session.get(_NO_DEVICE):
                 if two_factor.two_factor_enabled(user):
                     return reverse("accounts:two-factor-verify"), _("请先输入身份验证器上的验证码。")
-                if two_factor.two_factor_required(user):
-                    return reverse("accounts:two-factor-setup"), _("您的账号须启用双因素认证，请先完成设置。")
-                request.session[_NO_SECOND_FACTOR] = True
+                request.session[_NO_DEVICE] = True
+            # One EXISTS query (none for admin access): the roles are read as they are now.
+            if two_factor.two_factor_required(user):
+                return reverse("accounts:two-factor-setup"), _("您的账号须启用双因素认证，请先完成设置。")
         if user.password_change_required:
             return reverse("accounts:password-change"), _("请先修改管理员为您设置的密码。")
         return None

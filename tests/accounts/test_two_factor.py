@@ -151,3 +151,21 @@ def test_an_administrators_reset_is_audited_and_never_touches_another_privileged
     assert TOTPDevice.objects.filter(user=secadmin).exists()
     event = AuditEvent.objects.get(action="otp_reset")
     assert (event.actor_username, event.target_label) == ("sys_t", "liaison_x")
+    # the refused one is recorded, like a refused password reset
+    refused = AuditEvent.objects.get(action="access_denied")
+    assert (refused.actor_username, refused.target_label) == ("sys_t", "sec_t")
+    assert refused.after_data["action"] == "reset_two_factor"
+
+
+def test_a_role_granted_while_signed_in_requires_two_factor_at_once(client):
+    from accounts.services import membership_grant
+
+    newbie = UserFactory(username="newbie")
+    secadmin = MembershipFactory(user=UserFactory(username="sec_t"), role=Membership.Role.SECURITY_ADMIN).user
+    sign_in(client, "newbie")
+    assert client.get(reverse("home")).status_code == 200  # no second factor needed yet
+    membership_grant(user=newbie, role=Membership.Role.AUDIT_ADMIN, granted_by=secadmin)
+    # the same session, not signed in again: the audit log waits for the set-up
+    response = client.get(reverse("accounts:audit-events"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:two-factor-setup"))
+    assert client.get(reverse("api-zone-list")).status_code == 403

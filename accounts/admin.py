@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent
+from audit.services import audit_record
 from zones.access import user_is_audit_admin
 
 from . import admin_i18n, services, two_factor
@@ -30,6 +31,15 @@ class PortalAdminPasswordForm(AdminPasswordChangeForm):
         return super().clean()
 
 
+class PortalAdminUserCreationForm(AdminUserCreationForm):
+    """A new account gets a password; "disable password-based authentication" is not offered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("usable_password", None)
+        self.fields["password1"].required = self.fields["password2"].required = True
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     """Accounts, for the system admin. Every save goes through accounts.services (audited);
@@ -41,6 +51,8 @@ class PortalUserAdmin(UserAdmin):
     list_display = ("display_name", "username", "email", "is_staff", "is_active", "password_change_required")
     search_fields = ("username", "full_name", "email")
     change_password_form = PortalAdminPasswordForm
+    add_form = PortalAdminUserCreationForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),)
     # Who may do what is the security admin's business (授权管理), not the account editor's:
     # without this, anyone allowed to edit users could make themselves a superuser.
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -72,6 +84,14 @@ class PortalUserAdmin(UserAdmin):
         for user in queryset:
             if not services.user_admin_may_manage(actor=request.user, user=user):
                 refused.append(user.get_username())
+                # Recorded like a refused password or account change (a 403 there).
+                audit_record(
+                    action=AuditAction.ACCESS_DENIED,
+                    actor=request.user,
+                    target=user,
+                    target_label=user.get_username(),
+                    after={"action": "reset_two_factor", "method": request.method, "path": request.path},
+                )
             elif two_factor.two_factor_reset(user=user, by=request.user):
                 done.append(user.get_username())
         if done:

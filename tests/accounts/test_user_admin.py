@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from accounts.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +36,15 @@ def test_an_account_editor_cannot_make_anyone_a_superuser(client):
     editor.refresh_from_db()
     assert editor.full_name == "改名"  # the edit itself went through
     assert not editor.is_superuser  # but not the privilege
+
+
+def test_the_add_user_form_always_sets_a_password(client):
+    editor = UserFactory(username="sysadmin_t", is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "add_user", "change_user"]))
+    client.force_login(editor)
+    url = reverse("admin:accounts_user_add")
+    page = client.get(url).content.decode()
+    assert page.count('name="password1"') == 1 and 'name="usable_password"' not in page
+    # "disable password-based authentication" is not accepted either: no password, no account
+    response = client.post(url, {"username": "nopass", "usable_password": "false", "password1": "", "password2": ""})
+    assert response.status_code == 200 and not User.objects.filter(username="nopass").exists()

@@ -1,11 +1,14 @@
 """The demo's 自查自纠 and 市级考评 in 三明市, written through inspections' services.
 
-A closed campaign: most units submitted their 自查报告 on time, two late, one sent back by the
-office and one never submitted; a 考核考评组 of the office and the two demo evaluators
-(``expert`` and ``expert2``, invited from the province's pool) who evaluated the units with the four methods,
-graded them and recorded findings that are now in every state (the 严重 ones closed, as the
-zone has moved past 整改); a questionnaire with 40 answers. Reloading starts it over. It runs
-after the rounds' demo, which gives the two evaluators their role on 三明市.
+A closed campaign: most units submitted their 自查报告 on time (each with its generated PDF), two
+late, one sent back by the office (still answerable after closing) and one never submitted; a
+考核考评组 of the office and the two demo evaluators (``expert`` and ``expert2``, invited from the
+province's pool) who evaluated the units with the four methods, graded them and recorded findings,
+linked to an item or a task, that are now in every state (the 严重 ones closed, as the zone has
+moved past 整改); a questionnaire with 40 answers. Reloading starts it over. It runs after the
+rounds' demo, which gives the two evaluators their role on 三明市. Each unit's liaison fills in,
+submits and answers; the demo has one liaison account (商务局), so the other units' reports and
+answers name nobody rather than the office, which cannot submit for a unit.
 Only the units and titles of the seeds are used, never people's names.
 """
 
@@ -113,6 +116,10 @@ def _findings(campaign: Campaign, evaluations: dict, liaisons: dict, office) -> 
         if evaluation is None:
             continue
         evaluator = evaluation.evaluator or office
+        # Odd findings concern one of the unit's items, even ones one of its tasks (the 按指标 table).
+        keys = list(services.row_keys(campaign=campaign, unit=evaluation.unit))
+        wanted = "i" if number % 2 else "a"
+        target = next((k for k in keys if k.startswith(wanted)), keys[0] if keys else "")
         finding = fs.finding_create(
             evaluation=evaluation,
             user=evaluator,
@@ -121,8 +128,9 @@ def _findings(campaign: Campaign, evaluations: dict, liaisons: dict, office) -> 
             severity=severity,
             deadline=timezone.localdate() + timedelta(days=5 + 5 * number),
             files=[_photo(number)] if number % 2 else [],
+            target=target,
         )
-        liaison = liaisons.get(evaluation.unit_id, office)
+        liaison = liaisons.get(evaluation.unit_id)  # the unit answers; without an account, no name
         if state in ("rectifying", "recheck", "closed", "returned"):
             fs.finding_answer(
                 finding=finding, user=liaison, text="已制定整改方案，正在逐项落实（演示数据）。", submit=False
@@ -201,13 +209,15 @@ def demo_inspections_load(*, zone: Zone) -> Campaign:
     for index, selfcheck in enumerate(selfchecks):
         if not services.row_keys(campaign=campaign, unit=selfcheck.unit):
             continue
-        author = liaisons.get(selfcheck.unit_id, office)
+        # The unit's liaison fills in and submits. The demo has one liaison account (商务局); the other
+        # units' reports carry no 报送人 rather than the office's name (the office cannot submit for a unit).
+        author = liaisons.get(selfcheck.unit_id)
         _answer(selfcheck, author, index)
         short = selfcheck.unit.short_name
         if short == draft:
             continue  # filled in, never submitted
-        # One real PDF (the demo liaison's unit); the others render when first opened.
-        services.selfcheck_submit(selfcheck=selfcheck, user=author, render=short == "商务局")
+        # Every submitted report gets its PDF through the job, as in use (run once the load commits).
+        services.selfcheck_submit(selfcheck=selfcheck, user=author)
         if short in late:
             _submitted_on(selfcheck, due_at + timedelta(days=2 + index % 3, hours=6))
         else:

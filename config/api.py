@@ -11,6 +11,8 @@ from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import csrf_failure_message
+
 
 def exception_handler(exc, context):
     message = None
@@ -25,6 +27,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("对象不存在或无权访问。")
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied("没有权限执行此操作。")
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        exc = exceptions.PermissionDenied(csrf_failure_message())  # DRF's own words are English
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -67,5 +67,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return error_response(request, 500)
 
 
+def csrf_failure_message() -> str:
+    """The reason given for a refused CSRF check, on a page and in the API (config/api.py)."""
+    return _("页面已过期或表单来源无法验证，请刷新页面后重新提交。")
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return error_response(request, 403, _("页面已过期或表单来源无法验证，请刷新页面后重新提交。"))
+    return error_response(request, 403, csrf_failure_message())

@@ -89,3 +89,11 @@ def test_a_failed_csrf_check_says_why_in_chinese(office_a, zone_a):
     client.force_login(office_a)
     response = client.post(reverse("zones:park-add", args=[zone_a.pk]), {"name": "园区"})
     assert_portal_error_page(response, 403, "页面已过期或表单来源无法验证")
+
+
+def test_a_failed_csrf_check_under_the_api_says_why_in_chinese(office_a, zone_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(office_a)
+    response = client.post(f"/api/data/zones/{zone_a.pk}/values/", {}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json() == {"message": "页面已过期或表单来源无法验证，请刷新页面后重新提交。", "extra": {}}

@@ -1,7 +1,9 @@
 """Load the whole demo: every app's demo data through that app's services, in the order they build on.
 
 ``demo_load`` gives the zone with its organisation and figures (what the benchmarks and most
-tests need); ``demo_load_all`` is what ``manage.py load_demo`` runs. Both are idempotent.
+tests need); ``demo_load_all`` is what ``manage.py load_demo`` runs, and adds 南平市, a second
+small zone of the province with some figures, so that the reviewer can compare zones. Both are
+idempotent.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .evidence import demo_evidence_load
 from .figures import demo_figures_load
 from .inspections import demo_inspections_load
 from .tasks import demo_tasks_load
-from .zone import demo_zone_load
+from .zone import demo_second_zone_load, demo_zone_load
 
 
 @transaction.atomic
@@ -40,4 +42,6 @@ def demo_load_all(*, system_code: str = "CN-2024") -> Zone:
     demo_rounds_load(zone=zone)
     demo_inspections_load(zone=zone)  # after the rounds: expert and expert2 then hold a role on the zone
     score_snapshot_request(zone=zone)
+    # A second, smaller zone of 福建省 (申报, some figures) for the reviewer's comparison.
+    score_snapshot_request(zone=demo_second_zone_load(system_code=system_code))
     return zone

@@ -204,3 +204,91 @@ def _load_organisation(zone: Zone, units: dict[str, Unit], office_user) -> None:
         if zone.status == source:
             zone_transition(zone=zone, user=office_user, to_status=target, reason=reason)
     responsibility_matrix_build(zone=zone)
+
+
+# A second, smaller zone of the same province -------------------------------------------------
+# 南平市 has applied (申报) to become a 省级 zone and entered a first set of figures with its
+# application: the provincial reviewer then has two zones to compare (报告 → 对比各创建对象).
+# It has no office account of its own (the demo keeps one account per role); its figures are
+# entered as the administrator loads them (管理后台), through the same data services.
+SECOND_ZONE = "南平市"
+# The example file's metrics it has figures for (about half), and how they differ from 三明市's.
+SECOND_ZONE_METRICS = 20
+SECOND_ZONE_SCALE = 0.6  # amounts (counts, sales, tax) are 60 % of 三明市's
+SECOND_ZONE_RATE_GAP = 4  # rates (at most 100) are 4 points lower
+SECOND_ZONE_JUDGED_EVERY = 2  # it has answered every second judged sub-criterion of the example file
+
+
+def _second_zone_value(value: float) -> float:
+    if value > 100:
+        return round(value * SECOND_ZONE_SCALE, 1)
+    return max(round(value - SECOND_ZONE_RATE_GAP, 1), 0)
+
+
+@transaction.atomic
+def demo_second_zone_load(*, system_code: str = "CN-2024") -> Zone:
+    """南平市 (福建省), 省级, status 申报, with some figures; idempotent (a second load changes nothing)."""
+    from evidence.data.selectors import zone_data_needs
+    from evidence.data.services import Via, data_values_save
+
+    from .figures import demo_figure_rows
+
+    system = IndicatorSystem.objects.get(code=system_code)
+    data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
+    province, _city = _region_tree()
+    city, _ = Region.objects.get_or_create(
+        name=SECOND_ZONE, parent=province, defaults={"level": Region.Level.CITY, "category": province.category}
+    )
+    years = data["reference_years"]
+    zone, _ = Zone.objects.update_or_create(
+        name=SECOND_ZONE,
+        defaults={
+            "region": city,
+            "tier": Zone.Tier.PROVINCIAL,
+            "system": system,
+            "region_category": city.category,
+            "reference_year_1": years[0],
+            "reference_year_2": years[1],
+        },
+    )
+    keys = list(data["values"])[:SECOND_ZONE_METRICS]
+    values = {key: {year: _second_zone_value(v) for year, v in data["values"][key].items()} for key in keys}
+    needs = zone_data_needs(zone=zone)
+    data_values_save(
+        zone=zone,
+        user=None,
+        rows=demo_figure_rows({"values": values}),
+        via=Via.ADMIN,
+        allowed_keys=set(needs.metrics),
+        needs=needs,
+    )
+    _second_zone_judgements(zone, data.get("judgements") or {})
+    return zone
+
+
+def _second_zone_judgements(zone: Zone, judgements: dict) -> None:
+    """Every SECOND_ZONE_JUDGED_EVERY-th judgement of the example file, through judgement_set
+    (the office's live judgements of an application); an unchanged one is left as it is."""
+    from decimal import Decimal
+
+    from assessments.models import Judgement
+    from assessments.services import judgement_set
+    from indicators.models import ScoringItem
+
+    items = {i.code: i for i in ScoringItem.objects.filter(indicator__system=zone.system)}
+    live = {
+        j.scoring_item.code: j
+        for j in Judgement.objects.filter(zone=zone, round__isnull=True).select_related("scoring_item")
+    }
+    for code, j in list(judgements.items())[::SECOND_ZONE_JUDGED_EVERY]:
+        points = None if j.get("points") is None else Decimal(str(j["points"]))
+        options = j.get("options") or []
+        comment = j.get("comment", "")
+        current = live.get(code)
+        if (
+            current is not None
+            and (current.options, current.comment) == (sorted(set(options)), comment)
+            and (options or current.points == points)
+        ):
+            continue
+        judgement_set(zone=zone, scoring_item=items[code], points=points, options=options, comment=comment, user=None)

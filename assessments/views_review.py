@@ -40,7 +40,7 @@ from indicators.selectors import indicator_system_tree
 
 from . import selectors, services
 from .access import RoundAction, round_can, round_get_for_user, score_visibility
-from .models import AssessmentRound, DifferenceReason, Doubt, Judgement
+from .models import AssessmentRound, DifferenceReason, Doubt, EvaluatorAssignment, Judgement
 
 Kind = AssessmentRound.Kind
 PDF = "application/pdf"
@@ -500,6 +500,12 @@ def _page(
         "next_item": next_item,
         "prev_url": reverse("assessments:review-item", args=[round.pk, previous_item.pk]) if previous_item else "",
         "next_url": reverse("assessments:review-item", args=[round.pk, next_item.pk]) if next_item else "",
+        # 申请回避 from the screen itself (the round page offers it too).
+        "my_assignment": EvaluatorAssignment.objects.filter(
+            round=round, evaluator=user, indicator=item, recused_at__isnull=True
+        ).first()
+        if scope.scores and round.kind != Kind.SELF
+        else None,
         "has_errors": bool(errors),
         "error_list": [(sub.code, msg) for sub in item.items for msg in errors.get(sub.pk, [])],
     }

@@ -443,3 +443,16 @@ def test_the_posting_path_is_constant_too(
     _world(zone_a, round_a, unit_x, item, pieces=27, evaluators=4, reviewer=reviewer_fujian)
     with django_assert_max_num_queries(len(small)):
         assert client.post(url(round_a, item), score_form(zone_a, **{"12_1": ("0.5", "", 0)})).status_code == 200
+
+
+def test_an_evaluator_may_recuse_from_the_review_screen(client, zone_a, round_a, expert):
+    from assessments.models import EvaluatorAssignment
+
+    client.force_login(expert)
+    page = client.get(reverse("assessments:review-item", args=[round_a.pk, item_of(zone_a, "12").pk])).content.decode()
+    assignment = EvaluatorAssignment.objects.get(round=round_a, evaluator=expert, indicator=item_of(zone_a, "12"))
+    action = reverse("assessments:assignment-recuse", args=[round_a.pk, assignment.pk])
+    assert 'id="recuse-form"' in page and action in page and "申请回避" in page
+    client.post(action, {"reason": "曾参与该区方案编制"})
+    assignment.refresh_from_db()
+    assert assignment.recused_at is not None

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # The login log: user_logged_in / user_login_failed / user_logged_out and
         # django-axes' user_locked_out write accounts.LoginEvent rows.
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401  (checks: TWO_FACTOR_ENFORCED off in production)

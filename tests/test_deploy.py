@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "TEST_DATABASE"))}
+    skip = ("DJANGO_", "DATABASE_URL", "TEST_DATABASE", "TWO_FACTOR_")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -33,6 +34,16 @@ def test_check_deploy_has_no_warnings():
     assert result.returncode == 0, output
     assert "System check identified no issues" in output, output
     assert "WARNING" not in output, output
+
+
+def test_check_deploy_warns_when_two_factor_is_switched_off():
+    secret = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60))
+    result = run_manage(
+        "check", "--deploy", DJANGO_SECRET_KEY=secret, DJANGO_ALLOWED_HOSTS="portal.example.gov.cn",
+        TWO_FACTOR_ENFORCED="false",
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert "accounts.W001" in output and "TWO_FACTOR_ENFORCED 已关闭" in output, output
 
 
 def test_production_refuses_to_start_without_secret_key():

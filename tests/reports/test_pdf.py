@@ -112,7 +112,7 @@ def test_contents_lists_every_dimension_with_its_page(demo):
     # pdftotext -raw prints the leader's dots one per line: join them back to their entry.
     contents = re.sub(r"\n(?=\.)", "", "\n".join(pages[1:4]))
     for name in demo["dimensions"]:
-        entry = re.search(re.escape(name) + r"\([\d.]+/\d+ 分\)[ .]+?(\d+)$", contents, re.MULTILINE)
+        entry = re.search(re.escape(name) + r"（[\d.]+/\d+ 分）[ .]+?(\d+)$", contents, re.MULTILINE)
         assert entry, name
         page = int(entry.group(1))
         assert name in pages[page - 1]  # the contents points at the page the dimension starts on

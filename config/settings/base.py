@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.jobs.resend_stuck_report_jobs",
         "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS),
     },
+    # The same for 自查报告 PDFs (inspections.report.selfcheck_reports_resend_stuck).
+    "resend-stuck-selfcheck-reports": {
+        "task": "inspections.jobs.resend_stuck_selfcheck_reports",
+        "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -82,3 +82,5 @@ def test_one_interrupted_too_often_fails_in_chinese_and_retry_works(
 def test_the_sweep_is_on_the_beat_schedule():
     jobs = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert jobs["reports.jobs.resend_stuck_report_jobs"] == timedelta(seconds=settings.JOBS_SWEEP_SECONDS)
+    # and the inspections app's sweep of 自查报告 PDF jobs
+    assert jobs["inspections.jobs.resend_stuck_selfcheck_reports"] == timedelta(seconds=settings.JOBS_SWEEP_SECONDS)

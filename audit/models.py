@@ -127,3 +127,18 @@ class AuditEvent(models.Model):
 
     def expected_hash(self) -> str:
         return row_hash(self.prev_hash, self.hashed_fields())
+
+
+class AuditHead(models.Model):
+    """The chain's newest row, as ``audit_record`` left it (one row, written in the same
+    transaction): ``verify_audit`` compares it with the newest row, so rows deleted from the
+    end of the chain — which leave no broken link behind them — are seen too."""
+
+    last_id = models.BigIntegerField("最新记录编号")
+    last_hash = models.CharField("最新记录哈希", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志链头"
+
+    def __str__(self) -> str:
+        return f"第 {self.last_id} 条 {self.last_hash[:16]}…"

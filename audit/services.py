@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from . import context
 from .chain import GENESIS, canonical_json, row_hash
-from .models import AuditAction, AuditEvent
+from .models import AuditAction, AuditEvent, AuditHead
 
 # pg_advisory_xact_lock key: "audit" in ASCII. Held until the writer's transaction ends.
 _CHAIN_LOCK = 0x6175646974
@@ -102,7 +102,10 @@ def audit_record(
     _lock_chain()
     last = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
     prev_hash = last or GENESIS
-    return AuditEvent.objects.create(prev_hash=prev_hash, hash=row_hash(prev_hash, fields), **fields)
+    row = AuditEvent.objects.create(prev_hash=prev_hash, hash=row_hash(prev_hash, fields), **fields)
+    if not AuditHead.objects.filter(pk=1).update(last_id=row.pk, last_hash=row.hash):
+        AuditHead.objects.create(pk=1, last_id=row.pk, last_hash=row.hash)
+    return row
 
 
 # --- verification -----------------------------------------------------------------------------
@@ -111,26 +114,35 @@ def audit_record(
 @dataclass(frozen=True)
 class Verification:
     checked: int
-    broken: AuditEvent | None  # the first row whose link or hash does not hold
-    problem: str = ""
+    broken: AuditEvent | None  # the first row whose link or hash does not hold (or the last one left)
+    problem: str = ""  # set whenever the chain does not hold, even with no row left to name
 
 
 def audit_verify(*, chunk: int = 2000) -> Verification:
     """Walk the chain oldest first (constant memory). The first row may follow purged rows: its
     ``prev_hash`` is then taken as given (the purge's own row records the hash it left off at)."""
-    checked, prev = 0, None
+    checked, prev, last = 0, None, None
     last_pk = 0
     while True:
         rows = list(AuditEvent.objects.filter(pk__gt=last_pk).order_by("pk")[:chunk])
         if not rows:
-            return Verification(checked, None)
+            return _head_check(checked, last)
         for row in rows:
             if prev is not None and row.prev_hash != prev:
                 return Verification(checked, row, _("上一条哈希与前一条记录不符（记录被删除、插入或调换）"))
             if row.expected_hash() != row.hash:
                 return Verification(checked, row, _("记录内容与其哈希不符（记录被修改）"))
-            prev, checked = row.hash, checked + 1
+            prev, checked, last = row.hash, checked + 1, row
         last_pk = rows[-1].pk
+
+
+def _head_check(checked: int, last: AuditEvent | None) -> Verification:
+    """The newest row must be the one the head records: otherwise rows were cut off the end."""
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None or (last is not None and (last.pk, last.hash) == (head.last_id, head.last_hash)):
+        return Verification(checked, None)
+    problem = _("最新的记录应为第 %(id)s 条（链头记录），其后或其本身已被删除（链尾记录被截去）") % {"id": head.last_id}
+    return Verification(checked, last, problem)
 
 
 # --- retention --------------------------------------------------------------------------------

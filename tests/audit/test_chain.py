@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent, AuditHead
 from audit.services import audit_record, audit_verify
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def _tamper(sql: str, params) -> None:
             cursor.execute(sql, params)
             cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
         else:
-            cursor.execute("DROP TRIGGER audit_auditevent_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_auditevent_no_update")
             cursor.execute(sql, params)
 
 
@@ -98,6 +98,25 @@ def test_verify_audit_names_the_row_after_a_deleted_one():
     _tamper(f"DELETE FROM {TABLE} WHERE id = %s", [rows[1].pk])
     result = audit_verify()
     assert result.broken.pk == rows[2].pk and "被删除" in result.problem
+
+
+def test_verify_audit_sees_rows_cut_off_the_end_of_the_chain():
+    rows = three() + three()
+    _tamper(f"DELETE FROM {TABLE} WHERE id >= %s", [rows[4].pk])  # the two newest: no link breaks
+    result = audit_verify()
+    assert result.broken.pk == rows[3].pk and "链尾记录被截去" in result.problem
+    assert f"第 {rows[5].pk} 条" in result.problem
+    with pytest.raises(CommandError, match=f"第 {rows[3].pk} 条记录处断裂"):
+        call_command("verify_audit")
+    _tamper(f"DELETE FROM {TABLE}", [])  # every row: the head still names one
+    with pytest.raises(CommandError, match="链尾记录被截去"):
+        call_command("verify_audit")
+
+
+def test_the_head_follows_the_newest_row():
+    rows = three()
+    assert AuditHead.objects.get().last_id == rows[-1].pk and AuditHead.objects.get().last_hash == rows[-1].hash
+    assert audit_verify().broken is None and not audit_verify().problem
 
 
 def test_purge_refuses_anything_younger_than_180_days():

@@ -9,10 +9,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = audit_verify()
-        if result.broken is None:
+        if result.broken is None and not result.problem:
             self.stdout.write(f"审计日志完整：已核对 {result.checked} 条记录，哈希链无断裂。")
             return
         row = result.broken
+        if row is None:  # no row left at all, though the head names one
+            raise CommandError(f"审计日志哈希链断裂：{result.problem}。")
         when = timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S")
         raise CommandError(
             f"审计日志哈希链在第 {row.pk} 条记录处断裂（{when}，{row.get_action_display()}）：{result.problem}。"

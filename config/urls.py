@@ -25,7 +25,7 @@ urlpatterns = [
     path("", home, name="home"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (a PDF, a download).
     # (lazy: the manifest is read at the first request, not when the URLs load — `check --deploy` before collectstatic)
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True), name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

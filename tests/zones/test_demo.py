@@ -84,7 +84,7 @@ def test_the_demo_system_admin_configures_but_sees_no_business_data(standard, cl
 
 
 def test_demo_has_a_submitted_self_assessment_and_a_provincial_round_in_progress(standard):
-    from assessments.models import AssessmentRound, DifferenceReason, Doubt, EvaluatorAssignment
+    from assessments.models import AssessmentRound, DifferenceReason, Doubt, EvaluatorAssignment, Judgement
     from assessments.selectors import round_differences
 
     zone = load(standard)
@@ -100,6 +100,16 @@ def test_demo_has_a_submitted_self_assessment_and_a_provincial_round_in_progress
         for name in ("expert", "expert2")
     }
     assert experts["expert"] & experts["expert2"]  # overlapping items
+    # one shared item expert2 has not scored yet: blind review hides expert's score from expert2
+    scored = {
+        name: set(
+            Judgement.objects.filter(round=provincial, judged_by__username=name).values_list(
+                "scoring_item__indicator__code", flat=True
+            )
+        )
+        for name in ("expert", "expert2")
+    }
+    assert (experts["expert"] & experts["expert2"] & scored["expert"]) - scored["expert2"]
     assert Doubt.objects.filter(round=provincial, status="open").count() == 1
     differences = round_differences(round=provincial)
     assert differences and all(d["reason"] is not None for d in differences)

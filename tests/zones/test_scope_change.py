@@ -93,9 +93,13 @@ def test_a_category_change_in_the_admin_needs_a_reason_and_is_recorded(client, z
     new = "central" if old != "central" else "west"
     refused = client.post(url, admin_post(zone_a, region_category=new))
     assert refused.status_code == 200 and "须填写理由" in refused.content.decode()
-    assert Zone.objects.get(pk=zone_a.pk).region_category == old and not AuditEvent.objects.filter(action="zone_changed")
+    assert Zone.objects.get(pk=zone_a.pk).region_category == old and not AuditEvent.objects.filter(
+        action="zone_changed"
+    )
 
-    response = client.post(url, admin_post(zone_a, region_category=new, reference_year_1=2020, scope_change_reason="核定为中部"))
+    response = client.post(
+        url, admin_post(zone_a, region_category=new, reference_year_1=2020, scope_change_reason="核定为中部")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     zone_a.refresh_from_db()
     assert (zone_a.region_category, zone_a.reference_year_1) == (new, 2020)
@@ -123,7 +127,10 @@ def test_the_service_changes_the_indicator_system_and_names_with_a_reason(zone_a
     zone_scope_change(zone=zone_a, user=sysadmin, system=other, name="乙改名", reason="换用新体系")
     zone_a.refresh_from_db()
     assert (zone_a.system, zone_a.name) == (other, "乙改名")
-    assert set(ZoneScopeChange.objects.values_list("field", "new_value")) == {("system", str(other)), ("name", "乙改名")}
+    assert set(ZoneScopeChange.objects.values_list("field", "new_value")) == {
+        ("system", str(other)),
+        ("name", "乙改名"),
+    }
     assert AuditEvent.objects.get(action="zone_changed").after_data["system_name"] == str(other)
 
 

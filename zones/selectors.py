@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from common import hooks
 from indicators.models import Indicator
 from indicators.selectors import indicator_level3_list
 
@@ -36,9 +37,20 @@ def zone_list_for_user(*, user) -> QuerySet[Zone]:
 # --- lifecycle ----------------------------------------------------------------------
 
 
-def zone_lifecycle_moves(*, zone: Zone, user) -> list[lifecycle.Move]:
-    """The moves ``user`` may make from the zone's current status (empty for read-only roles)."""
-    return lifecycle.moves_for(zone.status, zone_lifecycle_actors(zone=zone, user=user))
+def zone_lifecycle_moves(*, zone: Zone, user) -> tuple[list[lifecycle.Move], list[tuple[lifecycle.Move, list[str]]]]:
+    """The moves ``user`` may make from the zone's current status (empty for read-only roles), and
+    those of them another app refuses now (a round makes them, an open 严重 finding holds the zone),
+    each with its reasons: the page explains them instead of offering a button that is refused."""
+    open_moves, blocked = [], []
+    for move in lifecycle.moves_for(zone.status, zone_lifecycle_actors(zone=zone, user=user)):
+        reasons = hooks.call(
+            "zone_transition_blockers", zone=zone, source=move.source, target=move.target, default=None
+        )
+        if reasons:
+            blocked.append((move, list(reasons)))
+        else:
+            open_moves.append(move)
+    return open_moves, blocked
 
 
 def zone_transition_list(*, zone: Zone) -> QuerySet[ZoneTransition]:

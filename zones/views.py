@@ -95,10 +95,12 @@ def _flash_errors(request: HttpRequest, form: forms.Form) -> None:
 
 
 def _lifecycle_context(request: HttpRequest, zone: Zone) -> dict[str, Any]:
+    moves, blocked_moves = selectors.zone_lifecycle_moves(zone=zone, user=request.user)
     return {
         "transitions": selectors.zone_transition_list(zone=zone),
         "scope_changes": selectors.zone_scope_change_list(zone=zone),
-        "moves": selectors.zone_lifecycle_moves(zone=zone, user=request.user),
+        "moves": moves,
+        "blocked_moves": blocked_moves,
         "statuses": Zone.Status.choices,
     }
 

@@ -185,3 +185,13 @@ def test_the_card_shows_the_previous_rounds_total(client, zone_a, office_a, revi
     page = client.get(reverse("assessments:round", args=[round.pk])).content.decode()
     total = f"{snapshot.total.normalize():f}"
     assert f"上一轮（自评）：{total} / 100" in page, page[page.find("previous-total") - 50 :][:300]
+
+
+def test_the_zone_page_explains_a_move_a_round_makes_instead_of_offering_its_button(client, zone_a, reviewer_fujian):
+    zone_at(zone_a, ZS.PROVINCIAL_REVIEW)
+    client.force_login(reviewer_fujian)
+    page = client.get(reverse("zones:overview", args=[zone_a.pk])).content.decode()
+    assert f'name="to_status" value="{ZS.NATIONAL_REVIEW}"' not in page
+    assert f'name="to_status" value="{ZS.RECTIFICATION}"' not in page
+    blocked = page[page.index('id="lifecycle-blocked"') :]
+    assert "进入“总局评估”" in blocked and "“通过（推荐上报）”结论提交省级评估轮次" in blocked

@@ -79,7 +79,7 @@ def test_in_the_admin_a_move_with_a_reason_goes_through_the_service(client, zone
     # the zone's office sees it in the zone's change record
     client.force_login(office_a)
     page = client.get(reverse("zones:overview", args=[zone_a.pk])).content.decode()
-    assert "行政区划与级别变更" in page and "区划调整" in page and "丙市" in page
+    assert "区划、级别与评分依据变更" in page and "区划调整" in page and "丙市" in page
 
 
 # Everything else that decides the score (东中西部, indicator system, reference years) or names

@@ -151,7 +151,7 @@ def main() -> None:
     zone = Zone.objects.select_related("region__parent__parent", "system__scope").get(name="三明市")
     listed = _evidence(zone, args.evidence, media)
 
-    print("报告基准(python -m benchmarks.reports)")
+    print("报告基准（python -m benchmarks.reports）")
 
     # 1. The bundle first: its memory growth must not hide behind the PDF's high-water mark.
     bundle = kind_get("bundle")

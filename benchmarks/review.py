@@ -174,7 +174,7 @@ def main() -> None:
 
     whatif_ms, whatif_queries = _median_ms(whatif, args.repeat)
 
-    print("评审工作台基准(python -m benchmarks.review)")
+    print("评审工作台基准（python -m benchmarks.review）")
     print(
         f"  评审页（第12项，{args.evaluators} 位专家，区内 {args.evidence} 份佐证材料，每份 2 个版本）："
         f"中位数 {big_ms:.1f} ms,{big_queries} 次查询  [目标 < 150 ms]"

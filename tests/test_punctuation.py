@@ -44,14 +44,16 @@ def tracked(*patterns: str) -> list[Path]:
 
 
 def chinese_sentence(text: str) -> bool:
-    return len(re.findall(HAN, text)) >= len(re.findall(r"[A-Za-z]", text)) and not any(
-        fragment in text for fragment in QUOTED_FRAGMENTS
-    )
+    """Mostly Chinese, or a bracket right after a Chinese word ("附件(可选…)", not "the 驾驶舱 (…)")."""
+    mostly = len(re.findall(HAN, text)) >= len(re.findall(r"[A-Za-z]", text))
+    return (mostly or bool(re.search(HAN + r"[(（]", text))) and not any(f in text for f in QUOTED_FRAGMENTS)
 
 
 def wrong(text: str) -> bool:
     text = PLACEHOLDER.sub("", text)
-    return chinese_sentence(text) and bool(ASCII_NEXT_TO_HAN.search(text) or ASCII_BRACKETS.search(text))
+    return chinese_sentence(text) and bool(
+        ASCII_NEXT_TO_HAN.search(text) or ASCII_BRACKETS.search(text) or re.search(HAN + r"\(", text)
+    )
 
 
 def python_strings(path: Path):
@@ -116,5 +118,6 @@ def test_the_check_catches_what_it_should():
     assert wrong("官方公布增速（%）;null 表示清空")
     assert not wrong("评审认定符合，得1分。")
     assert not wrong("应写作“1,3-5”")  # a number list
+    assert wrong("附件(可选;PDF、DOCX、XLSX、JPG、PNG,不超过 20 MB)")
     assert not wrong("The 驾驶舱 (dashboard), cached per zone")  # English mentioning a Chinese word
     assert not wrong("各县(市、区)人民政府")  # a published unit name

@@ -138,7 +138,7 @@ class SelfAssessmentReport(_PdfReport):
     identifier = "self"
     verbose_name = "自评报告"
     title = "网络市场监管与服务示范区创建自评报告"
-    description = "封面、目录、得分概况与雷达图、41 项逐项得分与佐证材料、失分与整改、数据附录(PDF)。"
+    description = "封面、目录、得分概况与雷达图、41 项逐项得分与佐证材料、失分与整改、数据附录（PDF）。"
     round_kinds = frozenset({Kind.SELF})
     allows_live = True
 
@@ -148,6 +148,6 @@ class EvaluationReport(_PdfReport):
     identifier = "evaluation"
     verbose_name = "评估报告"
     title = "网络市场监管与服务示范区创建评估报告"
-    description = "在自评报告内容基础上，列出各位专家的评分与意见、差异说明，并与以往轮次并列对比(PDF)。"
+    description = "在自评报告内容基础上，列出各位专家的评分与意见、差异说明，并与以往轮次并列对比（PDF）。"
     round_kinds = frozenset({Kind.PROVINCIAL, Kind.NATIONAL})
     allows_live = False

@@ -69,7 +69,7 @@ def test_the_zone_list_has_round_self_total_live_total_and_evidence_completeness
     row = row[: row.index("</tr>")]
     assert "自评 · 已提交" in row and "定稿得分：74 分" in row and "77.5" in row
     a_row = page[page.index(f'<tr data-zone="{zone_a.pk}">') :]
-    assert "2/41(5%)" in a_row[: a_row.index("</tr>")]
+    assert "2/41（5%）" in a_row[: a_row.index("</tr>")]
 
 
 def test_an_open_latest_round_is_not_paired_with_an_earlier_rounds_total(client, reviewer_fujian):

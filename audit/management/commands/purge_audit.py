@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "删除某日期之前的审计日志（至少保留 180 天，网络安全法第二十一条）；清理本身记入审计日志。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--before", required=True, help="删除此日期(YYYY-MM-DD)之前的记录")
+        parser.add_argument("--before", required=True, help="删除此日期（YYYY-MM-DD）之前的记录")
 
     def handle(self, *args, **options):
         try:

@@ -81,8 +81,8 @@ def template_texts(path: Path):
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.lstrip().startswith(("//", "*", "/*", "<!--")):
             continue
-        for translated in re.findall(r'{%\s*(?:translate|trans)\s+"([^"]*)"', line):
-            yield number, translated
+        for translated in re.findall(r"""{%\s*(?:translate|trans)\s+(?:"([^"]*)"|'([^']*)')""", line):
+            yield number, "".join(translated)
         text = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", "", line)
         for value in re.findall(r'=\s*"([^"<>]*)"', text):  # title, placeholder, data-confirm …
             yield number, value

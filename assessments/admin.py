@@ -7,6 +7,7 @@ from zones.access import ZoneAction
 from zones.admin_mixins import ReadOnlyAdmin, ZoneScopedAdmin
 
 from .models import AssessmentRound, EvaluatorProfile, Judgement, ScoreSnapshot
+from .services import evaluator_profile_save
 
 
 class ReadOnlyZoneAdmin(ReadOnlyAdmin, ZoneScopedAdmin):
@@ -39,3 +40,13 @@ class EvaluatorProfileAdmin(admin.ModelAdmin):
 
     list_display = ("user", "home_region", "organisation")
     autocomplete_fields = ()
+
+    def save_model(self, request, obj, form, change):
+        """Through the service (audited), like every other write."""
+        saved = evaluator_profile_save(
+            user=obj.user, home_region=obj.home_region, organisation=obj.organisation, by=request.user
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a profile is cleared by emptying its fields, which is audited

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentRound, EvaluatorProfile, Judgement
-from assessments.services import judgement_delete, judgement_set
+from assessments.models import AssessmentRound, Judgement
+from assessments.services import evaluator_profile_save, judgement_delete, judgement_set
 from indicators.models import ScoringItem
 from zones.models import Region, Zone
 from zones.services import zone_transition
@@ -63,9 +63,7 @@ def demo_evaluator_profiles_load() -> None:
         region, _ = Region.objects.get_or_create(
             name=city, parent=province, defaults={"level": Region.Level.CITY, "category": province.category}
         )
-        EvaluatorProfile.objects.update_or_create(
-            user=user, defaults={"home_region": region, "organisation": organisation}
-        )
+        evaluator_profile_save(user=user, home_region=region, organisation=organisation)
 
 
 def demo_rounds_reset(*, zone: Zone) -> None:

@@ -10,7 +10,13 @@ here; the rules for a judged score exist once (``scores.judgement_check``).
 - ``evaluators``: conflicts of interest, assignments, 回避.
 """
 
-from .evaluators import assignment_recuse, conflict_of_interest, evaluator_assign, evaluator_unassign
+from .evaluators import (
+    assignment_recuse,
+    conflict_of_interest,
+    evaluator_assign,
+    evaluator_profile_save,
+    evaluator_unassign,
+)
 from .rounds import (
     difference_reason_set,
     doubt_raise,
@@ -50,6 +56,7 @@ __all__ = [
     "doubt_resolve",
     "doubt_withdraw",
     "evaluator_assign",
+    "evaluator_profile_save",
     "evaluator_unassign",
     "judgement_check",
     "judgement_delete",

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from indicators.models import Indicator
 from notifications.services import notify_on_commit
 from zones.models import Membership, Region, Zone
@@ -122,3 +124,28 @@ def assignment_recuse(*, assignment: EvaluatorAssignment, user, reason: str) -> 
         round=assignment.round, judged_by=user, scoring_item__indicator=assignment.indicator
     ).delete()
     return assignment
+
+
+@transaction.atomic
+def evaluator_profile_save(*, user, home_region: Region | None, organisation: str, by=None) -> EvaluatorProfile:
+    """Where an evaluator works (the conflict-of-interest check reads it): every path — the admin,
+    the demo — saves it here, audited as a change to the account with what it was before."""
+    profile = EvaluatorProfile.objects.select_for_update().filter(user=user).first()
+    before = (
+        {"home_region": str(profile.home_region or ""), "organisation": profile.organisation} if profile else None
+    )
+    profile, _created = EvaluatorProfile.objects.update_or_create(
+        user=user, defaults={"home_region": home_region, "organisation": organisation.strip()}
+    )
+    after = {"home_region": str(home_region or ""), "organisation": profile.organisation}
+    if before != after:
+        audit_record(
+            action=AuditAction.USER_CHANGED,
+            actor=by,
+            target=user,
+            target_label=user.get_username(),
+            before=before,
+            after=after,
+            reason=_("评审专家工作所在地与单位"),
+        )
+    return profile

@@ -250,16 +250,22 @@ def membership_grant(
     province: Region | None = None,
 ) -> Membership:
     """Give ``user`` a role. Only the scope the role needs is kept:
-    office/evaluator → zone; liaison → unit (and its zone); provincial reviewer →
+    office → zone; evaluator → a zone, or a province (its pool of evaluators, from which its
+    reviewers assign them to rounds); liaison → unit (and its zone); provincial reviewer →
     province; the three administrators → nothing."""
     if role not in Role.values:
         raise ValidationError({"role": [_("请选择有效的角色。")]})
     if user.pk == granted_by.pk:
         raise ValidationError(_("不能给自己授权。"))
 
-    if role in (Role.OFFICE, Role.EVALUATOR):
+    if role == Role.EVALUATOR and zone is None and province is not None:
+        if province.level != Region.Level.PROVINCE:
+            raise ValidationError({"province": [_("评审专家库须选择省份。")]})
+        unit = None
+    elif role in (Role.OFFICE, Role.EVALUATOR):
         if zone is None:
-            raise ValidationError({"zone": [_("请选择创建对象。")]})
+            pool = _("评审专家须选择创建对象，或选择省份加入该省评审专家库。")
+            raise ValidationError({"zone": [_("请选择创建对象。") if role == Role.OFFICE else pool]})
         unit = province = None
     elif role == Role.LIAISON:
         if unit is None:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.services import membership_grant, user_create
 from indicators.models import IndicatorSystem
 from zones.lifecycle import ZoneStatus
 from zones.models import LeadingGroupMember, Membership, Region, Stage, Unit, Zone
@@ -31,6 +32,7 @@ from zones.services import (
     stages_create_from_template,
     unit_create,
     unit_update,
+    zone_create,
     zone_transition,
     zone_update,
 )
@@ -116,16 +118,8 @@ def demo_zone_load(*, system_code: str = "CN-2024") -> Zone:
     data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
     province, city = _region_tree()
     years = data["reference_years"]
-    zone, _ = Zone.objects.update_or_create(
-        name="三明市",
-        defaults={
-            "region": city,
-            "tier": Zone.Tier.NATIONAL,
-            "system": system,
-            "region_category": city.category,
-            "reference_year_1": years[0],
-            "reference_year_2": years[1],
-        },
+    zone = Zone.objects.filter(name="三明市").first() or zone_create(
+        name="三明市", region=city, tier=Zone.Tier.NATIONAL, system=system, reference_years=tuple(years)
     )
     existing = {unit.name: unit for unit in zone.units.all()}
     units = {}
@@ -139,17 +133,12 @@ def demo_zone_load(*, system_code: str = "CN-2024") -> Zone:
         else:
             units[short] = unit
 
-    User = get_user_model()
-    office_user = None
-    for username, display, role, unit_short in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(username=username, defaults={"full_name": display})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-        user.full_name = display
-        # 系统管理员 manages accounts and configuration in the admin site.
-        user.is_staff = role in (Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
-        user.is_superuser = False  # 三员分立: not even the system admin sees everything
-        user.save()
+    users = _demo_accounts()
+    # 授权管理: the security admin grants every other role, audited as on the 授权管理 page. Its own
+    # role is what a new installation sets on the server (there is nobody yet to grant it).
+    secadmin = users["secadmin"]
+    Membership.objects.get_or_create(user=secadmin, role=Role.SECURITY_ADMIN, zone=None, unit=None, province=None)
+    for username, _display, role, unit_short in DEMO_ACCOUNTS:
         scope = {"zone": None, "unit": None, "province": None}
         if role == Role.OFFICE:
             scope["zone"] = zone
@@ -157,13 +146,30 @@ def demo_zone_load(*, system_code: str = "CN-2024") -> Zone:
             scope.update(zone=zone, unit=units[unit_short])
         elif role in (Role.PROVINCIAL_REVIEWER, Role.EVALUATOR):
             scope["province"] = province  # evaluators: the province's pool, outside 三明市
-        Membership.objects.get_or_create(user=user, role=role, **scope)
+        if role != Role.SECURITY_ADMIN and not Membership.objects.filter(user=users[username], role=role, **scope):
+            membership_grant(user=users[username], role=role, granted_by=secadmin, **scope)
         if role == Role.SYSTEM_ADMIN:
-            user.groups.add(system_admin_group())
-        if role == Role.OFFICE:
-            office_user = user
-    _load_organisation(zone, units, office_user)
+            users[username].groups.add(system_admin_group())
+    _load_organisation(zone, units, users["office"])
     return zone
+
+
+def _demo_accounts() -> dict:
+    """The demo's accounts through accounts' user_create (the password policy applies). Admin
+    access (is_staff) is the flag the system admin ticks in the admin: set here the same way."""
+    User = get_user_model()
+    users = {}
+    for username, display, role, _unit in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(username=username, full_name=display, password=DEMO_PASSWORD)
+        # 系统管理员 manages accounts and configuration in the admin site; 三员分立: no superuser.
+        staff = role in (Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+        if (user.full_name, user.is_staff, user.is_superuser) != (display, staff, False):
+            user.full_name, user.is_staff, user.is_superuser = display, staff, False
+            user.save(update_fields=["full_name", "is_staff", "is_superuser"])
+        users[username] = user
+    return users
 
 
 def _load_organisation(zone: Zone, units: dict[str, Unit], office_user) -> None:
@@ -240,16 +246,8 @@ def demo_second_zone_load(*, system_code: str = "CN-2024") -> Zone:
         name=SECOND_ZONE, parent=province, defaults={"level": Region.Level.CITY, "category": province.category}
     )
     years = data["reference_years"]
-    zone, _ = Zone.objects.update_or_create(
-        name=SECOND_ZONE,
-        defaults={
-            "region": city,
-            "tier": Zone.Tier.PROVINCIAL,
-            "system": system,
-            "region_category": city.category,
-            "reference_year_1": years[0],
-            "reference_year_2": years[1],
-        },
+    zone = Zone.objects.filter(name=SECOND_ZONE).first() or zone_create(
+        name=SECOND_ZONE, region=city, tier=Zone.Tier.PROVINCIAL, system=system, reference_years=tuple(years)
     )
     keys = list(data["values"])[:SECOND_ZONE_METRICS]
     values = {key: {year: _second_zone_value(v) for year, v in data["values"][key].items()} for key in keys}

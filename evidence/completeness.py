@@ -305,7 +305,7 @@ def cells_html(cells: list[Cell]) -> str:
     can be and the work is done here (about a microsecond a cell, the template's per-cell tags a
     hundred times that): ``<td class="s">2</td>`` — the state's letter and the number of pieces.
     When the pieces are in more than one state, ``data-n`` holds the count per state in TIP_ORDER
-    ("1 1 0 0"). The tooltip ("商务局:已采纳 1,待审核 1") is put together in the browser from the
+    ("1 1 0 0"). The tooltip ("商务局：已采纳 1，待审核 1") is put together in the browser from the
     column's header and these (static/js/grid-tips.js); nothing here comes from the database."""
     parts = []
     for cell in cells:

@@ -17,7 +17,7 @@ from .models import (
     ZoneScopeChange,
     ZoneTransition,
 )
-from .services import ZONE_SCOPE_FIELDS, zone_scope_change
+from .services import ZONE_SCOPE_FIELDS, zone_create, zone_scope_change
 
 
 @admin.register(Region)
@@ -101,8 +101,21 @@ class ZoneAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # What decides the reviewers or the score through the service: a reason, an event on
         # the zone, an audit row (the admin view's transaction holds them with the rest of the save).
+        if not change:
+            created = zone_create(
+                name=obj.name,
+                region=obj.region,
+                tier=obj.tier,
+                system=obj.system,
+                reference_years=(obj.reference_year_1, obj.reference_year_2) if obj.reference_year_1 else None,
+                region_category=obj.region_category,
+                creation_period=(obj.creation_start, obj.creation_end),
+                user=request.user,
+            )
+            obj.pk, obj.status = created.pk, created.status
+            return
         changed = set(ZONE_SCOPE_FIELDS) & set(form.changed_data)
-        if change and changed:
+        if changed:
             zone_scope_change(
                 zone=obj,
                 user=request.user,

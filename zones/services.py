@@ -58,6 +58,36 @@ def _period_check(*, start: date | None, end: date | None) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def zone_create(
+    *,
+    name: str,
+    region: Region,
+    tier: str,
+    system,
+    reference_years: tuple[int, int] | None = None,
+    region_category: str = "",
+    creation_period: tuple[date | None, date | None] = (None, None),
+    user=None,
+) -> Zone:
+    """A new 创建对象 (申报): the system admin in the admin, and the demo. Audited with what it is."""
+    _period_check(start=creation_period[0], end=creation_period[1])
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("请填写创建对象名称。")]})
+    if Zone.objects.filter(name=name).exists():
+        raise ValidationError({"name": [_("已有名为“%(data)s”的创建对象。") % {"data": name}]})
+    fields: dict[str, Any] = {"region_category": region_category or region.category}
+    fields["creation_start"], fields["creation_end"] = creation_period
+    if reference_years:
+        fields["reference_year_1"], fields["reference_year_2"] = reference_years
+    zone = Zone.objects.create(name=name, region=region, tier=tier, system=system, **fields)
+    audit_record(
+        action=AuditAction.ZONE_CHANGED, actor=user, target=zone, zone=zone, before=None, after=_scope_data(zone)
+    )
+    return zone
+
+
 def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
     """Basic information and the creation period. Existing stages must stay inside the period."""
     unknown = set(data) - set(ZONE_EDITABLE_FIELDS)

@@ -95,7 +95,7 @@
       var prev = current("value", spec.metric, year - 1);
       if (prev === null) missing.push((year - 1) + "年 " + name(spec.metric));
       if (cur === null) missing.push(year + "年 " + name(spec.metric));
-      if (!missing.length && prev === 0n) missing.push((year - 1) + "年 " + name(spec.metric) + "（为0,无法计算增速）");
+      if (!missing.length && prev === 0n) missing.push((year - 1) + "年 " + name(spec.metric) + "（为0，无法计算增速）");
       if (missing.length) return { text: "—", note: "缺少" + missing.join("、") };
       var gnum = (cur - prev) * 10000n;
       var negative = gnum !== 0n && (gnum < 0n) !== (prev < 0n);
@@ -106,7 +106,7 @@
       var den = current("value", spec.denominator, year);
       if (num === null) missing.push(year + "年 " + name(spec.numerator));
       if (den === null) missing.push(year + "年 " + name(spec.denominator));
-      if (!missing.length && den === 0n) missing.push(year + "年 " + name(spec.denominator) + "（为0,无法计算比值）");
+      if (!missing.length && den === 0n) missing.push(year + "年 " + name(spec.denominator) + "（为0，无法计算比值）");
       if (missing.length) return { text: "—", note: "缺少" + missing.join("、") };
       var rnum = num * 10000n;
       return { text: percentText(divHalfEven(rnum, den), rnum !== 0n && (rnum < 0n) !== (den < 0n)), note: "" };

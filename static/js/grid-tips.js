@@ -2,7 +2,7 @@
 // (evidence/completeness.html) — have units × items cells, thousands at province scale, so the
 // server sends each cell as a few bytes and what is the same along a row or a column is read here
 // from the row and the column's header instead of being repeated in every cell:
-// - each cell's tooltip: "1 · 商务局" in the matrix, "商务局:已采纳 1,待审核 1" in the completeness
+// - each cell's tooltip: "1 · 商务局" in the matrix, "商务局：已采纳 1，待审核 1" in the completeness
 //   grid (the labels are on the table, data-tip-*);
 // - the matrix's clicks, for the office (data-cell-url on the table): one listener for the table
 //   posts the row's item, the column's unit and the next state, and swaps in the <td> returned.
@@ -39,7 +39,7 @@
     }
     const parts = STATES.map((s, i) => (counts[i] ? `${labels["tip" + s[0].toUpperCase() + s.slice(1)]} ${counts[i]}` : ""))
       .filter(Boolean);
-    return `${unitName(table, cell)}:${parts.join(",") || labels.tipNone}`;
+    return `${unitName(table, cell)}：${parts.join("，") || labels.tipNone}`;
   };
 
   // Tooltips for the cells under root: the page, or a cell htmx has just swapped in.

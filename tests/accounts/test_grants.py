@@ -62,12 +62,30 @@ def test_security_admin_grants_an_evaluator_and_a_liaison(client, security_admin
     }
 
 
+def test_security_admin_puts_an_evaluator_in_a_provinces_pool(client, security_admin, zone_a, outsider):
+    """The pool a provincial reviewer assigns 省级评估 evaluators from (evaluator_candidates)."""
+    from assessments.models import AssessmentRound
+    from assessments.selectors import evaluator_candidates
+
+    fujian = zone_a.region.province
+    client.force_login(security_admin)
+    response = client.post(GRANTS, {"username": "outsider", "role": Role.EVALUATOR, "province": fujian.pk})
+
+    assert response.status_code == 302
+    membership = outsider.memberships.get()
+    assert (membership.role, membership.zone, membership.province) == (Role.EVALUATOR, None, fujian)
+    round = AssessmentRound(zone=zone_a, kind=AssessmentRound.Kind.PROVINCIAL)
+    assert outsider in evaluator_candidates(round=round)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"username": "outsider", "role": Role.PROVINCIAL_REVIEWER}, "省级评审人员须选择省份。"),
         ({"username": "outsider", "role": Role.PROVINCIAL_REVIEWER, "province": "CITY"}, "选择一个有效的选项"),
-        ({"username": "outsider", "role": Role.EVALUATOR}, "请选择创建对象。"),
+        ({"username": "outsider", "role": Role.EVALUATOR}, "评审专家须选择创建对象，或选择省份加入该省评审专家库。"),
+        ({"username": "outsider", "role": Role.OFFICE}, "请选择创建对象。"),
+        ({"username": "outsider", "role": Role.EVALUATOR, "province": "CITY"}, "选择一个有效的选项"),
         ({"username": "outsider", "role": Role.LIAISON}, "责任单位联络员须选择责任单位。"),
         (
             {"username": "outsider", "role": Role.LIAISON, "zone": "ZONE_A", "unit": "UNIT_B"},

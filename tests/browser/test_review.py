@@ -142,6 +142,7 @@ def test_an_evaluator_scores_by_keyboard_and_the_province_submits(
     login("reviewer_fj", PASSWORD)
     page.goto(f"{live_server.url}/assessments/rounds/{round.pk}/")
     page.select_option("#conclusion", "passed")
+    page.once("dialog", lambda dialog: dialog.accept())  # the form asks before it locks the round
     with page.expect_navigation():
         page.locator("#submit-round").click()
     expect(page.locator("#round-status")).to_have_text("已提交")

@@ -175,3 +175,32 @@ def test_the_region_admin_may_still_move_an_unused_region(client, zone_a, zhejia
     assert client.post(url, region_post(zhejiang_city, parent=fujian.pk)).status_code == 302
     zhejiang_city.refresh_from_db()
     assert zhejiang_city.parent == fujian
+
+
+def test_a_new_zone_is_created_through_the_service_and_audited(client, zone_a, zhejiang_city, sysadmin):
+    from zones.services import zone_create
+
+    with pytest.raises(ValidationError, match="已有名为“甲创建对象”"):
+        zone_create(name=zone_a.name, region=zhejiang_city, tier="provincial", system=zone_a.system)
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("admin:zones_zone_add"),
+        {
+            "name": "丙创建对象",
+            "region": zhejiang_city.pk,
+            "tier": "provincial",
+            "system": zone_a.system.pk,
+            "region_category": "east",
+            "reference_year_1": 2023,
+            "reference_year_2": 2024,
+            "units-TOTAL_FORMS": 0,
+            "units-INITIAL_FORMS": 0,
+            "scope_changes-TOTAL_FORMS": 0,
+            "scope_changes-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    zone = Zone.objects.get(name="丙创建对象")
+    assert (zone.region, zone.status, zone.reference_year_2) == (zhejiang_city, "application", 2024)
+    row = AuditEvent.objects.get(action="zone_changed", target_id=str(zone.pk))
+    assert row.actor_id == sysadmin.pk and not row.before

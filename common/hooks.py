@@ -24,6 +24,7 @@ KNOWN = {
     "zone_latest_score",  # (zone) → snapshot | None: the latest computed live score
     "zone_transition_blockers",  # (zone, source, target) → [str]: why the zone may not make this move
     "supervision_extra_reminders",  # (today) → int: reminders the morning job sends for an upper app
+    "zones_visible_ids",  # (user) → queryset of the ids of the zones the user may see now
 }
 
 

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification
+from .selectors import notifications_of
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,10 @@ def notifications_send_digests(*, now=None) -> int:
     messages = []
     for items in by_user.values():
         user = items[0].recipient
+        visible = set(notifications_of(user).filter(pk__in=[item.pk for item in items]).values_list("pk", flat=True))
+        items = [item for item in items if item.pk in visible]  # none about a zone they no longer see
+        if not items:
+            continue
         subject = f"【示范区创建管理平台】{timezone.localdate(now):%Y-%m-%d} 消息汇总（{len(items)} 条）"
         messages.append((subject, _digest_text(user, items), settings.DEFAULT_FROM_EMAIL, [user.email]))
     if messages:

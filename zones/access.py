@@ -147,6 +147,14 @@ def zone_roles(user, zone: Zone) -> set[str]:
     return roles
 
 
+def zone_ids_visible(*, user):
+    """The ids of the zones ``user`` may see, as a subquery; None when that is every zone
+    (superusers, national reviewers), so a caller filters nothing."""
+    if user.is_authenticated and user.is_active and (user.is_superuser or _is_national(user)):
+        return None
+    return zones_visible_to(user).values("id")
+
+
 def zone_can(user, zone: Zone, action: ZoneAction) -> bool:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return True

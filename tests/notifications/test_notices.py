@@ -389,3 +389,30 @@ def test_a_closed_doubt_is_no_longer_waiting(run, provincial, reviewer_fujian, z
     assert only(office_a, Kind.DOUBT_RAISED).read_at is None
     run(services.doubt_withdraw, doubt=doubt, user=expert)
     assert only(office_a, Kind.DOUBT_RAISED).read_at is not None
+
+
+def test_a_reader_who_loses_access_to_a_zone_no_longer_reads_its_notices(client, zone_a, zone_b, liaison_x):
+    """A notice names its zone; one sent before the reader's role was revoked stays out of the
+    list, the bell, the counts and the digest from then on (nothing about the zone is revealed)."""
+    from django.core import mail
+
+    from notifications.selectors import notification_counts, notification_unread_count
+    from notifications.services import notification_create, notifications_send_digests
+
+    liaison_x.email = "x@example.gov.cn"
+    liaison_x.save()
+    notification_create(recipient=liaison_x, title="新任务：甲市的任务", zone=zone_a, kind=Kind.ASSIGNED)
+    notification_create(recipient=liaison_x, title="乙市的消息", zone=zone_b, kind=Kind.INFO)  # never visible
+    notification_create(recipient=liaison_x, title="系统维护通知", kind=Kind.INFO)  # no zone: always
+    assert notification_unread_count(user=liaison_x) == 2
+
+    Membership.objects.filter(user=liaison_x).delete()  # the role revoked
+    reader = type(liaison_x).objects.get(pk=liaison_x.pk)  # a new request: roles read afresh
+
+    assert notification_unread_count(user=reader) == 1
+    assert notification_counts(user=reader)["all"] == 1
+    client.force_login(reader)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "系统维护通知" in page and "甲市的任务" not in page and "乙市的消息" not in page
+    assert notifications_send_digests() == 1
+    assert "系统维护通知" in mail.outbox[0].body and "甲市" not in mail.outbox[0].body

@@ -121,4 +121,4 @@ def test_upload_review_return_new_version_accept(page, live_server, login, zone_
     column = page.locator(f'#completeness-matrix th[data-unit="{unit_x.pk}"]').evaluate("th => th.cellIndex")
     cell = page.locator('tr[data-code="12"] > td').nth(column)
     expect(cell).to_have_class(re.compile(r"^a\b"))  # a: accepted (static/css/completeness.css)
-    expect(cell).to_have_attribute("title", re.compile(r":已采纳 \d+$"))  # static/js/grid-tips.js
+    expect(cell).to_have_attribute("title", re.compile(r"：已采纳 \d+$"))  # static/js/grid-tips.js

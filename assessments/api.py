@@ -212,6 +212,15 @@ class AssignmentListApi(APIView):
         return Response(RoundAssignmentOutputSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
 
+class AssignmentDetailApi(APIView):
+    @extend_schema(responses={204: None}, summary="取消专家分工（专家尚未对该指标评分时）")
+    def delete(self, request, round_id: int, evaluator_assignment_id: int):
+        round = round_get_for_user(request.user, round_id, RoundAction.MANAGE)
+        assignment = selectors.assignment_of_round(round=round, assignment_id=evaluator_assignment_id)
+        services.evaluator_unassign(assignment=assignment, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AssignmentRecuseApi(APIView):
     class AssignmentRecuseInputSerializer(serializers.Serializer):
         reason = serializers.CharField()

@@ -12,6 +12,11 @@ urlpatterns = [
     path("rounds/<int:round_id>/return/", api.RoundActionApi.as_view(action="return"), name="api-round-return"),
     path("rounds/<int:round_id>/assignments/", api.AssignmentListApi.as_view(), name="api-round-assignments"),
     path(
+        "rounds/<int:round_id>/assignments/<int:evaluator_assignment_id>/",
+        api.AssignmentDetailApi.as_view(),
+        name="api-assignment",
+    ),
+    path(
         "rounds/<int:round_id>/assignments/<int:evaluator_assignment_id>/recuse/",
         api.AssignmentRecuseApi.as_view(),
         name="api-assignment-recuse",

@@ -155,3 +155,30 @@ def test_score_zone_prints_a_rounds_aggregate_with_each_evaluator(zone_a, review
     ]
     assert data["round"]["kind"] == "provincial"
     assert Judgement.objects.filter(round=round).count() == 2 and Decimal(str(data["total"])) >= Decimal("1.5")
+
+
+def test_the_api_removes_an_assignment_before_it_is_scored(client, zone_a, reviewer_fujian):
+    round = provincial_round(zone_a, reviewer_fujian)
+    expert = pool_evaluator(zone_a, "expert_del")
+    ten, twelve = services.evaluator_assign(
+        round=round, evaluator=expert, indicators=[item(zone_a, "10"), item(zone_a, "12")], user=reviewer_fujian
+    )
+    url = reverse("api-assignment", args=[round.pk, ten.pk])
+    client.force_login(expert)  # an evaluator does not manage the round
+    assert client.delete(url).status_code in (403, 404)
+    client.force_login(reviewer_fujian)
+    assert client.delete(url).status_code == 204
+    assert list(EvaluatorAssignment.objects.filter(round=round)) == [twelve]
+    assert client.delete(url).status_code == 404  # gone
+    services.round_start(round=round, user=reviewer_fujian)
+    services.round_judgement_set(
+        round=round,
+        scoring_item=item(zone_a, "12").scoring_items.first(),
+        user=expert,
+        points=item(zone_a, "12").scoring_items.first().points,
+        comment="",
+    )
+    client.force_login(reviewer_fujian)
+    refused = client.delete(reverse("api-assignment", args=[round.pk, twelve.pk]))
+    assert refused.status_code == 400 and "已对此指标评分" in refused.json()["message"]
+    assert EvaluatorAssignment.objects.filter(pk=twelve.pk).exists()

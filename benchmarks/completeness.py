@@ -114,11 +114,11 @@ def main() -> None:
     print("完整性矩阵基准（python -m benchmarks.completeness）")
     print(
         f"  41 项指标 × {args.units} 个责任单位 × {args.evidence} 份佐证材料："
-        f"中位数 {big_ms:.1f} ms,{big_queries} 次查询  [目标 < 200 ms]"
+        f"中位数 {big_ms:.1f} ms，{big_queries} 次查询  [目标 < 200 ms]"
     )
     print(
         f"  十分之一规模（{max(args.units // 10, 3)} 个单位 × {args.evidence // 10} 份材料）："
-        f"中位数 {small_ms:.1f} ms,{small_queries} 次查询  [查询次数应相同]"
+        f"中位数 {small_ms:.1f} ms，{small_queries} 次查询  [查询次数应相同]"
     )
     assert big_queries == small_queries, "the number of queries must not grow with the data"
     if db_path:

@@ -114,8 +114,8 @@ def main() -> None:
         f"  数据： {len(units)} 个责任单位， {len(tasks)} 项任务， {len(assignments)} 项分工， "
         f"{len(reports)} 条进展， {len(events)} 条记录"
     )
-    print(f"  驾驶舱 {args.repeat} 次请求中位数： {dashboard_ms:.1f} ms, {dashboard_q} 次查询  [目标 < 150 ms]")
-    print(f"  督办通报 {args.repeat} 次请求中位数： {bulletin_ms:.1f} ms, {bulletin_q} 次查询")
+    print(f"  驾驶舱 {args.repeat} 次请求中位数： {dashboard_ms:.1f} ms，{dashboard_q} 次查询  [目标 < 150 ms]")
+    print(f"  督办通报 {args.repeat} 次请求中位数： {bulletin_ms:.1f} ms，{bulletin_q} 次查询")
     if db_path:
         os.unlink(db_path)
 

@@ -197,13 +197,13 @@ def main() -> None:
             rendered = report.render(report.content(zone=zone, round=None), os.path.join(work, "self.pdf"))
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             print(
-                f"  自评报告 PDF({label}): 41 项、佐证材料 {listed} 条， {rendered.pages} 页，"
-                f" {os.path.getsize(os.path.join(work, 'self.pdf')) / MB:.1f} MB,"
-                f" {seconds:.2f} s(CPU {cpu:.2f} s)  [目标 < 6 s]"
+                f"  自评报告 PDF（{label}）：41 项、佐证材料 {listed} 条， {rendered.pages} 页，"
+                f" {os.path.getsize(os.path.join(work, 'self.pdf')) / MB:.1f} MB，"
+                f" {seconds:.2f} s（CPU {cpu:.2f} s）  [目标 < 6 s]"
             )
     growth = (rss["peak"] - rss["before"]) / MB
     print(f"    进程常驻内存峰值： {rss['peak'] / MB:.0f} MB（生成期间增长 {growth:.0f} MB）  [目标 < 400 MB]")
-    print(f"  机器负载（1 分钟平均）： {os.getloadavg()[0]:.1f},CPU {os.cpu_count()} 核")
+    print(f"  机器负载（1 分钟平均）： {os.getloadavg()[0]:.1f}，CPU {os.cpu_count()} 核")
     devnull.close()
     shutil.rmtree(work, ignore_errors=True)
     if db_path:

@@ -177,18 +177,18 @@ def main() -> None:
     print("评审工作台基准（python -m benchmarks.review）")
     print(
         f"  评审页（第12项，{args.evaluators} 位专家，区内 {args.evidence} 份佐证材料，每份 2 个版本）："
-        f"中位数 {big_ms:.1f} ms,{big_queries} 次查询  [目标 < 150 ms]"
+        f"中位数 {big_ms:.1f} ms，{big_queries} 次查询  [目标 < 150 ms]"
     )
     print(
-        f"  十分之一规模（{args.evidence // 10} 份材料）：中位数 {small_ms:.1f} ms,{small_queries} 次查询"
+        f"  十分之一规模（{args.evidence // 10} 份材料）：中位数 {small_ms:.1f} ms，{small_queries} 次查询"
         "  [查询次数应相同]"
     )
     print(
-        f"  区内再加 {args.evidence} 份（均不属于第12项）：中位数 {zone_ms:.1f} ms,{zone_queries} 次查询"
+        f"  区内再加 {args.evidence} 份（均不属于第12项）：中位数 {zone_ms:.1f} ms，{zone_queries} 次查询"
         "  [只随本项材料增长时应与上一行相近]"
     )
-    print(f"  汇总本轮得分并写入快照：中位数 {snapshot_ms:.1f} ms,{snapshot_queries} 次查询  [目标 < 100 ms]")
-    print(f"  模拟测算（改一个数据）：中位数 {whatif_ms:.1f} ms,{whatif_queries} 次查询  [目标 < 50 ms]")
+    print(f"  汇总本轮得分并写入快照：中位数 {snapshot_ms:.1f} ms，{snapshot_queries} 次查询  [目标 < 100 ms]")
+    print(f"  模拟测算（改一个数据）：中位数 {whatif_ms:.1f} ms，{whatif_queries} 次查询  [目标 < 50 ms]")
     assert big_queries == small_queries, "the review screen's queries must not grow with the evidence"
     if db_path:
         os.unlink(db_path)

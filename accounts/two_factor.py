@@ -28,8 +28,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from zones.access import user_holds_any_role
 
-from .services import _manage_check, user_is_privileged
+from .services import ADMIN_ROLES, _manage_check
 
 RECOVERY_CODES = 10
 TOTP_NAME = "身份验证器"
@@ -39,7 +40,13 @@ RECOVERY_NAME = "恢复码"
 def two_factor_required(user) -> bool:
     if not getattr(settings, "TWO_FACTOR_ENFORCED", True):
         return False
-    return bool(getattr(settings, "TWO_FACTOR_REQUIRED_FOR_ALL", False) or user.is_staff or user_is_privileged(user))
+    # The signed-in user's roles as this request read them (the navigation reads the same list).
+    return bool(
+        getattr(settings, "TWO_FACTOR_REQUIRED_FOR_ALL", False)
+        or user.is_staff
+        or user.is_superuser
+        or user_holds_any_role(user, ADMIN_ROLES)
+    )
 
 
 def two_factor_enabled(user) -> bool:

@@ -146,7 +146,8 @@ def demo_zone_load(*, system_code: str = "CN-2024") -> Zone:
             scope.update(zone=zone, unit=units[unit_short])
         elif role in (Role.PROVINCIAL_REVIEWER, Role.EVALUATOR):
             scope["province"] = province  # evaluators: the province's pool, outside 三明市
-        if role != Role.SECURITY_ADMIN and not Membership.objects.filter(user=users[username], role=role, **scope):
+        held = Membership.objects.filter(user=users[username], role=role, **scope).exists()
+        if role != Role.SECURITY_ADMIN and not held:
             membership_grant(user=users[username], role=role, granted_by=secadmin, **scope)
         if role == Role.SYSTEM_ADMIN:
             users[username].groups.add(system_admin_group())

@@ -228,6 +228,11 @@ def _holds_role(user, role: str) -> bool:
     return user.is_superuser or any(m.role == role for m in _memberships(user))
 
 
+def user_holds_any_role(user, roles) -> bool:
+    """Whether the user holds one of ``roles`` anywhere, from the roles this request already read."""
+    return user.is_authenticated and any(m.role in roles for m in _memberships(user))
+
+
 def user_is_security_admin(user) -> bool:
     """安全管理员: grants and revokes roles (users/grants/)."""
     return _holds_role(user, Role.SECURITY_ADMIN)

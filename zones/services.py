@@ -57,7 +57,11 @@ def _period_check(*, start: date | None, end: date | None) -> None:
         raise ValidationError({"creation_end": _("创建周期的结束日期必须晚于开始日期。")})
 
 
-@transaction.atomic
+def _zone_name_check(*, name: str, exclude_pk: int | None = None) -> None:
+    if Zone.objects.exclude(pk=exclude_pk).filter(name=name).exists():
+        raise ValidationError({"name": [_("已有名为“%(data)s”的创建对象。") % {"data": name}]})
+
+
 @transaction.atomic
 def zone_create(
     *,
@@ -75,8 +79,7 @@ def zone_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("请填写创建对象名称。")]})
-    if Zone.objects.filter(name=name).exists():
-        raise ValidationError({"name": [_("已有名为“%(data)s”的创建对象。") % {"data": name}]})
+    _zone_name_check(name=name)
     fields: dict[str, Any] = {"region_category": region_category or region.category}
     fields["creation_start"], fields["creation_end"] = creation_period
     if reference_years:
@@ -88,6 +91,7 @@ def zone_create(
     return zone
 
 
+@transaction.atomic
 def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
     """Basic information and the creation period. Existing stages must stay inside the period."""
     unknown = set(data) - set(ZONE_EDITABLE_FIELDS)
@@ -107,8 +111,8 @@ def zone_update(*, zone: Zone, data: dict[str, Any]) -> Zone:
             raise ValidationError(
                 {"creation_start": _("已有实施阶段超出新的创建周期：%(names)s。请先调整这些阶段。") % {"names": names}}
             )
-    if "name" in data and Zone.objects.exclude(pk=zone.pk).filter(name=data["name"]).exists():
-        raise ValidationError({"name": _("已有名为“%(data)s”的创建对象。") % {"data": data["name"]}})
+    if "name" in data:
+        _zone_name_check(name=data["name"], exclude_pk=zone.pk)
     # The name, 东中西部 and reference years change the score or how the zone is named in the
     # reviewers' lists: the settings page's change is audited too (before and after).
     scoped = zone.pk and any(f in ZONE_SCOPE_FIELDS and data[f] != getattr(zone, f) for f in data)

@@ -81,6 +81,14 @@ def _row(pk: int) -> Report:
     return Report.objects.get(pk=pk)
 
 
+def _answer(client, url: str) -> tuple[int, str | None]:
+    """The download's status and, when it answers 200, the sha256 of what it served."""
+    response = client.get(url)
+    if response.status_code != 200:
+        return response.status_code, None
+    return 200, hashlib.sha256(b"".join(response.streaming_content)).hexdigest()
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_render_leaves_no_file_and_the_next_one_finishes_once(
@@ -96,26 +104,30 @@ def test_a_worker_killed_mid_render_leaves_no_file_and_the_next_one_finishes_onc
         # Kill it in the middle: once it has claimed the report and is laying out items.
         mid = wait_for(lambda: _row(report.pk).status == Status.RENDERING and _row(report.pk).progress >= 20, 90, 0.05)
         assert mid, f"the first worker never got half-way: {_row(report.pk).status} {_row(report.pk).progress}%"
-        answers.append(client.get(download).status_code)
+        answers.append(_answer(client, download))
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=20)
     killed = _row(report.pk)
     assert killed.status == Status.RENDERING and 20 <= killed.progress < 100
     assert not killed.stored_name and not killed.sha256 and killed.attempts == 1
     assert not list(Path(settings.MEDIA_ROOT, "reports").glob(f"{zone_a.pk}/*"))  # no final file, at most a .part
-    answers.append(client.get(download).status_code)
+    answers.append(_answer(client, download))
 
     with worker(real_broker, queue):
         # Redis gives the unacknowledged message to the new worker after the visibility timeout;
         # it takes the report over once the dead worker's heartbeat is older than the lease.
         deadline = time.monotonic() + 120
         while _row(report.pk).status != Status.READY and time.monotonic() < deadline:
-            answers.append(client.get(download).status_code)
+            answers.append(_answer(client, download))
             time.sleep(0.3)
         assert _row(report.pk).status == Status.READY, _row(report.pk).status
     done = _row(report.pk)
     assert done.attempts == 2 and done.progress == 100 and done.pages > 20
-    assert set(answers) == {404}  # never a partial file, whenever it was asked for
+    # Never a partial file, whenever it was asked for: until the report is ready the download
+    # answers 404; an answer that raced the worker's last write is the whole, final file.
+    whole_or_nothing = [status == 404 or (status == 200 and digest == done.sha256) for status, digest in answers]
+    assert answers and all(whole_or_nothing), answers
+    assert answers[0] == (404, None) and answers[1] == (404, None)  # during and right after the killed render
     response = client.get(download)
     body = b"".join(response.streaming_content)
     assert response.status_code == 200 and body.startswith(b"%PDF")

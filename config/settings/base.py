@@ -233,6 +233,10 @@ JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 60)
 JOBS_STUCK_SECONDS = env_int("JOBS_STUCK_SECONDS", 600)
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child whose resident set has grown past this many KiB (a report PDF peaks at about
+# 330 MB, python -m benchmarks.reports) is replaced once its job ends, so memory freed by the
+# PDF layout but kept by the allocator does not stay with the worker for ever.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

@@ -42,8 +42,12 @@ class RankRow:
 
 
 def campaign_ranking(*, campaign: Campaign, scope: set[int] | None = ALL) -> list[RankRow]:
-    """Every unit (or the units in ``scope``) ranked by grade and score, with finding counts."""
-    lines = campaign_unit_lines(campaign=campaign, scope=scope)
+    """Every unit ranked by grade and score, with finding counts; then only the units in ``scope``.
+
+    The ranking is always the whole campaign's: a viewer who sees some units sees each at its true
+    rank (the office's), not at its place among the units they may see.
+    """
+    lines = campaign_unit_lines(campaign=campaign)
     entries = []
     by_unit = {}
     for line in lines:
@@ -53,7 +57,8 @@ def campaign_ranking(*, campaign: Campaign, scope: set[int] | None = ALL) -> lis
         )
         entries.append(entry)
         by_unit[line.unit.pk] = line
-    return [RankRow(line=by_unit[e.unit_id], entry=e) for e in rank_units(entries, thresholds_of(campaign))]
+    ranked = rank_units(entries, thresholds_of(campaign))
+    return [RankRow(line=by_unit[e.unit_id], entry=e) for e in ranked if scope is ALL or e.unit_id in scope]
 
 
 # ------------------------------------------------------------------------ Excel

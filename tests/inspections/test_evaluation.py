@@ -243,6 +243,23 @@ def test_an_evaluator_sees_only_the_ranking_rows_of_their_units_and_no_export(cl
     assert client.get(reverse("inspections:ranking-export", args=[team.pk])).status_code == 404
 
 
+def test_a_scoped_viewer_sees_each_unit_at_its_true_rank(
+    client, team, unit_x, unit_y, office_a, evaluator_a, evaluator_a2, liaison_x
+):
+    """Unit Y is first and unit X second in the office's ranking: a liaison of X and X's evaluator,
+    who see only X, see it second too (the page and the API), not first among the rows they see."""
+    finish(team.evaluations.get(unit=unit_y), evaluator_a2, "done")
+    finish(team.evaluations.get(unit=unit_x), evaluator_a, "mostly")
+    office = {r.unit.pk: r.entry.rank for r in campaign_ranking(campaign=team)}
+    assert office == {unit_y.pk: 1, unit_x.pk: 2}
+    for viewer in (liaison_x, evaluator_a):
+        client.force_login(viewer)
+        page = client.get(reverse("inspections:ranking", args=[team.pk]))
+        assert [(r.unit.pk, r.entry.rank) for r in page.context["rows"]] == [(unit_x.pk, 2)]
+        api = client.get(reverse("api-inspection-ranking", args=[team.pk])).json()
+        assert [(u["unit"], u["rank"]) for u in api["units"]] == [(unit_x.pk, 2)]
+
+
 def test_the_dashboard_shows_the_latest_ranking(client, team, unit_x, office_a, evaluator_a):
     dashboard = reverse("tasks:dashboard", args=[team.zone_id])
     client.force_login(office_a)

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from audit import display as audit_display
 from audit import selectors as audit_selectors
 from audit.export import audit_workbook
 from audit.models import AuditAction
@@ -287,5 +288,6 @@ def audit_events(request: HttpRequest) -> HttpResponse:
         )
         return response
     listing = page_of(request, events, per_page=PAGE_SIZE)
-    context = {"form": form, "page": listing.page, "listing": listing}
+    rows = audit_display.event_views(listing.page)
+    context = {"form": form, "page": listing.page, "listing": listing, "rows": rows}
     return render(request, "accounts/audit_events.html", context)

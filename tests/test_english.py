@@ -71,6 +71,19 @@ ENGLISH = (
     "of",
     "results",
     "selected",
+    # Model labels and stored keys of the audit log (shown through audit.display in Chinese).
+    "accounts.user",
+    "zones.zone",
+    "evidence.evidence",
+    "assessments.judgement",
+    "file-inline",
+    "region_category",
+    "reference_year_1",
+    "disposition",
+    "is_active",
+    "password_change_required",
+    "actor_username",
+    "target_type",
 )
 # A number shown on its own (a cell, a badge, "a / b") with trailing zeros: 83.50, 2.00, 1386.2000.
 PADDED_NUMBER = re.compile(r"^\d+\.\d*0(\s*/\s*\d+(\.\d+)?)?$")

@@ -59,7 +59,8 @@ def test_only_the_audit_admin_reads_the_trail(client, auditor, security, office_
     membership_grant(user=UserFactory(username="x"), role=Role.OFFICE, zone=zone_a, granted_by=security)
     client.force_login(auditor)
     page = client.get(reverse("accounts:audit-events"))
-    assert page.status_code == 200 and "授予角色" in page.content.decode() and "security_t" in page.content.decode()
+    assert page.status_code == 200 and "授予角色" in page.content.decode()
+    assert security.full_name in page.content.decode()  # the actor's display name, not the login
     for other in (security, office_a):
         client.force_login(other)
         assert client.get(reverse("accounts:audit-events")).status_code == 403
@@ -113,3 +114,33 @@ def test_the_audit_page_runs_a_fixed_number_of_queries(
         membership_grant(user=UserFactory(), role=Role.OFFICE, zone=zone_a, granted_by=security)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("accounts:audit-events"))
+
+
+def test_the_log_reads_in_chinese(client, auditor, security, zone_a):
+    """Actor and target by display name, the object's kind in Chinese, before/after as a table of
+    Chinese field names and choice labels, numbers through num (83.5, not 83.50)."""
+    from audit.services import audit_record
+
+    target = UserFactory(username="grantee", full_name="张三")
+    membership_grant(user=target, role=Role.OFFICE, zone=zone_a, granted_by=security)
+    audit_record(action="zone_changed", actor=security, target=zone_a, zone=zone_a,
+                 before={"region_category": "east", "tier": "provincial"}, after={"tier": "national"})  # fmt: skip
+    audit_record(action="score_changed", actor=security, target_type="assessments.scoresnapshot", target_id=1,
+                 target_label="三明市", after={"total": "83.50", "max": "100"})  # fmt: skip
+    audit_record(action="download", actor=security, target_type="evidence:file-inline", target_id=1,
+                 target_label="/evidence/1/files/1/inline/",
+                 after={"path": "/evidence/1/files/1/inline/",
+                        "disposition": "inline; filename*=UTF-8''%E6%8A%A5%E8%A1%A8.pdf"})  # fmt: skip
+    client.force_login(auditor)
+    html = client.get(reverse("accounts:audit-events")).content.decode()
+    for shown in ("张三", security.full_name, "用户", "创建对象", "示范区级别", "省级", "全国", "东部", "总分",
+                  "83.5", "佐证材料文件", "报表.pdf"):  # fmt: skip
+        assert shown in html, shown
+    for hidden in ("region_category", "provincial", "83.50", "accounts.user", "evidence:file-inline",
+                   "disposition", '"total"', "grantee"):  # fmt: skip
+        assert hidden not in html, hidden
+    admin_html = client.get(reverse("admin:audit_auditevent_changelist")).content.decode()
+    assert "张三" in admin_html and security.full_name in admin_html and "accounts.user" not in admin_html
+    event = AuditEvent.objects.get(action="zone_changed")
+    detail = client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).content.decode()
+    assert "示范区级别" in detail and "全国" in detail and "region_category" not in detail

@@ -97,10 +97,19 @@ def evaluation_assign(*, campaign: Campaign, unit_ids: Iterable[int], evaluator,
 
 
 def _editable_check(evaluation: Evaluation) -> None:
-    if not evaluation.campaign.is_open:
-        raise ValidationError("该自查考评已经结束，不能再修改考评。")
+    """A finished evaluation is locked until the office reopens it. The end of the self-check phase
+    (``campaign_close``) does not end the 市级考评 that follows it."""
     if evaluation.status == Status.DONE:
         raise ValidationError("该单位的考评已完成；如需修改，请办公室重新打开。")
+
+
+def evaluation_lock_reason(evaluation: Evaluation, *, may_evaluate: bool) -> str:
+    """Why the viewer cannot change ``evaluation`` (a Chinese sentence), or "" when they can."""
+    if not may_evaluate:
+        return "您可以查看该单位的考评，但不是它的考评人员，不能修改。"
+    if evaluation.status == Status.DONE:
+        return "该单位的考评已完成；如需修改，请办公室重新打开。"
+    return ""
 
 
 def _points(value: Any, label: str, maximum: Decimal) -> Decimal:
@@ -267,8 +276,6 @@ def evaluation_reopen(*, evaluation: Evaluation, user, reason: str) -> Evaluatio
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("重新打开考评时必须填写理由。")
-    if not evaluation.campaign.is_open:
-        raise ValidationError("该自查考评已经结束，不能再修改考评。")
     changed = Evaluation.objects.filter(pk=evaluation.pk, status=Status.DONE).update(
         status=Status.IN_PROGRESS, score=None, points=None, max_points=None, finished_at=None, finished_by=None
     )

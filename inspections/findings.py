@@ -96,8 +96,6 @@ def finding_create(
 ) -> Finding:
     """Record a finding of ``evaluation``'s unit; ``target`` is the row key of the item or task it concerns."""
     campaign = evaluation.campaign
-    if not campaign.is_open:
-        raise ValidationError("该自查考评已经结束，不能再记录问题。")
     title = (title or "").strip()
     if not title:
         raise ValidationError("请填写问题描述。")
@@ -245,7 +243,7 @@ def finding_deadline_set(*, finding: Finding, user, deadline: date | None, reaso
         kind=Kind.DEADLINE,
         from_status=source,
         to_status=source,
-        text=f"整改时限调整为 {deadline:%Y-%m-%d}:{reason}",
+        text=f"整改时限调整为 {deadline:%Y-%m-%d}：{reason}",
         by=user,
     )
     finding.refresh_from_db()

@@ -20,14 +20,19 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Campaign(models.Model):
-    """A self-check campaign (自查自纠) and the city's evaluation (市级考评) that follows it."""
+    """A self-check campaign (自查自纠) and the city's evaluation (市级考评) that follows it.
+
+    ``status`` is the self-check phase's: once closed, units no longer fill in or submit their
+    self-checks (a report sent back may still be answered), while the 市级考评 — results, methods,
+    findings, 整改 and 复核 — goes on; it has no close of its own.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "进行中"
-        CLOSED = "closed", "已结束"
+        CLOSED = "closed", "自查已结束"
 
     class Scale(models.TextChoices):
-        RESULTS = "results", "按考评结果（完成 1、基本完成 0.5、未完成 0）"
+        RESULTS = "results", "按考评结果（完成得每项满分，基本完成得一半，未完成不得分）"
         POINTS = "points", "按分值（每项由考评人员打分）"
 
     zone = models.ForeignKey("zones.Zone", verbose_name="创建对象", on_delete=models.CASCADE, related_name="+")
@@ -43,7 +48,13 @@ class Campaign(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     scale = models.CharField("考评计分方式", max_length=10, choices=Scale.choices, default=Scale.RESULTS)
     row_points = models.DecimalField(
-        "每项满分", max_digits=5, decimal_places=1, default=Decimal(10), help_text="按分值计分时每个指标或任务的满分。"
+        "每项满分",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(10),
+        help_text=(
+            "每个指标或任务的满分：按考评结果计分时完成得满分、基本完成得一半；按分值计分时由考评人员在此范围内打分。"
+        ),
     )
     excellent_min = models.DecimalField("优秀（得分率不低于 %）", max_digits=5, decimal_places=2, default=Decimal(90))
     good_min = models.DecimalField("良好（得分率不低于 %）", max_digits=5, decimal_places=2, default=Decimal(80))

@@ -235,6 +235,10 @@ class Progress:
     def percent(self) -> int:
         return round(self.submitted * 100 / self.total) if self.total else 0
 
+    @property
+    def unsubmitted(self) -> int:
+        return self.total - self.submitted
+
 
 def _finding_counts(campaign: Campaign) -> dict[int, dict[str, int]]:
     """unit id → {"open", "closed", "serious_open"} (1 query, GROUP BY unit)."""
@@ -318,6 +322,7 @@ def findings_of(
     scope: set[int] | None = ALL,
     unit_id: int | None = None,
     indicator_id: int | None = None,
+    task_id: int | None = None,
     status: str = "",
     severity: str = "",
 ) -> QuerySet[Finding]:
@@ -328,6 +333,8 @@ def findings_of(
         rows = rows.filter(unit_id=unit_id)
     if indicator_id:
         rows = rows.filter(indicator_id=indicator_id)
+    if task_id:
+        rows = rows.filter(assignment__task_id=task_id)
     if status:
         rows = rows.filter(status=status)
     if severity:
@@ -336,23 +343,35 @@ def findings_of(
 
 
 def finding_state_table(*, campaign: Campaign, scope: set[int] | None = ALL, by: str = "unit") -> list[dict]:
-    """Findings counted per unit (or per item) and state: one GROUP BY query.
+    """Findings counted per unit, per item (``by="item"``) or per task (``by="task"``) and state:
+    one GROUP BY query.
 
-    Each row: {"id", "label", "<status>": count …, "total"}; items without findings are left out.
+    Each row: {"id", "label", "cells": [count per state …], "total"}; items and tasks without
+    findings are left out. A finding is linked to an item or to a task (one of a task's
+    assignments), or to neither: the item and task tables together count every linked finding.
     """
-    field_name = "unit_id" if by == "unit" else "indicator_id"
     rows = Finding.objects.filter(campaign=campaign)
     if scope is not ALL:
         rows = rows.filter(unit_id__in=scope)
     if by == "unit":
-        labels = ("unit__name", "unit__position")
+        field_name, labels = "unit_id", ("unit__name", "unit__position")
+    elif by == "task":
+        rows = rows.filter(assignment__isnull=False)
+        field_name = "assignment__task_id"
+        labels = ("assignment__task__number", "assignment__task__title", "assignment__task__position")
     else:
         rows = rows.filter(indicator__isnull=False)
-        labels = ("indicator__code", "indicator__name", "indicator__position")
+        field_name, labels = "indicator_id", ("indicator__code", "indicator__name", "indicator__position")
     counts = {s: Count("pk", filter=Q(status=s)) for s in Finding.Status.values}
     grouped = rows.values(field_name, *labels).annotate(total=Count("pk"), **counts).order_by(labels[-1], field_name)
     table = []
     for row in grouped:
-        label = row["unit__name"] if by == "unit" else f"{row['indicator__code']} {row['indicator__name']}"
+        if by == "unit":
+            label = row["unit__name"]
+        elif by == "task":
+            number, title = row["assignment__task__number"], row["assignment__task__title"]
+            label = f"{number} {title}" if number else title
+        else:
+            label = f"{row['indicator__code']} {row['indicator__name']}"
         table.append({"id": row[field_name], "label": label, "total": row["total"], "cells": [row[s] for s in counts]})
     return table

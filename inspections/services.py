@@ -134,7 +134,8 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
 
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, user) -> Campaign:
-    """End the campaign: self-checks can no longer be filled in; findings stay open until closed."""
+    """End the self-check phase: units can no longer fill in or submit their self-checks (a report sent
+    back may still be answered). The 市级考评 goes on: evaluations, findings and re-checks are not closed."""
     changed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.OPEN).update(
         status=Campaign.Status.CLOSED, closed_by=user, closed_at=timezone.now()
     )

@@ -266,7 +266,7 @@ def questionnaire_template(*, questionnaire: Questionnaire) -> Workbook:
     )
     row = 3
     for q in questions:
-        put(legend, row, 1, f"{q.position}. {q.text}({q.get_kind_display()})")
+        put(legend, row, 1, f"{q.position}. {q.text}（{q.get_kind_display()}）")
         for i, option in enumerate(q.options):
             put(legend, row, 2 + i, f"{letter(i)}. {option}")
         row += 1

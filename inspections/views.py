@@ -157,7 +157,7 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
-        messages.success(request, _("自查考评已结束。"))
+        messages.success(request, _("自查阶段已结束，各单位不能再填写或报送自查报告；市级考评和问题整改照常进行。"))
     return redirect("inspections:campaign", campaign_id=campaign.pk)
 
 

@@ -35,7 +35,7 @@ from .access import (
     team_visible,
     unit_scope,
 )
-from .models import Evaluation, EvaluationMethod, Finding, FindingFile, Grade, Result, Severity, TeamMember
+from .models import EvaluationMethod, Finding, FindingFile, Grade, Result, Severity, TeamMember
 from .uploads import ACCEPT_ATTR, ALLOWED_LABELS, file_download
 from .views import errors_to_messages, parse_date
 
@@ -151,6 +151,7 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     selfcheck = campaign.selfchecks.filter(unit=evaluation.unit).first()
     rows = selectors.unit_rows(campaign=campaign, unit=evaluation.unit, selfcheck=selfcheck, evaluation=evaluation)
     may_evaluate = evaluation_can(request.user, evaluation, Action.EVALUATE)
+    locked = evaluation_services.evaluation_lock_reason(evaluation, may_evaluate=may_evaluate)
     context = {
         "evaluation": evaluation,
         "campaign": campaign,
@@ -165,7 +166,8 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         "method_choices": EvaluationMethod.Method.choices,
         "severities": Severity.choices,
         "on_points": campaign.scale == campaign.Scale.POINTS,
-        "editable": may_evaluate and campaign.is_open and evaluation.status != Evaluation.Status.DONE,
+        "editable": not locked,
+        "locked_reason": locked,
         "may_evaluate": may_evaluate,
         "can_manage": evaluation_can(request.user, evaluation, Action.MANAGE),
         "today": timezone.localdate(),
@@ -257,21 +259,23 @@ def finding_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     filters = {
         "unit_id": query_int(request.GET, "unit"),
         "indicator_id": query_int(request.GET, "indicator"),
+        "task_id": query_int(request.GET, "task"),
         "status": request.GET.get("status", "") if request.GET.get("status") in Finding.Status.values else "",
         "severity": request.GET.get("severity", "") if request.GET.get("severity") in Severity.values else "",
     }
     rows = selectors.findings_of(campaign=campaign, scope=scope, **filters)
     listing = page_of(request, rows, per_page=PAGE_SIZE)
+    by_unit = selectors.finding_state_table(campaign=campaign, scope=scope, by="unit")
+    by_item = selectors.finding_state_table(campaign=campaign, scope=scope, by="item")
+    by_task = selectors.finding_state_table(campaign=campaign, scope=scope, by="task")
     context = {
         "campaign": campaign,
         "zone": campaign.zone,
         "page": listing.page,
         "listing": listing,
         "filters": filters,
-        "tables": [
-            (_("按单位"), "unit", selectors.finding_state_table(campaign=campaign, scope=scope, by="unit")),
-            (_("按指标"), "indicator", selectors.finding_state_table(campaign=campaign, scope=scope, by="item")),
-        ],
+        "tables": [(_("按单位"), "unit", by_unit), (_("按指标"), "indicator", by_item), (_("按任务"), "task", by_task)],
+        "unlinked": sum(r["total"] for r in by_unit) - sum(r["total"] for table in (by_item, by_task) for r in table),
         "statuses": Finding.Status.choices,
         "severities": Severity.choices,
         "lines": selectors.campaign_unit_lines(campaign=campaign, scope=scope),

@@ -60,7 +60,8 @@ def grow(campaign, unit_x, office, n, step):
             campaign=campaign,
             evaluation=evaluation,
             unit=unit_x if i % 2 else Unit.objects.get(pk=unit.pk),
-            indicator=free[i] if i < len(free) else None,
+            indicator=free[i] if i < len(free) and i % 2 == 0 else None,
+            assignment=assignment if i % 2 else None,  # the 按任务 table of the findings page
             number=number,
             title=f"问题{number}",
             deadline=date(2030, 1, 1),

@@ -105,18 +105,21 @@ def sees_all_scores(user, round: AssessmentRound) -> bool:
 
 @dataclass(frozen=True)
 class ScoreVisibility:
-    """What of a round's scores ``user`` may see: the one blind-review rule, which every page,
-    API and selector that shows a round's scores, totals, differences or gaps applies.
+    """What of a round's scores ``user`` may see: the one rule, which every page, API and
+    selector that shows a round's scores, totals, differences, doubts or gaps applies.
 
-    While a round is blind and not yet submitted, an evaluator assigned in it sees only the
-    items assigned to them (not recused); on those, a computed sub-criterion at once and a
-    judged one (its evaluators' scores and comments, the aggregate and its explanation) only
-    once they have scored it themselves; totals and dimension sums only when nothing is hidden.
+    An evaluator assigned in a round (and not running it) sees only the items assigned to them
+    (not recused), blind review or not: their scores, 存疑, 差异 and 失分, never the round's
+    total or dimension sums (those add up items that are not theirs). While the round is blind
+    and not yet submitted, on those items a computed sub-criterion shows at once and a judged
+    one (its evaluators' scores and comments, the aggregate and its explanation) only once they
+    have scored it themselves, and another evaluator's 存疑 shows without their name.
     Everybody else who may view the round (the office, whoever runs it, reviewers) sees it all."""
 
     everything: bool
     items: frozenset[str] = frozenset()  # third-level item codes assigned to the evaluator
     scored: frozenset[str] = frozenset()  # sub-criterion codes the evaluator has scored
+    blind: bool = False  # blind review is on and not lifted (the round is not submitted)
 
     def item_visible(self, item_code: str) -> bool:
         return self.everything or item_code in self.items
@@ -126,7 +129,7 @@ class ScoreVisibility:
             return True
         if item_code not in self.items:
             return False
-        return rule_type not in JUDGED_RULES or sub_code in self.scored
+        return not self.blind or rule_type not in JUDGED_RULES or sub_code in self.scored
 
     def totals_visible(self, items: Iterable[dict[str, Any]]) -> bool:
         """Totals and dimension sums: only when every sub-criterion they add up is visible."""
@@ -136,18 +139,44 @@ class ScoreVisibility:
             for sub in item["subs"]
         )
 
+    def doubt_visible(self, item_code: str) -> bool:
+        """A 存疑 shows to whoever sees its item (it zeroes a computed sub-criterion they see)."""
+        return self.item_visible(item_code)
+
+    def raiser_visible(self, raised_by_id: int | None, user_id: int | None) -> bool:
+        """Who raised a 存疑: hidden from another evaluator while the round is blind."""
+        return self.everything or not self.blind or raised_by_id == user_id
+
 
 EVERYTHING = ScoreVisibility(everything=True)
 
 
 def score_visibility(user, round: AssessmentRound) -> ScoreVisibility:
-    """The blind-review rule for ``user`` in ``round`` (2 queries for a blind evaluator, else 0–1)."""
-    if round.kind == Kind.SELF or not round.blind or round.status == AssessmentRound.Status.SUBMITTED:
+    """The visibility rule for ``user`` in ``round`` (1–2 queries for an evaluator, else 0–1)."""
+    if round.kind == Kind.SELF:
         return EVERYTHING
     if not is_assigned(user, round) or round_kind_manager(user, round.zone, round.kind):
         return EVERYTHING
     items = EvaluatorAssignment.objects.filter(round=round, evaluator=user, recused_at__isnull=True).values_list(
         "indicator__code", flat=True
     )
-    scored = Judgement.objects.filter(round=round, judged_by=user).values_list("scoring_item__code", flat=True)
-    return ScoreVisibility(everything=False, items=frozenset(items), scored=frozenset(scored))
+    blind = round.blind and round.status != AssessmentRound.Status.SUBMITTED
+    scored: Iterable[str] = ()
+    if blind:
+        scored = Judgement.objects.filter(round=round, judged_by=user).values_list("scoring_item__code", flat=True)
+    return ScoreVisibility(everything=False, items=frozenset(items), scored=frozenset(scored), blind=blind)
+
+
+def explain_scope(user, round: AssessmentRound) -> frozenset[str] | None:
+    """The item codes whose 差异说明 ``user`` may write: None for every item (the office, whoever
+    runs the round), else (an evaluator) the items assigned to them and not recused."""
+    if not round_can(user, round, RoundAction.EXPLAIN):
+        return frozenset()
+    zone = round.zone
+    if round_kind_manager(user, zone, round.kind) or zone_can(user, zone, ZoneAction.MANAGE_SELF_ROUND):
+        return None
+    return frozenset(
+        EvaluatorAssignment.objects.filter(round=round, evaluator=user, recused_at__isnull=True).values_list(
+            "indicator__code", flat=True
+        )
+    )

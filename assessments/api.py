@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -278,6 +279,10 @@ class JudgementApi(APIView):
 
 class DoubtOutputSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="scoring_item.code", read_only=True)
+    raised_by = serializers.SerializerMethodField(help_text="提出人；背靠背评审期间其他专家提出的为空")
+
+    def get_raised_by(self, doubt) -> int | None:
+        return None if getattr(doubt, "raiser_hidden", False) else doubt.raised_by_id
 
     class Meta:
         model = Doubt
@@ -295,7 +300,8 @@ class DoubtListApi(APIView):
     def get(self, request, round_id: int):
         round = round_get_for_user(request.user, round_id)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(round.doubts.select_related("scoring_item"), request, view=self)
+        doubts = selectors.round_doubts(round=round, user=request.user)  # the items the user sees
+        page = paginator.paginate_queryset(doubts, request, view=self)
         return paginator.get_paginated_response(DoubtOutputSerializer(page, many=True).data)
 
     @extend_schema(request=DoubtListInputSerializer, responses={201: DoubtOutputSerializer}, summary="对数据提出存疑")
@@ -342,7 +348,8 @@ class ReasonApi(APIView):
     class ReasonOutputSerializer(serializers.Serializer):
         code = serializers.CharField(source="scoring_item.code")
         text = serializers.CharField()
-        at = serializers.DateTimeField()
+        by = serializers.CharField(source="by.__str__", default="", help_text="最后填写人")
+        at = serializers.DateTimeField(help_text="最后填写时间")
 
     @extend_schema(request=ReasonInputSerializer, responses=ReasonOutputSerializer, summary="填写差异说明")
     def post(self, request, round_id: int):
@@ -350,7 +357,10 @@ class ReasonApi(APIView):
         data = self.ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = selectors.scoring_item_of_round(round=round, code=data.validated_data["code"])
-        reason = services.difference_reason_set(
-            round=round, scoring_item=item, user=request.user, text=data.validated_data["text"]
-        )
+        try:
+            reason = services.difference_reason_set(
+                round=round, scoring_item=item, user=request.user, text=data.validated_data["text"]
+            )
+        except DjangoPermissionDenied as exc:  # the service's own words: which item, and why
+            raise exceptions.PermissionDenied(str(exc)) from None
         return Response(self.ReasonOutputSerializer(reason).data)

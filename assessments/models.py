@@ -132,7 +132,10 @@ class EvaluatorProfile(models.Model):
 
 
 class EvaluatorAssignment(models.Model):
-    """An evaluator assigned to score one third-level item in a round."""
+    """An evaluator assigned to score one third-level item in a round.
+
+    A 回避 is kept: the recused row stays (when, why) and assigning the evaluator to the item
+    again makes a new row, so the round keeps every assignment and recusal it had."""
 
     round = models.ForeignKey(
         AssessmentRound, verbose_name="评估轮次", on_delete=models.CASCADE, related_name="assignments"
@@ -150,7 +153,12 @@ class EvaluatorAssignment(models.Model):
         verbose_name = "专家分工"
         verbose_name_plural = "专家分工"
         constraints = [
-            models.UniqueConstraint(fields=["round", "evaluator", "indicator"], name="assignment_unique"),
+            # One active assignment per evaluator and item; recused ones stay as the record.
+            models.UniqueConstraint(
+                fields=["round", "evaluator", "indicator"],
+                condition=Q(recused_at__isnull=True),
+                name="assignment_unique_active",
+            ),
             models.CheckConstraint(
                 condition=Q(recused_at__isnull=True) | ~Q(recusal_reason=""), name="recusal_has_reason"
             ),

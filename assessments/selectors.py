@@ -398,7 +398,7 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
 
     Blind review (``access.score_visibility``): an evaluator gets only their items, a judged
     sub-criterion's scores only once they scored it, and no totals while anything is hidden."""
-    from .access import RoundAction, round_can, score_visibility
+    from .access import RoundAction, explain_scope, round_can, score_visibility
 
     data = round_result_data(round=round)
     previous = round_previous(round=round)
@@ -417,8 +417,12 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
         for item in data["items"]
         for sub in item["subs"]
     }
+    item_of = {sub["code"]: item["code"] for item in data["items"] for sub in item["subs"]}
+    explains = explain_scope(user, round)
     differences = [
-        d for d in round_differences(round=round, current=data, previous_result=before) if sub_shown.get(d["code"])
+        {**d, "explainable": explains is None or item_of.get(d["code"]) in explains}
+        for d in round_differences(round=round, current=data, previous_result=before)
+        if sub_shown.get(d["code"])
     ]
     diff_codes = {d["code"]: d for d in differences}
     items = []
@@ -476,7 +480,7 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
         "previous_max": before["max"] if before else None,
         "differences": differences,
         "missing_reasons": [d for d in differences if d["reason"] is None],
-        "doubts": list(round.doubts.select_related("scoring_item", "raised_by", "closed_by")),
+        "doubts": round_doubts(round=round, user=user, visibility=see),
         "events": list(round.events.select_related("by")),
         "my_assignments": my_assignments,
         "conclusions": [c for c in AssessmentRound.Conclusion.choices if c[0] in _conclusions_for(round.kind)],
@@ -489,6 +493,21 @@ def round_page(*, round: AssessmentRound, user) -> dict[str, Any]:
             "plan": round_can(user, round, RoundAction.PLAN_RECTIFICATION),
         },
     }
+
+
+def round_doubts(*, round: AssessmentRound, user, visibility=None) -> list[Doubt]:
+    """The round's 存疑 that ``user`` may see (``access.score_visibility``): on the items they see;
+    under blind review another evaluator's without their name (``raiser_hidden``)."""
+    from .access import score_visibility
+
+    see = visibility or score_visibility(user, round)
+    doubts = []
+    for doubt in round.doubts.select_related("scoring_item__indicator", "raised_by", "closed_by"):
+        if not see.doubt_visible(doubt.scoring_item.indicator.code):
+            continue
+        doubt.raiser_hidden = not see.raiser_visible(doubt.raised_by_id, user.pk)
+        doubts.append(doubt)
+    return doubts
 
 
 BLIND_NOTE = "背靠背评审：您评分后可见其他专家的评分与汇总。"

@@ -406,14 +406,18 @@ def _page(
     for node in scope.items:
         node.in_work = node.pk in work_ids
         node.openable = scope.may_open(node)
-        node.needs_score = scope.scores and node.in_work and _needs_score(node, mine)
+        # Progress counts only the items that need this user's score; an item computed from the
+        # zone's data alone shows as 自动计算 (the user reviews it, may raise a 存疑, scores nothing).
+        node.to_score = scope.scores and node.in_work and bool(_judged(node))
+        node.computed = scope.scores and node.in_work and not node.to_score
+        node.needs_score = node.to_score and _needs_score(node, mine)
         node.needs_reason = node.in_work and needs_reason(node)
-        node.done = scope.scores and node.in_work and not node.needs_score
+        node.done = node.to_score and not node.needs_score
         if node.needs_score or node.needs_reason:
             todo.append(node)
     for dim in tree:
         for sub in dim.nodes:
-            sub.work_count = sum(1 for i in sub.nodes if i.in_work)
+            sub.work_count = sum(1 for i in sub.nodes if i.to_score)
             sub.done_count = sum(1 for i in sub.nodes if i.done)
         dim.work_count = sum(s.work_count for s in dim.nodes)
         dim.done_count = sum(s.done_count for s in dim.nodes)
@@ -429,6 +433,8 @@ def _page(
         .select_related("raised_by")
         .order_by("raised_at", "pk")
     )
+    for doubt in doubts:  # under blind review another evaluator's 存疑 shows without their name
+        doubt.raiser_hidden = not see.raiser_visible(doubt.raised_by_id, user.pk)
     editable = scope.scores and round.is_editable
     rows = []
     hidden_any = False
@@ -480,7 +486,13 @@ def _page(
         "scope": scope,
         "todo": todo,
         "done_count": sum(1 for i in scope.work if i.done),
-        "work_count": len(scope.work),
+        "work_count": sum(1 for i in scope.work if i.to_score),
+        # The middle card's title: what the item's points are made of.
+        "item_method": "judged"
+        if all(r["judged"] for r in rows)
+        else "computed"
+        if not any(r["judged"] for r in rows)
+        else "mixed",
         "rows": rows,
         "judged_rows": [r for r in rows if r["judged"]],
         "item_points": None if hidden_any else now_item.get("points"),

@@ -45,6 +45,13 @@ class AuditAction(models.TextChoices):
     ROUND_SUBMITTED = "round_submitted", "提交评估轮次"
     ROUND_REOPENED = "round_reopened", "重新打开评估轮次"
     ROUND_RETURNED = "round_returned", "退回评估轮次"
+    EVALUATOR_ASSIGNED = "evaluator_assigned", "分配评审专家"
+    EVALUATOR_UNASSIGNED = "evaluator_unassigned", "取消专家分工"
+    EVALUATOR_RECUSED = "evaluator_recused", "专家申请回避"
+    DOUBT_RAISED = "doubt_raised", "提出存疑"
+    DOUBT_WITHDRAWN = "doubt_withdrawn", "撤回存疑"
+    DOUBT_RESOLVED = "doubt_resolved", "处理存疑"
+    DIFFERENCE_REASON_SET = "difference_reason_set", "填写差异说明"
     # Evidence and figures
     EVIDENCE_ACCEPTED = "evidence_accepted", "采纳佐证材料"
     EVIDENCE_RETURNED = "evidence_returned", "退回佐证材料"

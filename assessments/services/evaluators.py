@@ -51,9 +51,14 @@ def conflict_of_interest(*, round: AssessmentRound, evaluator) -> str | None:
         where = own.unit.name if own.unit_id else f"{zone.name}办公室"
         return f"{evaluator}是本创建对象“{where}”的工作人员，须回避，不能担任本轮评审专家。"
     profile = EvaluatorProfile.objects.filter(user=evaluator).select_related("home_region").first()
-    if profile is not None and profile.home_region_id and _contains(profile.home_region, zone.region):
+    if profile is None or not profile.home_region_id:
+        return None
+    home = profile.home_region
+    if _contains(home, zone.region):
+        return f"{evaluator}的工作所在地“{home.name}”包含本创建对象“{zone.name}”，须回避，不能担任本轮评审专家。"
+    if _contains(zone.region, home):
         return (
-            f"{evaluator}的工作所在地“{profile.home_region.name}”包含本创建对象“{zone.name}”，"
+            f"{evaluator}的工作所在地“{home.name}”位于本创建对象“{zone.name}”（{zone.region.name}）辖区内，"
             "须回避，不能担任本轮评审专家。"
         )
     return None
@@ -80,33 +85,60 @@ def evaluator_assign(
     reason = conflict_of_interest(round=round, evaluator=evaluator)
     if reason:
         raise ValidationError(reason)
-    created = []
+    created, new_codes = [], []
     for node in indicators:
         if node.system_id != round.system_id:
             raise ValidationError(_("指标“%(code)s”不属于本轮采用的指标体系。") % {"code": node.code})
         for item in _items_under(node):
+            # A recused assignment stays as the record of the 回避: assigning again makes a new row.
             assignment, made = EvaluatorAssignment.objects.get_or_create(
-                round=round, evaluator=evaluator, indicator=item, defaults={"assigned_by": _user(user)}
+                round=round,
+                evaluator=evaluator,
+                indicator=item,
+                recused_at__isnull=True,
+                defaults={"assigned_by": _user(user)},
             )
-            if not made and assignment.recused_at is not None:
-                assignment.recused_at, assignment.recusal_reason = None, ""
-                assignment.assigned_by, assignment.assigned_at = _user(user), timezone.now()
-                assignment.save()
+            if made:
+                new_codes.append(item.code)
             created.append(assignment)
+    if new_codes:
+        audit_record(
+            action=AuditAction.EVALUATOR_ASSIGNED,
+            actor=_user(user),
+            target=round,
+            zone=round.zone,
+            after={"evaluator": evaluator.get_username(), "items": new_codes},
+        )
     notify_on_commit(
         evaluator_assigned_notify, round_id=round.pk, evaluator_id=evaluator.pk, actor_id=getattr(user, "pk", None)
     )
     return created
 
 
+@transaction.atomic
 def evaluator_unassign(*, assignment: EvaluatorAssignment, user) -> None:
+    """Take back an assignment the evaluator has not scored yet (a recused one is the record: kept)."""
+    if assignment.recused_at is not None:
+        raise ValidationError(_("该专家已申请回避，回避记录须保留，不能删除。"))
     if assignment.round.status == Status.SUBMITTED:
         raise ValidationError(_("本轮已提交，不能调整专家分工。"))
     if Judgement.objects.filter(
         round=assignment.round, judged_by=assignment.evaluator, scoring_item__indicator=assignment.indicator
     ).exists():
         raise ValidationError(_("该专家已对此指标评分，不能取消分工；如需回避请由专家本人申请回避。"))
+    before = {
+        "evaluator": assignment.evaluator.get_username(),
+        "item": assignment.indicator.code,
+        "assigned_at": assignment.assigned_at.isoformat(),
+    }
     assignment.delete()
+    audit_record(
+        action=AuditAction.EVALUATOR_UNASSIGNED,
+        actor=_user(user),
+        target=assignment.round,
+        zone=assignment.round.zone,
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -118,11 +150,23 @@ def assignment_recuse(*, assignment: EvaluatorAssignment, user, reason: str) -> 
         raise ValidationError(_("本轮已提交，不能申请回避。"))
     if not (reason or "").strip():
         raise ValidationError(_("申请回避必须填写理由。"))
+    if assignment.recused_at is not None:
+        raise ValidationError(_("您已就该指标申请回避。"))
     assignment.recused_at, assignment.recusal_reason = timezone.now(), reason.strip()
     assignment.save(update_fields=["recused_at", "recusal_reason"])
-    Judgement.objects.filter(
+    withdrawn = Judgement.objects.filter(
         round=assignment.round, judged_by=user, scoring_item__indicator=assignment.indicator
-    ).delete()
+    )
+    codes = sorted(withdrawn.values_list("scoring_item__code", flat=True))
+    withdrawn.delete()
+    audit_record(
+        action=AuditAction.EVALUATOR_RECUSED,
+        actor=_user(user),
+        target=assignment.round,
+        zone=assignment.round.zone,
+        after={"evaluator": user.get_username(), "item": assignment.indicator.code, "withdrawn_scores": codes},
+        reason=assignment.recusal_reason,
+    )
     return assignment
 
 
@@ -131,9 +175,7 @@ def evaluator_profile_save(*, user, home_region: Region | None, organisation: st
     """Where an evaluator works (the conflict-of-interest check reads it): every path — the admin,
     the demo — saves it here, audited as a change to the account with what it was before."""
     profile = EvaluatorProfile.objects.select_for_update().filter(user=user).first()
-    before = (
-        {"home_region": str(profile.home_region or ""), "organisation": profile.organisation} if profile else None
-    )
+    before = {"home_region": str(profile.home_region or ""), "organisation": profile.organisation} if profile else None
     profile, _created = EvaluatorProfile.objects.update_or_create(
         user=user, defaults={"home_region": home_region, "organisation": organisation.strip()}
     )

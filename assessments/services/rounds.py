@@ -213,6 +213,20 @@ def round_judgement_set(
 # Doubts (存疑) ---------------------------------------------------------------------
 
 
+def _doubt_audit(doubt: Doubt, action: str, user, before=None) -> None:
+    audit_record(
+        action=action,
+        actor=_user(user),
+        target=doubt,
+        target_label=f"{doubt.round} · {doubt.scoring_item.code}",
+        zone=doubt.round.zone,
+        before=before,
+        after={"code": doubt.scoring_item.code, "status": doubt.status},
+        reason=doubt.reason if action == AuditAction.DOUBT_RAISED else doubt.close_note,
+    )
+
+
+@transaction.atomic
 def doubt_raise(*, round: AssessmentRound, scoring_item: ScoringItem, user, reason: str) -> Doubt:
     round_editable_check(round)
     if scoring_item.rule_type in JUDGED_RULES:
@@ -230,6 +244,7 @@ def doubt_raise(*, round: AssessmentRound, scoring_item: ScoringItem, user, reas
     if Doubt.objects.filter(round=round, scoring_item=scoring_item, status=Doubt.Status.OPEN).exists():
         raise ValidationError(_("评分项“%(code)s”的数据已被标记存疑，待办公室处理。") % {"code": scoring_item.code})
     doubt = Doubt.objects.create(round=round, scoring_item=scoring_item, reason=reason.strip(), raised_by=user)
+    _doubt_audit(doubt, AuditAction.DOUBT_RAISED, user)
     notify_on_commit(doubt_raised_notify, doubt_id=doubt.pk)  # the office, who correct the figure
     return doubt
 
@@ -240,16 +255,20 @@ def _doubt_close(doubt: Doubt, status: str, user, note: str) -> Doubt:
         raise ValidationError(_("该存疑已处理。"))
     doubt.status, doubt.closed_by, doubt.closed_at, doubt.close_note = status, user, timezone.now(), note.strip()
     doubt.save(update_fields=["status", "closed_by", "closed_at", "close_note"])
+    action = AuditAction.DOUBT_RESOLVED if status == Doubt.Status.RESOLVED else AuditAction.DOUBT_WITHDRAWN
+    _doubt_audit(doubt, action, user, before={"status": Doubt.Status.OPEN})
     doubt_closed_resolve(doubt=doubt)  # the office's 存疑 notices are done
     return doubt
 
 
+@transaction.atomic
 def doubt_withdraw(*, doubt: Doubt, user, note: str = "") -> Doubt:
     if doubt.raised_by_id != user.pk:
         raise PermissionDenied(_("只能由提出存疑的专家撤回。"))
     return _doubt_close(doubt, Doubt.Status.WITHDRAWN, user, note)
 
 
+@transaction.atomic
 def doubt_resolve(*, doubt: Doubt, user, note: str) -> Doubt:
     """The office says it corrected the data; the sub-criterion is computed again."""
     if not (note or "").strip():
@@ -262,13 +281,40 @@ def doubt_resolve(*, doubt: Doubt, user, note: str) -> Doubt:
 # Reasons, submit, reopen ------------------------------------------------------------
 
 
+@transaction.atomic
 def difference_reason_set(*, round: AssessmentRound, scoring_item: ScoringItem, user, text: str) -> DifferenceReason:
+    """差异说明 of one sub-criterion: one per sub-criterion and round. The office and whoever runs
+    the round write any; an evaluator only those of items assigned to them and not recused
+    (a co-assigned evaluator may replace it: who wrote it last and when are kept, and audited)."""
+    from ..access import explain_scope
+
     round_editable_check(round)
+    scope = explain_scope(user, round)
+    if scope is not None and scoring_item.indicator.code not in scope:
+        raise PermissionDenied(
+            _("您未被分配评审指标“%(code)s”，或已申请回避，不能填写其差异说明。")
+            % {"code": scoring_item.indicator.code}
+        )
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("差异说明不能为空。"))
+    current = DifferenceReason.objects.select_for_update().filter(round=round, scoring_item=scoring_item).first()
+    before = None
+    if current is not None:
+        if current.text == text and current.by_id == getattr(user, "pk", None):
+            return current
+        before = {"text": current.text, "by": str(current.by or ""), "at": current.at.isoformat()}
     reason, _created = DifferenceReason.objects.update_or_create(
         round=round, scoring_item=scoring_item, defaults={"text": text, "by": _user(user)}
+    )
+    audit_record(
+        action=AuditAction.DIFFERENCE_REASON_SET,
+        actor=_user(user),
+        target=reason,
+        target_label=f"{round} · {scoring_item.code}",
+        zone=round.zone,
+        before=before,
+        after={"text": text},
     )
     notify_on_commit(difference_reason_notify, reason_id=reason.pk)  # the zone's answer, to the evaluators
     return reason

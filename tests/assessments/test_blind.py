@@ -133,10 +133,32 @@ def test_once_the_round_is_submitted_evaluators_see_the_result(client, blind, re
     services.round_submit(round=round, user=reviewer_fujian, conclusion="passed")
     client.force_login(two)
     api = client.get(reverse("api-round", args=[round.pk])).json()
-    assert api["total"] is not None and Decimal(str(sub_10(api)["aggregate"])) == 1
+    assert Decimal(str(sub_10(api)["aggregate"])) == 1  # blind is lifted on their own item
+    # …but an evaluator still sees only the items assigned to them: no total of the others' items.
+    assert [i["code"] for i in api["items"]] == ["10"] and api["total"] is None
 
 
-def test_blind_off_shows_everything_at_once(client, zone_a, reviewer_fujian):
+def test_blind_off_an_evaluator_sees_only_the_items_assigned_to_them(client, zone_a, reviewer_fujian):
+    """Blind review governs the other evaluators' scores on shared items only: with it off an
+    evaluator still sees only their items (page, review tree, gaps, API), never the round's total."""
+    round = provincial_round(zone_a, reviewer_fujian, blind=False)
+    one, two = pool_evaluator(zone_a, "one"), pool_evaluator(zone_a, "two")
+    dimension = item(zone_a, "12").parent.parent
+    services.evaluator_assign(round=round, evaluator=one, indicators=[item(zone_a, "10")], user=reviewer_fujian)
+    services.evaluator_assign(round=round, evaluator=two, indicators=[dimension], user=reviewer_fujian)
+    services.round_start(round=round, user=reviewer_fujian)
+    score(round, one, "10", 1, comment=SECRET)
+    client.force_login(two)
+    page, gaps, api, api_gaps = surfaces(client, round)
+    assert_nothing_of_item_10_leaks(page, gaps, api, api_gaps)
+    mine = set(EvaluatorAssignment.objects.filter(round=round, evaluator=two).values_list("indicator__code", flat=True))
+    assert {i["code"] for i in api.json()["items"]} == mine and "12" in mine
+    assert {g["item_code"] for g in api_gaps.json()["results"]} <= mine
+    ten = client.get(reverse("assessments:review-item", args=[round.pk, item(zone_a, "10").pk]))
+    assert ten.status_code == 403
+
+
+def test_blind_off_shows_a_shared_item_at_once_and_nothing_else(client, zone_a, reviewer_fujian):
     round = provincial_round(zone_a, reviewer_fujian, blind=False)
     one, two = pool_evaluator(zone_a, "one"), pool_evaluator(zone_a, "two")
     services.evaluator_assign(round=round, evaluator=one, indicators=[item(zone_a, "10")], user=reviewer_fujian)
@@ -144,6 +166,11 @@ def test_blind_off_shows_everything_at_once(client, zone_a, reviewer_fujian):
     services.round_start(round=round, user=reviewer_fujian)
     score(round, one, "10", 1, comment=SECRET)
     client.force_login(two)
+    page, gaps, api, api_gaps = surfaces(client, round)
+    assert_nothing_of_item_10_leaks(page, gaps, api, api_gaps)
+    three = pool_evaluator(zone_a, "three")
+    services.evaluator_assign(round=round, evaluator=three, indicators=[item(zone_a, "10")], user=reviewer_fujian)
+    client.force_login(three)  # a co-assigned evaluator sees the other's score at once: blind is off
     page, gaps, api, _api_gaps = surfaces(client, round)
     assert SECRET in page.content.decode() and SECRET in gaps.content.decode()
-    assert api.json()["total"] is not None
+    assert sub_10(api.json())["evaluators"][0]["comment"] == SECRET and api.json()["total"] is None

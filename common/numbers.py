@@ -1,7 +1,9 @@
 """One way to show a number everywhere: ``{{ value|num }}`` (a template builtin, see settings).
 
-83.5 not 83.50, 2 not 2.00, 201.6 not 201.6000; thousands are not grouped here (figures are
-read against their sources, which print them plainly)."""
+The one rule: no trailing zeros (83.5 not 83.50, 2 not 2.00, 201.6 not 201.6000) and the integer
+part grouped by thousands with a comma, always (21,840, 1,030,000, 1,412 — as the engine's
+可提分项 hints write them, indicators.scoring.reach._n). Years, codes and ids are not numbers a
+person reads as amounts: never pass them through ``num``. A form field keeps the plain value."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -21,7 +23,7 @@ def num(value):
         return value
     if not number.is_finite():
         return value
-    text = format(number.normalize(), "f")
+    text = format(number.normalize(), ",f")
     return "0" if text in ("-0", "") else text
 
 

@@ -53,7 +53,7 @@ def test_a_figure_without_accepted_evidence_is_flagged_and_a_later_change_marked
     client.force_login(office_a)
     url = reverse("assessments:scores", args=[zone_a.pk])
     text = sub(client.get(url).content.decode(), "3")
-    assert "佐证材料未采纳" in text and "21840" in text and "计算后已修改" not in text
+    assert "佐证材料未采纳" in text and "21,840" in text and "计算后已修改" not in text
 
     item = ScoringItem.objects.get(indicator__system=zone_a.system, code="3")
     Evidence.objects.create(

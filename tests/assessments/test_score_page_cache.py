@@ -47,7 +47,7 @@ def test_figure_and_evidence_changes_show_at_once(client, zone_a, office_a, unit
     compute(zone_a)
     client.force_login(office_a)
     text = sub(page(client, zone_a)[0], "3")
-    assert "佐证材料未采纳" in text and "21840" in text and "计算后已修改" not in text
+    assert "佐证材料未采纳" in text and "21,840" in text and "计算后已修改" not in text
     item = ScoringItem.objects.get(indicator__system=zone_a.system, code="3")
     Evidence.objects.create(
         zone=zone_a,
@@ -85,7 +85,7 @@ def test_the_links_are_not_shared_between_users(client, zone_a, office_a, figure
     evaluator = MembershipFactory(user=UserFactory(), role=Membership.Role.EVALUATOR, zone=zone_a).user
     client.force_login(evaluator)
     text = page(client, zone_a)[0]
-    assert "21840" in text and history not in text  # same figures, no link to the figure history
+    assert "21,840" in text and history not in text  # same figures, no link to the figure history
 
 
 def test_a_renamed_judge_shows_at_once(client, zone_a, office_a):

@@ -42,3 +42,28 @@ def test_the_admin_shows_a_decimal_as_the_portal_does():
     assert admin_list.display_for_field(Decimal("83.50"), field, "-") == "83.5"
     assert helpers.display_for_field(Decimal("2.00"), field, "-") == "2"
     assert 'alt="是"' in str(admin_list._boolean_icon(True))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("83.50"), "83.5"),
+        (Decimal("201.60"), "201.6"),
+        (21840, "21,840"),
+        (Decimal("1030000"), "1,030,000"),
+        (Decimal("1412.00"), "1,412"),
+        (Decimal("-12345.10"), "-12,345.1"),
+        (Decimal("0.00"), "0"),
+        (None, ""),
+        ("未填报", "未填报"),
+    ],
+)
+def test_num_is_the_one_number_rule(value, text):
+    """No trailing zeros, thousands always grouped: the score page's figures read as its
+    可提分项 hints do ("至 27,300 户")."""
+    from common.numbers import num
+    from indicators.scoring.reach import _n
+
+    assert num(value) == text
+    if isinstance(value, Decimal):
+        assert _n(value) == text

@@ -23,8 +23,12 @@ class ReportRequestForm(forms.Form):
 
 class OpinionForm(forms.Form):
     round = forms.ChoiceField(label="评估轮次", widget=forms.Select(attrs={"class": "form-select"}))
+    # No conclusion is preselected: a reviewer who forgets to choose is asked to, not taken for 通过.
     conclusion = forms.ChoiceField(
-        label="评审结论", choices=ReviewOpinion.Conclusion.choices, widget=forms.Select(attrs={"class": "form-select"})
+        label="评审结论",
+        choices=[("", "请选择")] + list(ReviewOpinion.Conclusion.choices),
+        widget=forms.Select(attrs={"class": "form-select", "required": True}),
+        error_messages={"required": "请选择评审结论。", "invalid_choice": "请选择评审结论：通过、整改后复核或不通过。"},
     )
     text = forms.CharField(
         label="评审意见", widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}), max_length=5000

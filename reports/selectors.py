@@ -54,7 +54,7 @@ def opinion_list(*, zone: Zone) -> list[ReviewOpinion]:
 
 
 def download_list(*, zone: Zone | None = None, report: Report | None = None) -> QuerySet[DownloadRecord]:
-    records = DownloadRecord.objects.select_related("zone", "report", "evidence_file")
+    records = DownloadRecord.objects.select_related("zone", "report", "evidence_file", "user")
     if zone is not None:
         records = records.filter(zone=zone)
     if report is not None:
@@ -177,7 +177,7 @@ def _stage_on(stages: list[Stage], today) -> str:
 @dataclass
 class ZoneScore:
     zone: Zone
-    label: str  # which score: "省级评估(已提交)" / "实时得分"
+    label: str  # which score: "省级评估（已提交）" / "实时得分"
     result: dict[str, Any] | None
 
 

@@ -95,7 +95,8 @@ def test_render_report_command_prints_pages_size_sha256_and_seconds(zone_a, tmp_
     call_command("render_report", zone=zone_a.name, kind="scores", output=str(output), stdout=printed)
     text = printed.getvalue()
     digest = hashlib.sha256(output.read_bytes()).hexdigest()
-    assert f"SHA-256:{digest}" in text and f"大小：{output.stat().st_size} 字节" in text
+    assert f"SHA-256：{digest}" in text and f"大小：{output.stat().st_size} 字节" in text
+    assert f"：{output}" in text  # 「得分表：/path」, Chinese colon
     assert "页数：—" in text and "用时：" in text and "实时得分" in text
     assert not list(output.parent.glob("*.part")) and not Report.objects.exists()  # synchronous, nothing queued
 

@@ -64,11 +64,11 @@ class Command(BaseCommand):
         with open(output, "rb") as stream:
             while chunk := stream.read(1024 * 1024):
                 digest.update(chunk)
-        self.stdout.write(f"{kind.verbose_name}:{output}")
+        self.stdout.write(f"{kind.verbose_name}：{output}")
         self.stdout.write(f"  评分来源：{content.source_label}")
         self.stdout.write(f"  页数：{rendered.pages if rendered.pages is not None else '—'}")
         self.stdout.write(f"  大小：{output.stat().st_size} 字节")
-        self.stdout.write(f"  SHA-256:{digest.hexdigest()}")
+        self.stdout.write(f"  SHA-256：{digest.hexdigest()}")
         self.stdout.write(f"  用时：{seconds:.2f} 秒")
 
     @staticmethod

@@ -29,6 +29,13 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied("没有权限执行此操作。")
     if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
         exc = exceptions.PermissionDenied(csrf_failure_message())  # DRF's own words are English
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's parsers put the decoder's English reason in the message.
+        detail = str(exc.detail)
+        if detail.startswith("JSON parse error"):
+            exc = exceptions.ParseError("请求内容不是有效的 JSON（或不是 UTF-8 编码），未做任何更改。")
+        elif "parse error" in detail:
+            exc = exceptions.ParseError("提交的表单数据格式有误，无法处理，未做任何更改。")
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -38,16 +38,25 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 TOO_LONG_INTEGER = re.compile(rf"[+-]?[0-9]{{{MAX_ID_DIGITS + 1},}}")
 
 
-def _json_values(value: object, path: str = "") -> Iterator[tuple[str, object]]:
+MAX_JSON_DEPTH = 32  # no body the API takes nests deeper than a few levels
+
+
+class TooDeep(Exception):
+    """A JSON body nested deeper than MAX_JSON_DEPTH (or than the decoder can follow)."""
+
+
+def _json_values(value: object, path: str = "", depth: int = 0) -> Iterator[tuple[str, object]]:
     """(label, value) of every key and scalar in a decoded JSON document."""
+    if depth > MAX_JSON_DEPTH:
+        raise TooDeep
     if isinstance(value, dict):
         for key, item in value.items():
             label = f"{path}.{key}" if path else str(key)
             yield label, str(key)
-            yield from _json_values(item, label)
+            yield from _json_values(item, label, depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _json_values(item, f"{path}[{index}]")
+            yield from _json_values(item, f"{path}[{index}]", depth + 1)
     else:
         yield path or "body", value
 
@@ -72,6 +81,8 @@ def _body(request: HttpRequest) -> Iterator[tuple[str, object]]:
             document = json.loads(request.body)
         except ValueError:
             return  # not JSON: the view's parser answers 400 itself
+        except RecursionError:
+            raise TooDeep from None
         yield from _json_values(document)
 
 
@@ -112,6 +123,10 @@ class RequestGuardMiddleware:
                     return error_response(request, 400, message)
         except MultiPartParserError:
             return error_response(request, 400, _("提交的表单数据格式有误，无法处理。"))
+        except TooDeep:
+            return error_response(
+                request, 400, _("提交的 JSON 嵌套超过 %(depth)s 层，已拒绝。") % {"depth": MAX_JSON_DEPTH}
+            )
         refused = getattr(request, "upload_refused", None)
         if refused and not _declares_limit(view_func):
             # A view with its own limit says so in its own page; any other (an import, a scan)

@@ -172,10 +172,10 @@ class RoundScore:
         for item in data["items"]:
             for sub in item["subs"]:
                 code = sub["code"]
-                if code in self.evaluators:
-                    sub["evaluators"] = self.evaluators[code]
-                    agg = self.aggregates.get(code)
-                    sub["aggregate"] = None if agg is None else number(agg)
+                # Every sub-criterion carries both keys (the computed ones too): [] and null when nobody scored.
+                sub["evaluators"] = self.evaluators.get(code, [])
+                agg = self.aggregates.get(code)
+                sub["aggregate"] = None if agg is None else number(agg)
                 if code in self.doubts:
                     sub["disputed"] = self.doubts[code]
         return data

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import AssessmentRound, EvaluatorAssignment, Judgement
+from indicators.scoring.rules import JUDGED_RULES
 from tests.assessments.round_helpers import item, pool_evaluator, provincial_round, score, zone_at
 from tests.factories import MembershipFactory, UserFactory
 from zones.models import Membership, Zone
@@ -155,6 +156,10 @@ def test_score_zone_prints_a_rounds_aggregate_with_each_evaluator(zone_a, review
     ]
     assert data["round"]["kind"] == "provincial"
     assert Judgement.objects.filter(round=round).count() == 2 and Decimal(str(data["total"])) >= Decimal("1.5")
+    # Every sub-criterion carries both keys, the computed and the unscored ones too.
+    others = [s for i in data["items"] for s in i["subs"] if s["code"] != "10"]
+    assert others and all(s["evaluators"] == [] and s["aggregate"] is None for s in others)
+    assert any(s["rule_type"] not in JUDGED_RULES for s in others)  # automatic ones included
 
 
 def test_the_api_removes_an_assignment_before_it_is_scored(client, zone_a, reviewer_fujian):

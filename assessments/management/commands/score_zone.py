@@ -56,6 +56,10 @@ class Command(BaseCommand):
         if round is None:
             raise CommandError(f"创建对象“{zone.name}”尚无{AssessmentRound.Kind(KINDS[kind]).label}轮次。")
         data = round_result_data(round=round)
+        for item in data.get("items", []):
+            for sub in item.get("subs", []):  # a result frozen before every sub-criterion carried them
+                sub.setdefault("evaluators", [])
+                sub.setdefault("aggregate", None)
         data["round"] = {"id": round.pk, "kind": round.kind, "status": round.status}
         return data
 

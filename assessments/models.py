@@ -355,3 +355,24 @@ class ScoreSnapshot(models.Model):
     def waiting_for_queue(self) -> bool:
         """Queued, but the broker could not be reached yet: a beat job sends it once it can."""
         return self.status == self.Status.QUEUED and self.sent_at is None
+
+
+class RectificationLink(models.Model):
+    """A rectification task (整改任务) made from one gap of a round: the link is data, not the
+    task's text, so editing the task's description never breaks it. Kept here: tasks never
+    imports assessments. One task per round and sub-criterion (running twice makes nothing new)."""
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name="评估轮次", on_delete=models.CASCADE, related_name="rectification_links"
+    )
+    code = models.CharField("评分项", max_length=20)
+    task = models.OneToOneField("tasks.Task", verbose_name="整改任务", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "整改任务来源"
+        verbose_name_plural = "整改任务来源"
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="rectification_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.code} → {self.task_id}"

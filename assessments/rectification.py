@@ -7,17 +7,17 @@ evidence the zone holds for it (count per status, accepted first).
 
 ``rectification_tasks_create`` (write) turns the gaps the office selected into
 tasks through tasks' own service: category "整改", one task per sub-criterion,
-assigned to the matrix's units, linked to the item, with a stable marker of the
-round and sub-criterion in its description. A task of the zone with category
-整改, the same item and the same marker already exists → nothing new is made,
-so running it twice never duplicates a task. All or nothing.
+assigned to the matrix's units, linked to the item, and tied to the round and
+sub-criterion by a ``RectificationLink`` row (data: editing the task's text never
+breaks it; the description names the source for people only). A link for the
+round and sub-criterion already exists → nothing new is made, so running it twice
+never duplicates a task. All or nothing.
 
 assessments imports tasks here; tasks never imports assessments.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,7 +39,7 @@ from tasks.services import task_create
 from zones.models import IndicatorResponsibility
 
 from .access import EVERYTHING, ScoreVisibility
-from .models import AssessmentRound
+from .models import AssessmentRound, RectificationLink
 from .selectors import round_result_data
 
 CATEGORY = "整改"
@@ -94,15 +94,8 @@ class Gap:
 
 
 def rectification_marker(round: AssessmentRound, code: str) -> str:
-    """The stable text that ties a task to one round and one sub-criterion (idempotency key)."""
-    return f"{_round_prefix(round)}评分项 {code}】"
-
-
-def _round_prefix(round: AssessmentRound) -> str:
-    return f"【整改来源:评估轮次 #{round.pk} · "
-
-
-_MARKER = re.compile(r"【整改来源:评估轮次 #(\d+) · 评分项 ([^】\s]+)】")
+    """The line that names a task's source for people (the link itself is a RectificationLink)."""
+    return f"【整改来源：评估轮次 #{round.pk} · 评分项 {code}】"
 
 
 def _decimal(value: Any) -> Decimal:
@@ -165,15 +158,7 @@ def _evidence_of(counts, indicator_id: int | None, code: str) -> tuple[GapEviden
 
 def rectification_tasks_existing(*, round: AssessmentRound) -> dict[str, int]:
     """Sub-criterion code → the rectification task already made from it in this round (1 query)."""
-    rows = Task.objects.filter(
-        zone_id=round.zone_id, category=CATEGORY, description__contains=_round_prefix(round)
-    ).values_list("pk", "description")
-    out: dict[str, int] = {}
-    for pk, description in rows.order_by("pk"):
-        for round_pk, code in _MARKER.findall(description):
-            if int(round_pk) == round.pk:
-                out.setdefault(code, pk)
-    return out
+    return dict(RectificationLink.objects.filter(round=round).values_list("code", "task_id"))
 
 
 def round_gaps(round: AssessmentRound, visibility: ScoreVisibility = EVERYTHING) -> list[Gap]:
@@ -291,12 +276,7 @@ def rectification_tasks_create(round: AssessmentRound, codes: Iterable[str], due
     created: list[Task] = []
     for code in codes:
         gap = gaps[code]
-        if gap.task_id is not None:
-            continue
-        marker = rectification_marker(round, code)
-        if Task.objects.filter(
-            zone_id=round.zone_id, category=CATEGORY, indicators=gap.indicator_id, description__contains=marker
-        ).exists():
+        if gap.task_id is not None:  # the link, read under the round's lock: never two tasks
             continue
         task = task_create(
             zone=round.zone,
@@ -309,6 +289,7 @@ def rectification_tasks_create(round: AssessmentRound, codes: Iterable[str], due
             indicator_ids=[gap.indicator_id],
             user=user,
         )
+        RectificationLink.objects.create(round=round, code=code, task=task)
         task.gap_code = code
         created.append(task)
     return created

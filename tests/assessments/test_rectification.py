@@ -363,3 +363,31 @@ def test_api_lists_gaps_and_creates_tasks_once(client, self_round, matrix_12, ev
     refused = client.post(url, {"codes": [], "due_date": future().isoformat()}, content_type="application/json")
     assert refused.status_code == 400 and "请至少选择一个失分项。" in str(refused.json())
     assert Task.objects.count() == 1
+
+
+def test_editing_the_description_does_not_break_the_link_nor_duplicate(self_round, matrix_12, office_a):
+    (made,) = rectification_tasks_create(self_round, ["12.2"], future(), office_a)
+    assert "【整改来源：评估轮次" in made.description  # the source, for people, in Chinese punctuation
+    Task.objects.filter(pk=made.pk).update(description="由责任单位改写的说明")
+    assert rectification_tasks_create(self_round, ["12.2"], future(), office_a) == []
+    assert Task.objects.filter(category="整改").count() == 1
+    assert {g.code: g.task_id for g in round_gaps(self_round)}["12.2"] == made.pk
+
+
+def test_the_migration_links_the_tasks_its_marker_named(self_round, matrix_12, office_a):
+    import importlib
+
+    from django.apps import apps
+
+    from assessments.models import RectificationLink
+
+    migration = importlib.import_module("assessments.migrations.0006_rectification_link")
+    (made,) = rectification_tasks_create(self_round, ["12.2"], future(), office_a)
+    RectificationLink.objects.all().delete()
+    old = made.description.replace("【整改来源：评估轮次", "【整改来源:评估轮次")  # as tasks were written before
+    Task.objects.filter(pk=made.pk).update(description=old)
+    migration.links_from_markers(apps, None)
+    link = RectificationLink.objects.get()
+    assert (link.round_id, link.code, link.task_id) == (self_round.pk, "12.2", made.pk)
+    assert "【整改来源：评估轮次" in Task.objects.get(pk=made.pk).description
+    assert rectification_tasks_create(self_round, ["12.2"], future(), office_a) == []

@@ -488,9 +488,20 @@ def zone_lock_reason(*, zone: Zone, year: int | None = None) -> str | None:
     when = timezone.localtime(latest.submitted_at).strftime("%Y-%m-%d") if latest.submitted_at else ""
     return (
         f"{zone.name}的“{latest.get_kind_display()}”评估轮次已于 {when} 提交，"
-        f"{latest.reference_year_1}—{latest.reference_year_2} 年度的数据、佐证材料和评分已锁定；"
+        f"{years_label(round_years_read(latest.reference_years))} 年度的数据、佐证材料和评分已锁定；"
         "如需修改，请先重开该轮次。"
     )
+
+
+def years_label(years) -> str:
+    """Years as runs: {2022, 2023, 2024} → "2022—2024"; {2020, 2021, 2023, 2024} → "2020—2021、2023—2024"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return "、".join(str(run[0]) if len(run) == 1 else f"{run[0]}—{run[-1]}" for run in runs)
 
 
 def round_params(data: dict[str, Any]) -> dict[str, Any]:

@@ -104,9 +104,18 @@ def test_the_message_names_the_round_and_its_years(zone_a, locked):
 
     message = zone_lock_reason(zone=zone_a)
     assert_locked(message)
-    assert "甲创建对象" in message and "2023—2024" in message and "重开" in message
+    # Exactly the years locked: the reference years and the year before each (growth).
+    assert "甲创建对象" in message and "2022—2024 年度" in message and "重开" in message
     assert zone_lock_reason(zone=zone_a, year=2022) == message  # the year before a reference year is read too
     assert zone_lock_reason(zone=zone_a, year=2025) is None
+
+
+def test_years_apart_are_named_as_runs():
+    from assessments.selectors import round_years_read
+    from assessments.services.rounds import years_label
+
+    assert years_label(round_years_read((2023, 2024))) == "2022—2024"
+    assert years_label(round_years_read((2021, 2024))) == "2020—2021、2023—2024"
 
 
 # Evidence ---------------------------------------------------------------------------

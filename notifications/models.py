@@ -9,9 +9,9 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", "到期提醒"
         OVERDUE = "overdue", "逾期提醒"
-        SENT_BACK = "sent_back", "退回"
+        SENT_BACK = "sent_back", "进展退回"
         EVIDENCE_RETURNED = "evidence_returned", "材料退回"
-        INFO = "info", "通知"
+        INFO = "info", "系统通知"  # only what no kind below names (a maintenance notice)
         # The office's to-dos, the liaisons' news, the evaluators' rounds.
         EVIDENCE_SUBMITTED = "evidence_submitted", "材料待审核"
         PROGRESS_COMPLETED = "progress_completed", "进展待确认"
@@ -22,6 +22,7 @@ class Notification(models.Model):
         ZONE_REPLIED = "zone_replied", "创建对象答复"
         DOUBT_RAISED = "doubt_raised", "数据存疑"
         SELFCHECK_SUBMITTED = "selfcheck_submitted", "自查报告待阅"
+        OPINION_RECEIVED = "opinion_received", "评审意见"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"

@@ -37,7 +37,5 @@ def notification_unread_count(*, user) -> int:
 
 def notification_counts(*, user) -> dict[str, int]:
     """How many notices the user has in all and unread (one query), for the page's filter tabs."""
-    counts = notifications_of(user).aggregate(
-        all=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
-    )
+    counts = notifications_of(user).aggregate(all=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True)))
     return {"all": counts["all"], "unread": counts["unread"], "read": counts["all"] - counts["unread"]}

@@ -78,7 +78,7 @@ def task_ledger_export(request: HttpRequest, zone_id: int) -> HttpResponse:
     """The 任务台账 of a zone, for those who see every task (office, provincial reviewers)."""
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.VIEW_ALL_TASKS)
     today = timezone.localdate()
-    workbook = ledger_to_workbook(task_ledger(zone=zone), title=f"{zone.name}创建工作任务台账({today:%Y-%m-%d})")
+    workbook = ledger_to_workbook(task_ledger(zone=zone), title=f"{zone.name}创建工作任务台账（{today:%Y-%m-%d}）")
     logger.info("task ledger of zone %s exported by user %s", zone.pk, request.user.pk)
     return _xlsx_response(
         workbook,

@@ -83,7 +83,7 @@ class ProgressReportForm(forms.Form):
         label=_("附件"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
-        help_text=_("可选;PDF、DOCX、XLSX、JPG、PNG,不超过 20 MB。"),
+        help_text=_("可选；PDF、DOCX、XLSX、JPG、PNG，不超过 20 MB。"),
     )
 
 

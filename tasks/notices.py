@@ -76,11 +76,12 @@ def assignments_assigned_notify(*, assignment_ids: Iterable[int], actor_id: int 
         zone, unit = first.task.zone, first.unit
         if len(items) == 1:
             due = f"，完成时限 {first.due_date:%Y-%m-%d}" if first.due_date else ""
+            role = "牵头" if first.is_lead else "配合"
             created += notify(
                 recipients=recipients,
                 kind=Notification.Kind.ASSIGNED,
-                title=f"新任务：{_short(first.task.title)}",
-                body=f"{unit.name}被分派了任务{'(牵头)' if first.is_lead else ''}{due}。",
+                title=f"新任务：{_short(first.task.title)}（{role}）",
+                body=f"{unit.name}{role}承担此任务{due}。请在“我的任务”中填报进展。",
                 url=_report_url(first.pk),
                 dedupe_key=f"assignment:{first.pk}:assigned",
                 zone=zone,
@@ -93,7 +94,7 @@ def assignments_assigned_notify(*, assignment_ids: Iterable[int], actor_id: int 
         created += notify(
             recipients=recipients,
             kind=Notification.Kind.ASSIGNED,
-            title=f"{unit.name}新分派了 {len(items)} 项任务",
+            title=f"新任务：{unit.name}承担 {len(items)} 项任务",
             body=f"{titles}{more}。请在“我的任务”中查看。",
             url=reverse("tasks:mine"),
             dedupe_key=f"assignment:{first.pk}:assigned-batch:{len(items)}",

@@ -554,7 +554,7 @@ def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task
         if lead.all_counties or rest.all_counties or counties_for_rest:
             if not counties:
                 errors.append(
-                    _("%(where)s:本创建对象没有县(市、区)人民政府单位,无法分派给“各县(市、区)人民政府”")
+                    _("%(where)s：本创建对象没有县（市、区）人民政府单位，无法分派给“各县(市、区)人民政府”")
                     % {"where": where}
                 )
             unit_ids += [u.pk for u in counties]

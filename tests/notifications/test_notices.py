@@ -132,6 +132,9 @@ def test_a_new_task_tells_each_units_liaisons(run, zone_a, unit_x, unit_y, offic
     assignment_x = task.assignments.get(unit=unit_x)
     assert mine.url == reverse("tasks:assignment-report", args=[assignment_x.pk])
     assert "加大政策扶持力度" in mine.title and "牵头" in mine.body and "2030-12-31" in mine.body
+    # Said actively, in Chinese brackets: 「新任务：……（牵头）」, 「甲单位牵头承担此任务，完成时限……」.
+    assert mine.title.startswith("新任务：") and mine.title.endswith("（牵头）")
+    assert "被分派" not in mine.body and "(" not in mine.title + mine.body and "牵头承担" in mine.body
     theirs = only(liaison_y, Kind.ASSIGNED)
     assert theirs.url == reverse("tasks:assignment-report", args=[task.assignments.get(unit=unit_y).pk])
     assert notices(liaison_b) == [] and notices(office_a) == []
@@ -188,7 +191,7 @@ def test_an_imported_list_tells_each_unit_once(run, zone_a, unit_x, unit_y, offi
     )
     run(task_import_rows, zone=zone_a, rows=rows, user=office_a)
     batch = only(liaison_x, Kind.ASSIGNED)
-    assert "4 项任务" in batch.title and batch.url == reverse("tasks:mine")
+    assert "4 项任务" in batch.title and batch.url == reverse("tasks:mine") and batch.title.startswith("新任务：")
     single = only(liaison_y, Kind.ASSIGNED)
     assert "统计任务" in single.title
 
@@ -416,3 +419,11 @@ def test_a_reader_who_loses_access_to_a_zone_no_longer_reads_its_notices(client,
     assert "系统维护通知" in page and "甲市的任务" not in page and "乙市的消息" not in page
     assert notifications_send_digests() == 1
     assert "系统维护通知" in mail.outbox[0].body and "甲市" not in mail.outbox[0].body
+
+
+def test_each_kind_says_what_it_is():
+    """The 消息 filter names kinds for what they are: 进展退回 beside 材料退回, no bare 退回/通知."""
+    labels = [str(label) for label in Kind.labels]
+    assert len(set(labels)) == len(labels)
+    assert "退回" not in labels and "通知" not in labels
+    assert {"进展退回", "材料退回", "评审意见", "系统通知"} <= set(labels)

@@ -175,11 +175,11 @@ def test_the_digest_groups_by_zone_and_kind():
         ("三明市", "新任务", 1),
         ("三明市", "材料已采纳", 7),
         ("福州市", "新任务", 1),
-        ("", "通知", 1),
+        ("", "系统通知", 1),
     ]
     assert notifications_send_digests() == 1
     body = mail.outbox[0].body
     assert "10 条" in mail.outbox[0].subject
-    assert "【三明市 · 材料已采纳】7 条" in body and "【福州市 · 新任务】1 条" in body and "【通知】1 条" in body
+    assert "【三明市 · 材料已采纳】7 条" in body and "【福州市 · 新任务】1 条" in body and "【系统通知】1 条" in body
     assert body.count("佐证材料已采纳") == 5 and "另有 2 条" in body  # not a line per event
     assert body.index("【三明市 · 新任务】") < body.index("【三明市 · 材料已采纳】") < body.index("【福州市")

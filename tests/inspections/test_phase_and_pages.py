@@ -156,3 +156,22 @@ def test_the_self_check_and_finding_pages_use_chinese_punctuation(
     fs.finding_answer(finding=finding, user=liaison_x, text="已安排专人", submit=False)
     page = client.get(reverse("inspections:finding", args=[finding.pk])).content.decode()
     assert "填报整改进展</strong>：已安排专人" in page
+
+
+def test_the_evaluation_columns_keep_a_width_and_the_ranking_keeps_names_on_one_line(
+    client, evaluation_x, evaluator_a, office_a
+):
+    """At 1366 px the 考评结果 and 说明 columns shrank to a character or two; on a phone the ranking
+    wrapped unit names a character a line (checked in Chromium; here: the markup that prevents it)."""
+    client.force_login(evaluator_a)
+    page = client.get(reverse("inspections:evaluation", args=[evaluation_x.pk])).content.decode()
+    head = page[page.index('id="evaluation-rows"') :]
+    head = head[: head.index("</thead>")]
+    assert '<th class="text-nowrap" style="min-width: 8rem">考评结果</th>' in head
+    assert '<th style="min-width: 12rem">说明</th>' in head
+    client.force_login(office_a)
+    page = client.get(reverse("inspections:ranking", args=[evaluation_x.campaign_id])).content.decode()
+    table = page[
+        page.index('<div class="table-responsive">\n<table class="table table-sm align-middle" id="ranking-table">') :
+    ]
+    assert '<td class="unit-name text-nowrap">' in table

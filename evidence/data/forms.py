@@ -141,7 +141,10 @@ class FigureForm(forms.Form):
         ids = {
             int(value)
             for name, value in data.items()
-            if name.startswith("evidence-") and str(value).isdigit() and int(value) in evidence.items
+            if name.startswith("evidence-")
+            and str(value).isascii()
+            and str(value).isdigit()
+            and int(value) in evidence.items
         } - listed
         if not ids:
             return {}

@@ -239,3 +239,14 @@ def test_the_baseline_is_accepted(client, world, form_name):
 
 def test_there_are_enough_cases():
     assert len(CASES) >= 100
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "９", "1" * 30])
+def test_a_figure_forms_evidence_field_that_is_no_id_is_no_500(client, world, value):
+    """The figure form reads every posted ``evidence-*`` field to label what was picked; a digit
+    that ``int()`` cannot read (²) or a number no row has is no choice, never a server error."""
+    form = FORMS["figures"]
+    login(client, world, form.persona)
+    data = {**form.data(world), "evidence-online_retail_sales-2024": value, "evidence-no_such-2024": value}
+    response = client.post(form.url(world), data)
+    assert response.status_code < 500

@@ -128,16 +128,18 @@ class WhatIfJudgementInputSerializer(serializers.Serializer):
 
 class WhatIfAddInputSerializer(serializers.Serializer):
     operators = serializers.IntegerField(
-        required=False, min_value=0, help_text="新增符合条件的规模以上网络交易经营者数"
+        required=False, help_text="符合条件的规模以上网络交易经营者增减数：正数新增，负数减少（最多减少现有数量）"
     )
-    outcomes = serializers.IntegerField(required=False, min_value=0, help_text="新增制度化、标准化成果数")
+    outcomes = serializers.IntegerField(
+        required=False, help_text="制度化、标准化成果增减数：正数新增，负数减少（最多减少现有数量）"
+    )
 
 
 class WhatIfInputSerializer(serializers.Serializer):
     values = WhatIfFigureInputSerializer(many=True, required=False, help_text="修改的统计数据")
     published_growth = WhatIfFigureInputSerializer(many=True, required=False, help_text="修改的官方公布增速（%）")
     judgements = WhatIfJudgementInputSerializer(many=True, required=False, help_text="修改的评审得分")
-    add = WhatIfAddInputSerializer(required=False, help_text="名单中新增的条目数")
+    add = WhatIfAddInputSerializer(required=False, help_text="名单中计入评分的条目增减数")
 
 
 class WhatIfNodeOutputSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 ``whatif_run`` builds the zone's facts with ``zone_facts``, lists the inputs a
 person may change (the figures the quantitative items read, the two entry lists
-as "add N qualifying entries", the judged scores), applies the valid changes
+as "N more or fewer entries that count", the judged scores), applies the valid changes
 with the engine's ``facts_with_changes``, scores both with ``score`` and returns
 ``score_diff`` plus the points within reach of the changed facts. Every input is
 keyed by one name, used by the page's form and the API alike:
@@ -10,8 +10,9 @@ keyed by one name, used by the page's form and the API alike:
     value:<metric>:<year>     a figure (DataValue.value)
     growth:<metric>:<year>    an officially published growth rate (%)
     judgement:<code>          a judged sub-criterion's points
-    list:operators            规模以上网络交易经营者 to add (qualifying ones)
-    list:outcomes             制度化、标准化成果 to add
+    list:operators            规模以上网络交易经营者: N > 0 adds N qualifying ones,
+                              N < 0 takes N of those counted now away (not below none)
+    list:outcomes             制度化、标准化成果: the same
 
 A blank input (or one equal to the current value) changes nothing. A bad one
 gets a Chinese message under its name and is left out; the others still count.
@@ -83,7 +84,7 @@ class FigureInput:
 
 @dataclass(frozen=True)
 class ListInput:
-    """Entries to add to a list: how many more qualifying entries."""
+    """A list's change: how many more entries that count (positive) or fewer (negative, down to none)."""
 
     name: str
     list_name: str  # operators | outcomes
@@ -192,12 +193,12 @@ def whatif_inputs(system: SystemSpec, facts: ZoneFacts, result: ScoreResult) -> 
             if count is not None:
                 threshold = Decimal(str(spec.params["thresholds"][facts.region_category]))
                 verb = "超过" if spec.params["op"] == ">" else "达到"
-                label = f"新增年电子商务销售额{verb}{_money(threshold)}的网络交易经营者"
+                label = f"年电子商务销售额{verb}{_money(threshold)}的网络交易经营者"
                 lists["operators"] = ListInput("list:operators", "operators", label, "家", count, (item.code,))
         elif spec.rule_type == "capped_count" and "outcomes" not in lists:
             kinds = [OUTCOME_LABELS.get(k, k) for k in spec.params.get("kinds", [])]
             count = sum(1 for e in facts.lists.get("outcomes", ()) if e.kind in spec.params.get("kinds", []))
-            label = f"新增制度化、标准化成果（{'、'.join(kinds)}）"
+            label = f"制度化、标准化成果（{'、'.join(kinds)}）"
             lists["outcomes"] = ListInput("list:outcomes", "outcomes", label, "项", count, (item.code,))
         else:
             for key in _sub_figures(spec, facts):
@@ -238,7 +239,7 @@ class WhatIfChanges:
     values: dict[tuple[str, int], Decimal] = field(default_factory=dict)
     published_growth: dict[tuple[str, int], Decimal] = field(default_factory=dict)
     judgements: dict[str, JudgementRecord] = field(default_factory=dict)
-    add: dict[str, int] = field(default_factory=dict)  # list name → entries to add
+    add: dict[str, int] = field(default_factory=dict)  # list name → entries to add (negative: to take away)
     changed: dict[str, str] = field(default_factory=dict)  # input name → the value taken (for the page)
 
     def __len__(self) -> int:
@@ -277,10 +278,12 @@ def _check_judged(field_: JudgedInput, number: Decimal) -> str | None:
 
 
 def _check_list(field_: ListInput, number: Decimal) -> str | None:
-    if number != number.to_integral_value() or number < 0:
-        return f"{field_.label}的数量应为不小于 0 的整数"
+    if number != number.to_integral_value():
+        return f"{field_.label}的增减数量应为整数"
     if number > LIST_LIMIT:
-        return f"{field_.label}的数量不能超过 {LIST_LIMIT}"
+        return f"{field_.label}一次最多模拟新增 {LIST_LIMIT} {field_.unit}"
+    if -number > field_.current:
+        return f"{field_.label}现计入 {field_.current} {field_.unit}，最多减少 {field_.current} {field_.unit}"
     return None
 
 
@@ -364,10 +367,39 @@ def _added_entries(system: SystemSpec, facts: ZoneFacts, list_name: str, count: 
     return ()
 
 
+def _without_entries(system: SystemSpec, facts: ZoneFacts, list_name: str, count: int) -> tuple[Any, ...]:
+    """The list without ``count`` of the entries that count now (the last ones): every entry of
+    ``count`` qualifying operators (one operator may be listed for both years), or ``count``
+    outcomes of the kinds the rule counts."""
+    entries = tuple(facts.lists.get(list_name, ()))
+    for _item, spec in _subs(system):
+        if list_name == "operators" and spec.rule_type == "qualifying_count":
+            params = spec.params
+            threshold = Decimal(str(params["thresholds"][facts.region_category]))
+            years = set(facts.reference_years)
+            counted = list(
+                dict.fromkeys(
+                    e.credit_code
+                    for e in entries
+                    if e.year in years and passes(Decimal(e.annual_sales), params["op"], threshold)
+                )
+            )
+            gone = set(counted[len(counted) - count :]) if count else set()
+            return tuple(e for e in entries if e.credit_code not in gone)
+        if list_name == "outcomes" and spec.rule_type == "capped_count":
+            kinds = set(spec.params.get("kinds", []))
+            counted = [n for n, e in enumerate(entries) if e.kind in kinds]
+            gone = set(counted[len(counted) - count :]) if count else set()
+            return tuple(e for n, e in enumerate(entries) if n not in gone)
+    return entries
+
+
 def apply_changes(system: SystemSpec, facts: ZoneFacts, changes: WhatIfChanges) -> ZoneFacts:
     """The facts with the changes made (the input is not touched)."""
     lists = {
         name: tuple(facts.lists.get(name, ())) + _added_entries(system, facts, name, count)
+        if count > 0
+        else _without_entries(system, facts, name, -count)
         for name, count in changes.add.items()
     }
     return facts_with_changes(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from assessments import whatif
 from assessments.selectors import zone_facts
 from assessments.services import judgement_set
+from common.numbers import num as number
 from evidence.models import DataValue, OperatorEntry, OutcomeEntry
 from indicators.models import Metric, ScoringItem
 from indicators.scoring import JudgementRecord, OutcomeRecord, facts_with_changes, points_within_reach, score
@@ -100,6 +101,29 @@ def test_added_operators_qualify(data_a):
     assert len({e.credit_code for e in facts.lists["operators"]}) == 3
 
 
+def test_removing_entries_equals_scoring_the_list_without_them(data_a):
+    from datetime import date
+
+    from evidence.models import OperatorEntry
+
+    for n, (year, sales) in enumerate(((2023, "30000"), (2024, "25000"), (2024, "1000")), 1):  # 万元: two qualify
+        OperatorEntry.objects.create(
+            zone=data_a, name=f"经营者{n}", credit_code=f"91350000MA0000000{n}", year=year, annual_sales=D(sales)
+        )
+    OutcomeEntry.objects.create(zone=data_a, title="网络交易标准", kind="standard", issued_on=date(2024, 5, 1))
+    run = whatif.whatif_run(zone=data_a, data={"list:operators": "-1", "list:outcomes": "-2"})
+    assert run.errors == {}, run.errors
+    facts = zone_facts(zone=data_a)
+    operators = facts.lists["operators"]
+    kept = tuple(e for e in operators if e.credit_code != "91350000MA00000002")  # the last one that counts
+    direct = score(spec_of(data_a), facts_with_changes(facts, lists={"operators": kept, "outcomes": ()}))
+    assert run.after == direct and run.diff == engine_diff(run.before, direct)
+    assert run.diff.total_delta < 0
+    assert whatif.whatif_run(zone=data_a, data={"list:operators": "-3"}).errors == {
+        "list:operators": "年电子商务销售额达到2亿元的网络交易经营者现计入 2 家，最多减少 2 家"
+    }
+
+
 def test_the_inputs_are_the_figures_the_items_read_lists_and_judged_scores(data_a):
     run = whatif.whatif_run(zone=data_a)
     figures = {f.name: f for f in run.inputs.figures}
@@ -125,7 +149,7 @@ def test_bad_numbers_get_a_message_each_and_the_rest_still_counts(data_a):
         "growth:online_retail_sales:2024": "1e9",
         "judgement:12.2": "1.5",
         "judgement:12.3": "0.333",
-        "list:outcomes": "-1",
+        "list:outcomes": "-2",
         "list:operators": "2.5",
         "value:online_operators:2023": "",  # blank: unchanged
         "value:market_entities:2023": "99",  # not an input here: ignored
@@ -142,8 +166,8 @@ def test_bad_numbers_get_a_message_each_and_the_rest_still_counts(data_a):
         "growth:online_retail_sales:2024": "2024年 网上零售额同比增速（官方公布）过大",
         "judgement:12.2": "评分项 12.2 的得分应在 0 到 1 分之间",
         "judgement:12.3": "评分项 12.3 的得分最多保留两位小数",
-        "list:outcomes": "新增制度化、标准化成果（法规、规章、规范性文件、标准）的数量应为不小于 0 的整数",
-        "list:operators": "新增年电子商务销售额达到2亿元的网络交易经营者的数量应为不小于 0 的整数",
+        "list:outcomes": "制度化、标准化成果（法规、规章、规范性文件、标准）现计入 1 项，最多减少 1 项",
+        "list:operators": "年电子商务销售额达到2亿元的网络交易经营者的增减数量应为整数",
     }
     assert run.changes.values == {("express_volume", 2024): D(5000)}
     assert not run.changes.judgements and not run.changes.add and not run.changes.published_growth
@@ -204,6 +228,16 @@ def test_the_page_lists_the_inputs_and_htmx_gets_the_result(client, data_a, liai
     assert partial.context["run"].diff.total_delta == 1
     assert "网络交易经营者数量占市场主体比重" in text  # the item that moved
     assert "评分项 12.1 的得分应在 0 到 1 分之间" in text
+    before, after = partial.context["run"].diff.total_before, partial.context["run"].diff.total_after
+    delta = re.sub(r"\s+", " ", text.split('id="whatif-delta">')[1].split("</div>")[0])
+    assert f"{number(before)} → {number(after)}" in delta and "（+1）" in delta
+
+    same = client.post(whatif_url(data_a), {"value:express_volume:2024": "5000"}, HTTP_HX_REQUEST="true")
+    run = same.context["run"]
+    assert run.changes.changed and run.diff.total_delta == 0  # a change that moves nothing: before → before (±0)
+    delta = re.sub(r"\s+", " ", same.content.decode().split('id="whatif-delta">')[1].split("</div>")[0])
+    assert f"{number(run.diff.total_before)} → {number(run.diff.total_before)}" in delta and "（±0）" in delta
+    assert 'id="whatif-list-help"' in html and 'min="-' in html  # the list control says what it does
 
     full = client.post(whatif_url(data_a), {"value:market_entities:2024": "-1"}).content.decode()
     assert "<html" in full and "is-invalid" in full and "2024年 市场主体数量不能为负数" in full

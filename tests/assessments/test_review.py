@@ -298,6 +298,25 @@ def test_the_tree_shows_progress_and_what_is_left(client, zone_a, round_a, exper
     assert url(round_a, item_of(zone_a, "13")) not in page
 
 
+def test_progress_counts_only_items_to_score_and_the_card_is_titled_by_method(
+    client, zone_a, round_a, expert, reviewer_fujian
+):
+    services.evaluator_assign(round=round_a, evaluator=expert, indicators=[item_of(zone_a, "1")], user=reviewer_fujian)
+    client.force_login(expert)
+    computed = client.get(url(round_a, item_of(zone_a, "1"))).content.decode()
+    assert "已评 0 / 3 项" in computed  # item 1 is computed from the zone's data: nothing to score
+    tree_item = computed[computed.index('data-item="1"') :]
+    assert "自动计算" in tree_item[: tree_item.index("</li>")]
+    card = computed[computed.index('id="review-result"') :][:400]
+    assert "自动计算结果" in card
+    judged = client.get(url(round_a, item_of(zone_a, "12"))).content.decode()
+    card = judged[judged.index('id="review-result"') :][:400]
+    assert "自动计算结果" not in card and "本轮当前汇总（专家评分）" in card
+    mixed = client.get(url(round_a, item_of(zone_a, "11"))).content.decode()
+    card = mixed[mixed.index('id="review-result"') :][:400]
+    assert "本轮当前得分（自动计算与专家评分汇总）" in card
+
+
 def test_a_computed_sub_criterion_can_be_doubted_from_the_screen(client, zone_a, round_a, expert):
     client.force_login(expert)
     item = item_of(zone_a, "11")

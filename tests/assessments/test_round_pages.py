@@ -187,3 +187,12 @@ def test_the_api_removes_an_assignment_before_it_is_scored(client, zone_a, revie
     refused = client.delete(reverse("api-assignment", args=[round.pk, twelve.pk]))
     assert refused.status_code == 400 and "已对此指标评分" in refused.json()["message"]
     assert EvaluatorAssignment.objects.filter(pk=twelve.pk).exists()
+
+
+def test_the_round_and_assignment_pages_use_chinese_punctuation(client, zone_a, reviewer_fujian):
+    round = provincial_round(zone_a, reviewer_fujian)
+    client.force_login(reviewer_fujian)
+    page = client.get(reverse("assessments:round", args=[round.pk])).content.decode()
+    assert "汇总：平均" in page and "汇总:" not in page
+    assign = client.get(reverse("assessments:round-assignments", args=[round.pk])).content.decode()
+    assert "（全部）" in assign and "(全部)" not in assign

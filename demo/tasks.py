@@ -22,7 +22,7 @@ from django.utils import timezone
 from notifications.services import notifications_muted, notify_on_commit
 from tasks.models import Assignment, Task
 from tasks.notices import assignments_assigned_notify
-from tasks.services import PastStep, assignment_history_record, task_create
+from tasks.services import PastStep, assignment_history_record, assignments_waiting_notify, task_create
 from zones.models import Membership, Unit, Zone
 from zones.unit_names import UnitRef, match_units, parse_unit_names
 
@@ -124,6 +124,8 @@ def demo_tasks_load(*, zone: Zone) -> int:
             assignment_ids=list(Assignment.objects.filter(task__in=created).values_list("pk", flat=True)),
             actor_id=office.pk if office else None,
         )
+        # What the history leaves waiting (100%, not confirmed) is on the office's list of to-dos.
+        assignments_waiting_notify(assignments=Assignment.objects.filter(task__in=created).select_related("task"))
     return len(created)
 
 

@@ -628,6 +628,23 @@ class PastStep(NamedTuple):
     reason: str = ""
 
 
+def assignments_waiting_notify(*, assignments: Iterable[Assignment]) -> int:
+    """What a replayed history leaves waiting is announced as the live action announces it: each
+    assignment at 100% and not confirmed tells the office (进展待确认), through the same notice
+    as ``progress_report`` (``assignment_history_record`` itself sends nothing: the past is not
+    news). Sent after commit; returns how many assignments wait."""
+    waiting = 0
+    for assignment in assignments:
+        if not assignment.is_pending_confirmation:
+            continue
+        event = assignment.events.filter(kind=Kind.SUBMITTED, report__isnull=False).order_by("-at", "-pk").first()
+        if event is None:
+            continue
+        notify_on_commit(assignment_completed_notify, report_id=event.report_id)
+        waiting += 1
+    return waiting
+
+
 @transaction.atomic
 def assignment_history_record(
     *, assignment: Assignment, steps: Iterable[PastStep] = (), created_at: datetime | None = None

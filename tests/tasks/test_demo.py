@@ -86,3 +86,19 @@ def test_the_demo_tells_each_liaison_once_about_its_tasks(standard, django_captu
     assigned = Notification.objects.filter(kind=Notification.Kind.ASSIGNED)
     recipients = list(assigned.values_list("recipient_id", flat=True))
     assert recipients and len(recipients) == len(set(recipients))
+
+
+def test_the_demo_tells_the_office_what_waits_for_confirmation(standard, django_capture_on_commit_callbacks):
+    """The history replays in silence, but an assignment it leaves at 100% and unconfirmed (财政局,
+    加大政策扶持力度) is on the office's 消息 as 进展待确认, as the live report would put it."""
+    from notifications.models import Notification
+
+    zone = demo_load()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_tasks_load(zone=zone)
+    waiting = [a for a in Assignment.objects.select_related("task", "unit") if a.is_pending_confirmation]
+    assert waiting
+    notices = Notification.objects.filter(kind=Notification.Kind.PROGRESS_COMPLETED)
+    for assignment in waiting:
+        assert notices.filter(url__endswith=f"#assignment-{assignment.pk}").exists(), assignment
+    assert notices.filter(title__contains="加大政策扶持力度").exists()

@@ -1,7 +1,9 @@
 """The demo's 自查自纠 and 市级考评 in 三明市, written through inspections' services.
 
-A closed campaign: most units submitted their 自查报告 on time (each with its generated PDF), two
-late, one sent back by the office (still answerable after closing) and one never submitted; a
+A campaign whose self-check phase has closed: most units submitted their 自查报告 on time (each with
+its generated PDF), two late, one sent back by the office (still answerable after closing) and one
+never submitted — the campaign page counts those four as 逾期 (not sent by the due date); a task row
+is answered as the task's progress stands (0 % 未完成, started 基本完成, 100 % 已完成); a
 考核考评组 of the office and the two demo evaluators (``expert`` and ``expert2``, invited from the
 province's pool) who evaluated the units with the four methods, graded them and recorded findings,
 linked to an item or a task, that are now in every state (the 严重 ones closed, as the zone has
@@ -26,6 +28,7 @@ from inspections import evaluation as ev
 from inspections import findings as fs
 from inspections import services, survey
 from inspections.models import Campaign, SelfCheck, SelfCheckEvent
+from tasks.models import Assignment
 from zones.models import Membership, Zone
 
 # (unit short name, what was found, where, severity, final state)
@@ -66,10 +69,33 @@ def _evaluators(zone: Zone) -> list:
     return [User.objects.get(username=username) for username in ("expert", "expert2")]
 
 
+def _task_answer(label: str, assignment: Assignment) -> dict[str, str]:
+    """A task row answered as its progress stands: 100 % (or completed) 已完成, started 基本完成,
+    not started 未完成 — never 已完成 for a task at 0 %."""
+    p = assignment.progress
+    if assignment.status == Assignment.Status.COMPLETED or p >= 100:
+        return {"status": "done", "done_text": f"{label}已按期完成，成果材料已归档（演示数据）。", "gaps": ""}
+    if p > 0:
+        return {
+            "status": "mostly",
+            "done_text": f"{label}正在推进，目前进度 {p}%，已完成阶段性工作（演示数据）。",
+            "gaps": f"尚有 {100 - p}% 的工作量未完成，将在完成时限前加快推进（演示数据）。",
+        }
+    return {
+        "status": "not_done",
+        "done_text": f"{label}尚未启动，已明确责任科室和启动时间（演示数据）。",
+        "gaps": "任务尚未开始，需尽快制定实施计划（演示数据）。",
+    }
+
+
 def _answer(selfcheck: SelfCheck, user, index: int) -> None:
     keys = services.row_keys(campaign=selfcheck.campaign, unit=selfcheck.unit)
+    tasks = Assignment.objects.in_bulk([int(k[1:]) for k in keys if k.startswith("a")])
     answers = {}
     for n, (key, label) in enumerate(keys.items()):
+        if key.startswith("a"):
+            answers[key] = {"na_reason": "", **_task_answer(label, tasks[int(key[1:])])}
+            continue
         status = "done" if (n + index) % 5 else ("mostly" if index % 2 else "not_done")
         if index % 7 == 3 and n == 1:
             status = "na"

@@ -4,7 +4,7 @@ two city evaluators, findings in every state, a questionnaire with answers, the 
 import pytest
 from django.core.management import call_command
 
-from inspections.models import Campaign, Finding, SelfCheck, SurveyResponse
+from inspections.models import Campaign, Finding, SelfCheck, SelfCheckEntry, SurveyResponse
 from inspections.ranking import campaign_ranking
 from zones.models import Zone
 
@@ -36,6 +36,18 @@ def test_the_demo_campaign(standard, django_capture_on_commit_callbacks):
     # the report sent back stays answerable after the campaign closed: no unit is stuck
     returned = next(s for s in selfchecks if s.status == SelfCheck.Status.RETURNED)
     assert returned.is_editable
+    # 逾期 on the campaign page: the two sent late, the one sent back and the one never sent
+    assert sorted(s.unit.short_name for s in selfchecks if s.is_late) == ["文旅局", "林业局", "永安市", "财政局"]
+    # a task row answers as the task's progress stands: never 已完成 for a task at 0 %
+    task_rows = SelfCheckEntry.objects.filter(selfcheck__campaign=campaign, assignment__isnull=False)
+    answered = {
+        (e.assignment.progress == 0, e.assignment.progress == 100, e.status)
+        for e in task_rows.select_related("assignment")
+    }
+    assert (True, False, "not_done") in answered and (False, False, "mostly") in answered
+    assert not [a for a in answered if a[0] and a[2] != "not_done"]
+    assert not [a for a in answered if not a[0] and not a[1] and a[2] != "mostly"]
+    assert not [a for a in answered if a[1] and a[2] != "done"]
 
     members = {m.user.username: m.role for m in campaign.team.select_related("user")}
     assert members == {"office": "leader", "expert": "member", "expert2": "member"}

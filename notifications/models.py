@@ -23,6 +23,13 @@ class Notification(models.Model):
         DOUBT_RAISED = "doubt_raised", "数据存疑"
         SELFCHECK_SUBMITTED = "selfcheck_submitted", "自查报告待阅"
         OPINION_RECEIVED = "opinion_received", "评审意见"
+        # 自查自纠 and 市级考评 (inspections): a unit's report sent back, its findings to 整改.
+        SELFCHECK_RETURNED = "selfcheck_returned", "自查报告退回"
+        FINDING_RAISED = "finding_raised", "考评问题"
+        FINDING_ANSWERED = "finding_answered", "整改待复核"
+        FINDING_RETURNED = "finding_returned", "整改退回"
+        FINDING_CLOSED = "finding_closed", "问题已销号"
+        FINDING_OVERDUE = "finding_overdue", "整改逾期"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"

@@ -85,6 +85,20 @@ class ProgressReportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
         help_text=_("可选；PDF、DOCX、XLSX、JPG、PNG，不超过 20 MB。"),
     )
+    # On a phone: straight to the camera. A field of its own (as on the evidence upload), so the
+    # attachment field still offers documents; the photo is checked by content like any attachment.
+    photo = forms.FileField(
+        label=_("拍照上传"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attachment") and data.get("photo"):
+            raise forms.ValidationError(_("附件和照片只能提交一个：请只选择文件或只拍照。"))
+        data["attachment"] = data.get("attachment") or data.get("photo")
+        return data
 
 
 class SendBackForm(forms.Form):

@@ -291,7 +291,7 @@ def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
             errors = exc.messages
     else:
         labels = {name: field.label for name, field in form.fields.items()}
-        errors = [f"{labels.get(name, '')}:{e}".lstrip(":") for name, items in form.errors.items() for e in items]
+        errors = [f"{labels.get(name, '')}：{e}".lstrip("：") for name, items in form.errors.items() for e in items]
     if request.headers.get("HX-Request"):
         cards = assignment_cards(
             assignments=assignment_list_for_units(unit_ids=[assignment.unit_id], assignment_id=assignment.pk)

@@ -138,3 +138,25 @@ def test_the_handler_reads_the_receiving_views_limit(rf, settings):
     request.resolver_match = resolve(reverse("tasks:assignment-report", args=[1]))
     settings.TASK_ATTACHMENT_MAX_BYTES = 7
     assert handler._limit() == 7
+
+
+@pytest.mark.django_db
+def test_the_report_offers_the_camera_and_checks_a_photo(client, liaison_x, assignment_x, media_root):
+    """我的任务 cards and the report page offer 拍照上传 (accept image/*, capture): a photo is the
+    report's attachment; a "photo" that is not an image is refused with the same message."""
+    client.force_login(liaison_x)
+    url = reverse("tasks:assignment-report", args=[assignment_x.pk])
+    for page in (client.get(url), client.get(reverse("tasks:mine"))):
+        html = page.content.decode()
+        assert re.search(r'name="photo"[^>]*accept="image/\*" capture="environment"', html), html[:200]
+    fake = SimpleUploadedFile("相机.png", b"<html><script>")
+    text = client.post(url, {"percent": 30, "text": "现场照片", "photo": fake}, follow=True).content.decode()
+    assert "不是有效的 PNG 文件" in text and not ProgressReport.objects.exists()
+    photo = SimpleUploadedFile("相机.png", b"\x89PNG\r\n\x1a\n....")
+    client.post(url, {"percent": 30, "text": "现场照片", "photo": photo}, follow=True)
+    report = ProgressReport.objects.get()
+    assert report.attachment and report.attachment_type == "png"
+    both = {"percent": 40, "text": "两个", "photo": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n...."),
+            "attachment": SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n....")}  # fmt: skip
+    assert "只能提交一个" in client.post(url, both, follow=True).content.decode()
+    assert ProgressReport.objects.count() == 1

@@ -62,3 +62,39 @@ def test_my_tasks_and_the_report_page_fit_a_phone(page, live_server, login, zone
     expect(page.locator("#report-history")).to_contain_text("平台核验制度已起草")
     no_sideways_scroll(page)
     assert ProgressReport.objects.filter(assignment=first).count() == 2
+
+
+def test_the_task_page_lists_its_units_as_cards_on_a_phone(
+    page, live_server, login, zone_a, unit_x, unit_y, liaison_x, office_a
+):
+    """责任单位与进度 on /tasks/<id>/ at 390 px: a card per unit, 完成时限 and 操作 in view (no inner
+    scroll hiding them, as the 856 px table in a 364 px box did)."""
+    task = task_create(
+        zone=zone_a,
+        number="1",
+        title=LONG_TITLE,
+        description="联络员在手机上查看任务。",
+        deadline=date(2030, 12, 31),
+        unit_ids=[unit_x.pk, unit_y.pk],
+        lead_unit_ids=[unit_x.pk],
+        user=office_a,
+    )
+    mine = task.assignments.get(unit=unit_x)
+    assignment_report_progress(assignment=mine, user=liaison_x, percent=30, text="已完成调研。" * 20)
+
+    page.set_viewport_size(PHONE)
+    login("liaison_x", PASSWORD)
+    page.goto(f"{live_server.url}/tasks/{task.pk}/")
+    no_sideways_scroll(page)
+    wrap = page.locator("#assignment-table").locator("xpath=..")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the unit table scrolls inside its box"
+    viewport = page.evaluate("window.innerWidth")
+    row = page.locator(f"#assignment-{mine.pk}")
+    for part in (row.locator(".assignment-due"), row.get_by_role("button", name="填报进展")):
+        expect(part).to_be_visible()
+        box = part.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport, box
+    expect(row.locator(".assignment-due")).to_have_attribute("data-label", "完成时限")
+    row.get_by_role("button", name="填报进展").click()  # the form opens below the card and fits
+    expect(page.locator(f"#report-{mine.pk}")).to_be_visible()
+    no_sideways_scroll(page)

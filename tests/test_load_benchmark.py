@@ -1,4 +1,9 @@
-"""benchmarks/load: the targets it prints (issue 9) and its reading of /proc/stat."""
+"""benchmarks/load: the targets it prints (issue 9), its reading of /proc/stat, the pages it
+browses and the progress report its liaisons send."""
+
+from datetime import date
+
+import pytest
 
 from benchmarks.load.__main__ import CpuSampler, report
 
@@ -42,3 +47,51 @@ def test_cpu_sampler_reads_a_busy_share():
     sum(i * i for i in range(2_000_000))  # keep one core busy a little
     average, busiest = sampler.stop()
     assert 0 <= average <= 100 and 0 <= busiest <= 100
+
+
+# --------------------------------------------------------- what the load sends
+
+
+def test_every_page_of_the_load_reverses_and_the_reviewer_sees_the_dashboard_and_bulletin():
+    from django.urls import reverse
+
+    from benchmarks.load.build import PAGE_MAX, PAGES
+
+    for _role, label, name, args, query, weight in PAGES:
+        arguments = {"zone": [1], "unit": [1, 2], "": []}[args]
+        assert reverse(name, args=arguments), label
+        assert weight > 0 and (not query or query.startswith("?")), label
+    names = {(role, name) for role, _label, name, *_rest in PAGES}
+    assert {("reviewer", "tasks:dashboard"), ("reviewer", "tasks:bulletin")} <= names
+    paged = [label for _role, label, _name, _args, query, _weight in PAGES if "{page}" in query]
+    filtered = [label for _role, label, _name, _args, query, _weight in PAGES if "status=" in query]
+    assert len(paged) >= 4 and filtered and PAGE_MAX >= 2
+    assert len({label for _role, label, *_rest in PAGES}) == len(PAGES)  # one report row each
+
+
+@pytest.mark.django_db
+def test_the_progress_report_the_liaisons_send_passes_the_csrf_check(liaison_x, unit_x, office_a):
+    """What the locust liaison does: open the report page, take the form's token, post it back."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from benchmarks.load.forms import csrf_token_in, progress_report_form
+    from tasks.models import ProgressReport
+    from tasks.services import task_create
+
+    task = task_create(
+        zone=unit_x.zone, title="压测任务", deadline=date(2030, 12, 31), unit_ids=[unit_x.pk], user=office_a
+    )
+    assignment = task.assignments.get()
+    url = reverse("tasks:assignment-report", args=[assignment.pk])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(liaison_x)
+    token = csrf_token_in(client.get(url).content.decode())
+    assert token
+    response = client.post(url, progress_report_form(token=token, percent=assignment.progress))
+    assert response.status_code == 302
+    assert ProgressReport.objects.filter(assignment=assignment).count() == 1
+    # Without the token the same form is refused and nothing is saved.
+    refused = client.post(url, {**progress_report_form(token="x" * 64, percent=0)})
+    assert refused.status_code == 403
+    assert ProgressReport.objects.filter(assignment=assignment).count() == 1

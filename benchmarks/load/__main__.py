@@ -5,15 +5,21 @@
 2. with the production settings (benchmarks/load/settings.py: only STATIC_ROOT moves to a
    temporary folder) migrates, runs ``load_standard``, ``collectstatic`` and builds the data:
    the demo zone grown to 60 units, 522 tasks, 3,377 assignments, 2,027 progress reports and
-   5,008 pieces of evidence, plus load accounts (benchmarks/load/build.py);
+   5,008 pieces of evidence, with 8,000 notices, 20,000 login and 10,000 audit events, 6,000
+   figure changes, 600 findings, 2,000 questionnaire answers and 8,000 download records, plus
+   load accounts (benchmarks/load/build.py, benchmarks/load/data.py);
 3. starts gunicorn as docker-compose.yml does (``config.wsgi``, 3 sync workers, timeout 120,
    access log), with Redis as the cache when one answers at REDIS_URL (default
    redis://127.0.0.1:6379/13), else the local-memory cache;
-4. fetches each page alone (one user, median of 5: what a page costs by itself), measures how
+4. fetches each page alone (one user, median of 5: what a page costs by itself; and sends a
+   liaison's progress report 5 times, which must be saved), measures how
    busy the machine already is, then runs locust headless (benchmarks/load/locustfile.py) with
-   office, liaison and reviewer users, at 20 and then 50 users for 90 s each, and prints per
-   page the requests, errors, median and p95, the machine's CPU (from /proc/stat, average and
-   busiest second) and the targets with pass/fail;
+   office, liaison and reviewer users, at 20 and then 50 users for 90 s each — first pages,
+   random later pages and filters of the big lists, the reviewers' 驾驶舱 and 督办通报, and
+   liaisons' progress reports (a GET of the form and a POST with its CSRF token, about one
+   liaison action in twenty, which invalidates the zone's cached figures) — and prints per
+   page (the writes as rows of their own) the requests, errors, median and p95, the machine's
+   CPU (from /proc/stat, average and busiest second) and the targets with pass/fail;
 5. stops gunicorn and drops the database and the temporary folder, whatever happened.
 
 Options: ``--users 20 50``, ``--duration 90``. Exit status 1 when a target is missed.
@@ -64,8 +70,7 @@ def database_create(url: str) -> str:
     with _admin_connect(url) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             sys.exit(
-                f"数据库 {name} 已存在：基准测试只使用自己新建的数据库，"
-                "请先删除它或在 DATABASE_URL 中换一个名字。"
+                f"数据库 {name} 已存在：基准测试只使用自己新建的数据库，请先删除它或在 DATABASE_URL 中换一个名字。"
             )
         conn.execute(f'CREATE DATABASE "{name}"')
     return name
@@ -224,13 +229,34 @@ def pages_alone(host: str, plan_path: str, repeat: int = 5) -> dict[str, tuple[f
         session.post(f"{host}/accounts/login/", data=form, headers={"Referer": referer}, allow_redirects=False)
         send_cookies()
         for page in account["pages"]:
-            session.get(host + page["url"], allow_redirects=False)  # warm
+            url = host + page["url"].replace("{page}", "2")
+            session.get(url, allow_redirects=False)  # warm
             timings = []
             for _ in range(repeat):
                 started = time.perf_counter()
-                response = session.get(host + page["url"], allow_redirects=False)
+                response = session.get(url, allow_redirects=False)
                 timings.append((time.perf_counter() - started) * 1000)
             alone[page["label"]] = (statistics.median(timings), len(response.content) // 1024)
+        for target in account.get("reports", [])[:1]:  # the liaisons' write, sent as the load sends it
+            from benchmarks.load.forms import csrf_token_in, progress_report_form
+
+            page = session.get(host + target["url"], allow_redirects=False)
+            token = csrf_token_in(page.text)
+            send_cookies()
+            timings = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                response = session.post(
+                    host + target["url"],
+                    data=progress_report_form(token=token or "", percent=target["percent"]),
+                    headers={"Referer": f"https://{host.split('://', 1)[1]}{target['url']}"},
+                    allow_redirects=False,
+                )
+                timings.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 302:
+                    raise RuntimeError(f"the progress report {target['url']} answered {response.status_code}")
+            send_cookies()
+            alone["liaison 填报进展 POST"] = (statistics.median(timings), len(page.content) // 1024)
     return alone
 
 

@@ -2,7 +2,12 @@
 
 Each simulated person takes the next load account of its role (from LOAD_PLAN, written by
 benchmarks/load/build.py), logs in once through the login form, then browses the role's
-pages (weighted) with 1–3 s of think time. Requests carry ``X-Forwarded-Proto: https``, as
+pages (weighted) with 1–3 s of think time; a page whose query holds "{page}" is asked for at a
+random page (2 to its page_max), so paged lists are not all served from the cache. Liaisons
+also write, about one action in twenty: they open the progress-report page of one of their
+unit's open assignments and send the form with the CSRF token it carries (a progress report,
+which invalidates the zone's cached 驾驶舱 and 督办通报); the page and the POST are rows of their
+own in the report. Requests carry ``X-Forwarded-Proto: https``, as
 the TLS-terminating proxy in front of gunicorn sends it, so the production settings (SSL
 redirect, secure cookies, CSRF's referer check) stay as they are; the client sends the
 secure cookies back itself over the plain-http hop to gunicorn.
@@ -16,6 +21,8 @@ import os
 import random
 
 from locust import HttpUser, between, task
+
+from benchmarks.load.forms import csrf_token_in, progress_report_form
 
 with open(os.environ["LOAD_PLAN"], encoding="utf-8") as handle:
     PLAN = json.load(handle)
@@ -39,7 +46,7 @@ class PortalUser(HttpUser):
             "password": self.account["password"],
             "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
         }
-        referer = f"https://{self.host.split('://', 1)[1].rstrip('/')}/accounts/login/"
+        referer = self._https("/accounts/login/")
         with self.client.post(
             "/accounts/login/",
             data=data,
@@ -52,16 +59,23 @@ class PortalUser(HttpUser):
                 response.failure(f"login answered {response.status_code}")
         self._send_cookies()
 
+    def _https(self, path: str) -> str:
+        """The address the browser saw (the Referer CSRF checks under https)."""
+        return f"https://{self.host.split('://', 1)[1].rstrip('/')}{path}"
+
     def _send_cookies(self):
         """requests keeps the Secure cookies but sends them only over https: send them by hand."""
         self.client.headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in self.client.cookies)
 
-    @task
+    @task(20)
     def browse(self):
         page = random.choices(self.pages, weights=self.weights)[0]
-        with self.client.get(page["url"], name=page["label"], allow_redirects=False, catch_response=True) as response:
+        url = page["url"]
+        if "page_max" in page:
+            url = url.replace("{page}", str(random.randint(2, page["page_max"])))
+        with self.client.get(url, name=page["label"], allow_redirects=False, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"{page['url']} answered {response.status_code}")
+                response.failure(f"{url} answered {response.status_code}")
 
 
 class Office(PortalUser):
@@ -72,6 +86,33 @@ class Office(PortalUser):
 class Liaison(PortalUser):
     role = "liaison"
     weight = 2
+
+    @task(1)
+    def report_progress(self):
+        """A progress report on one of the unit's open assignments, through its page's form."""
+        if not self.account.get("reports"):
+            return
+        target = random.choice(self.account["reports"])
+        with self.client.get(
+            target["url"], name="liaison 填报进展页", allow_redirects=False, catch_response=True
+        ) as response:
+            token = csrf_token_in(response.text)
+            if response.status_code != 200 or token is None:
+                response.failure(f"{target['url']} answered {response.status_code} without the form's token")
+                return
+        self._send_cookies()
+        data = progress_report_form(token=token, percent=target["percent"])
+        with self.client.post(
+            target["url"],
+            data=data,
+            headers={"Referer": self._https(target["url"])},
+            name="liaison 填报进展 POST",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:  # saved: back to 我的任务; refused: the page again (400)
+                response.failure(f"progress report answered {response.status_code}")
+        self._send_cookies()  # the success message's cookie
 
 
 class Reviewer(PortalUser):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from common.http import attachment_disposition
 from common.pagination import page_of
-from common.params import query_int
+from common.params import int_param, query_int
 
 from . import evaluation as evaluation_services
 from . import findings as finding_services
@@ -69,6 +69,17 @@ def team(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return render(request, "inspections/team.html", context)
 
 
+def _evaluator_from_post(raw: str):
+    """The 考评组 member chosen to evaluate (empty: unassign); a bad or unknown id is refused."""
+    if not raw.strip():
+        return None
+    user_id = int_param(raw)
+    evaluator = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
+    if evaluator is None:
+        raise ValidationError(_("所选考评人员不存在，请刷新页面后重试。"))
+    return evaluator
+
+
 def _team_post(request: HttpRequest, campaign) -> HttpResponse:
     action = request.POST.get("action", "")
     User = get_user_model()
@@ -77,17 +88,18 @@ def _team_post(request: HttpRequest, campaign) -> HttpResponse:
             username = request.POST.get("username", "").strip()
             member = User.objects.filter(username=username, is_active=True).first()
             if member is None:
-                raise ValidationError(f"账号“{username}”不存在。")
+                raise ValidationError(_("账号“%(username)s”不存在。") % {"username": username})
             evaluation_services.team_member_add(
                 campaign=campaign, member=member, role=request.POST.get("role", TeamMember.Role.MEMBER), by=request.user
             )
             messages.success(request, _("已加入考核考评组。"))
         elif action == "assign":
-            user_id = request.POST.get("evaluator", "")
-            evaluator = User.objects.filter(pk=user_id).first() if user_id.isdigit() else None
-            unit_ids = [int(v) for v in request.POST.getlist("units") if v.isdigit()]
+            evaluator = _evaluator_from_post(request.POST.get("evaluator", ""))
+            unit_ids = [int_param(v) for v in request.POST.getlist("units")]
+            if None in unit_ids:
+                raise ValidationError(_("所选单位编号无效，请刷新页面后重试。"))
             if not unit_ids:
-                raise ValidationError("请选择要分派的单位。")
+                raise ValidationError(_("请选择要分派的单位。"))
             evaluation_services.evaluation_assign(
                 campaign=campaign, unit_ids=unit_ids, evaluator=evaluator, by=request.user
             )
@@ -122,7 +134,9 @@ def _results_from_post(post) -> dict[str, dict[str, str]]:
     results: dict[str, dict[str, str]] = {}
     for name, value in post.items():
         key, _sep, field = name.partition("-")
-        if field in ("result", "points", "comment") and key[:1] in ("i", "a") and key[1:].isdigit():
+        # Any i…/a… key goes to the service, which refuses one that is not the unit's row (an
+        # "i²" included) with its message, rather than quietly saving the other rows.
+        if field in ("result", "points", "comment") and key[:1] in ("i", "a") and key[1:]:
             results.setdefault(key, {})[field] = value
     return results
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from common.http import attachment_disposition
 from common.pagination import page_of
+from common.params import int_param
 from common.xlsx import ExcelImportError
 
 from . import survey
@@ -119,8 +120,14 @@ def answers_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
             answers[question.pk] = (
                 request.POST.getlist(key) if question.kind == Question.Kind.MULTIPLE else request.POST.get(key)
             )
-        unit_id = request.POST.get("unit", "")
-        unit = campaign.zone.units.filter(pk=unit_id).first() if unit_id.isdigit() else None
+        unit_raw = request.POST.get("unit", "").strip()
+        unit = None
+        if unit_raw:
+            unit_id = int_param(unit_raw)
+            unit = campaign.zone.units.filter(pk=unit_id).first() if unit_id is not None else None
+            if unit is None:
+                messages.error(request, _("所选单位不存在或不属于该创建对象，答卷未录入。"))
+                return redirect("inspections:questionnaire", campaign_id=campaign.pk)
         try:
             survey.response_add(
                 questionnaire=questionnaire,

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import AssessmentRound
+from common.params import int_param
 from zones.models import Zone
 
 from ...kinds import REGISTRY, kind_get
@@ -74,7 +75,8 @@ class Command(BaseCommand):
     @staticmethod
     def _zone(value: str) -> Zone:
         query = Zone.objects.select_related("region__parent__parent", "system__scope")
-        zone = query.filter(pk=int(value)).first() if value.isdigit() else query.filter(name=value).first()
+        zone_id = int_param(value)  # ASCII digits only: "²" is a name, not an id
+        zone = query.filter(pk=zone_id).first() if zone_id is not None else query.filter(name=value.strip()).first()
         if zone is None:
             raise CommandError(f"找不到创建对象：{value}")
         return zone

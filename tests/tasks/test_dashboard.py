@@ -102,6 +102,11 @@ def test_page_shows_the_dashboard(client, zone_a, office_a, board, unit_x):
     row = re.search(r'<tr class="unit-row" data-unit="甲市商务局">.*?</tr>', page, re.S).group(0)
     assert 'class="small num progress-value"' in row and ">50%<" in row
     assert 'id="count-overdue">1<' in page and 'id="count-tasks">4<' in page
+    # Each card says what it counts (tasks or assignments) and its fragments never wrap inside.
+    counts = page[page.index('id="dashboard-counts"') : page.index('id="dashboard-score"')]
+    assert counts.count("项任务") == 1 and counts.count("项分工</span>") == 5
+    nowrap = r'<span class="text-nowrap">分派为 \d+ 项分工</span> · <span class="text-nowrap">\d+ 个单位</span>'
+    assert re.search(nowrap, counts)
     assert "建设监管平台" in page[page.index('id="overdue-list"') :]
     assert "组织业务培训" in page[page.index('id="upcoming-list"') :]
     score = page[page.index('id="dashboard-score"') :]
@@ -110,6 +115,7 @@ def test_page_shows_the_dashboard(client, zone_a, office_a, board, unit_x):
         and "78.50" not in score[:600]
         and reverse("assessments:scores", args=[zone_a.pk]) in score[:600]
     )
+    assert re.search(r'<span class="text-nowrap">满分 100</span> · <span class="text-nowrap">[\d-]+ 计算</span>', score)
     assert page.count('class="timeline-row"') == 3 and 'class="timeline-today"' in page
     data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page).group(1))
     assert data["units"] == ["商务局", "统计局"]

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .access import eligible_for_team
 from .grading import Thresholds, grade_for, score_of
@@ -50,20 +51,24 @@ def evaluation_grade(evaluation: Evaluation) -> str:
 @transaction.atomic
 def team_member_add(*, campaign: Campaign, member, role: str = TeamMember.Role.MEMBER, by) -> TeamMember:
     if role not in TeamMember.Role.values:
-        raise ValidationError("未知的组内职务。")
+        raise ValidationError(_("未知的组内职务。"))
     if not eligible_for_team(member, campaign.zone):
         raise ValidationError(
-            f"“{member}”不是本创建对象的办公室工作人员或评审专家，不能加入考核考评组（评审专家须先由安全管理员授权）。"
+            _(
+                "“%(member)s”不是本创建对象的办公室工作人员或评审专家，不能加入考核考评组"
+                "（评审专家须先由安全管理员授权）。"
+            )
+            % {"member": member}
         )
     if TeamMember.objects.filter(campaign=campaign, user=member).exists():
-        raise ValidationError(f"“{member}”已在考核考评组中。")
+        raise ValidationError(_("“%(member)s”已在考核考评组中。") % {"member": member})
     return TeamMember.objects.create(campaign=campaign, user=member, role=role, added_by=by)
 
 
 @transaction.atomic
 def team_member_remove(*, member: TeamMember, by) -> None:
     if Evaluation.objects.filter(campaign_id=member.campaign_id, evaluator_id=member.user_id).exists():
-        raise ValidationError(f"“{member.user}”还负责单位的考评，请先改派后再移出考评组。")
+        raise ValidationError(_("“%(member)s”还负责单位的考评，请先改派后再移出考评组。") % {"member": member.user})
     member.delete()
 
 
@@ -72,13 +77,13 @@ def evaluation_assign(*, campaign: Campaign, unit_ids: Iterable[int], evaluator,
     """Assign units to a 考评组 member (``evaluator`` None: unassign). Finished evaluations keep theirs."""
     unit_ids = list(unit_ids)
     if evaluator is not None and not TeamMember.objects.filter(campaign=campaign, user=evaluator).exists():
-        raise ValidationError(f"“{evaluator}”不在考核考评组中，请先加入考评组。")
+        raise ValidationError(_("“%(member)s”不在考核考评组中，请先加入考评组。") % {"member": evaluator})
     rows = list(Evaluation.objects.select_for_update().filter(campaign=campaign, unit_id__in=unit_ids))
     if len(rows) != len(set(unit_ids)):
-        raise ValidationError("所选单位不属于该自查考评。")
+        raise ValidationError(_("所选单位不属于该自查考评。"))
     done = [e for e in rows if e.status == Status.DONE]
     if done:
-        raise ValidationError("已完成考评的单位不能改派，请先重新打开。")
+        raise ValidationError(_("已完成考评的单位不能改派，请先重新打开。"))
     changed = 0
     for evaluation in rows:
         if evaluation.evaluator_id == getattr(evaluator, "pk", None):
@@ -100,15 +105,15 @@ def _editable_check(evaluation: Evaluation) -> None:
     """A finished evaluation is locked until the office reopens it. The end of the self-check phase
     (``campaign_close``) does not end the 市级考评 that follows it."""
     if evaluation.status == Status.DONE:
-        raise ValidationError("该单位的考评已完成；如需修改，请办公室重新打开。")
+        raise ValidationError(_("该单位的考评已完成；如需修改，请办公室重新打开。"))
 
 
 def evaluation_lock_reason(evaluation: Evaluation, *, may_evaluate: bool) -> str:
     """Why the viewer cannot change ``evaluation`` (a Chinese sentence), or "" when they can."""
     if not may_evaluate:
-        return "您可以查看该单位的考评，但不是它的考评人员，不能修改。"
+        return _("您可以查看该单位的考评，但不是它的考评人员，不能修改。")
     if evaluation.status == Status.DONE:
-        return "该单位的考评已完成；如需修改，请办公室重新打开。"
+        return _("该单位的考评已完成；如需修改，请办公室重新打开。")
     return ""
 
 
@@ -116,11 +121,13 @@ def _points(value: Any, label: str, maximum: Decimal) -> Decimal:
     try:
         points = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}：得分应为数字。") from None
+        raise ValidationError(_("%(row)s：得分应为数字。") % {"row": label}) from None
     if not points.is_finite() or points < 0 or points > maximum:
-        raise ValidationError(f"{label}：得分应在 0 到 {maximum.normalize():f} 分之间。")
+        raise ValidationError(
+            _("%(row)s：得分应在 0 到 %(max)s 分之间。") % {"row": label, "max": f"{maximum.normalize():f}"}
+        )
     if points % STEP != 0:
-        raise ValidationError(f"{label}：得分以 0.5 分为单位。")
+        raise ValidationError(_("%(row)s：得分以 0.5 分为单位。") % {"row": label})
     return points
 
 
@@ -149,7 +156,7 @@ def evaluation_results_save(
     errors, new, changed, cleared = [], [], [], []
     for key, data in results.items():
         if key not in keys:
-            raise ValidationError("所填事项不属于该单位的责任指标或任务，请刷新页面后重试。")
+            raise ValidationError(_("所填事项不属于该单位的责任指标或任务，请刷新页面后重试。"))
         result = (data.get("result") or "").strip()
         comment = (data.get("comment") or "").strip()[:500]
         raw_points = data.get("points")
@@ -158,12 +165,12 @@ def evaluation_results_save(
                 cleared.append(existing[key].pk)
             continue
         if result not in Result.values:
-            errors.append(f"{keys[key]}：未知的考评结果。")
+            errors.append(_("%(row)s：未知的考评结果。") % {"row": keys[key]})
             continue
         points = None
         if on_points:
             if raw_points in (None, ""):
-                errors.append(f"{keys[key]}：按分值计分，请填写得分。")
+                errors.append(_("%(row)s：按分值计分，请填写得分。") % {"row": keys[key]})
                 continue
             try:
                 points = _points(raw_points, keys[key], campaign.row_points)
@@ -208,11 +215,11 @@ def evaluation_method_add(
 ) -> EvaluationMethod:
     _editable_check(evaluation)
     if method not in EvaluationMethod.Method.values:
-        raise ValidationError("请选择考评方式（听取汇报、查阅资料、问卷调查、明察暗访）。")
+        raise ValidationError(_("请选择考评方式（听取汇报、查阅资料、问卷调查、明察暗访）。"))
     if not isinstance(on, date):
-        raise ValidationError("请填写考评日期。")
+        raise ValidationError(_("请填写考评日期。"))
     if on > timezone.localdate():
-        raise ValidationError("考评日期不能晚于今天。")
+        raise ValidationError(_("考评日期不能晚于今天。"))
     row = EvaluationMethod.objects.create(
         evaluation=evaluation, method=method, on=on, notes=(notes or "").strip()[:5000], by=user
     )
@@ -241,14 +248,14 @@ def evaluation_finish(*, evaluation: Evaluation, user) -> Evaluation:
     results = {_key(r): r for r in EvaluationResult.objects.filter(evaluation=locked)}
     missing = [label for key, label in keys.items() if key not in results]
     if missing:
-        shown = "、".join(missing[:5]) + (f" 等 {len(missing)} 项" if len(missing) > 5 else "")
-        raise ValidationError(f"以下事项尚未填写考评结果：{shown}。")
+        shown = "、".join(missing[:5]) + (_(" 等 %(count)s 项") % {"count": len(missing)} if len(missing) > 5 else "")
+        raise ValidationError(_("以下事项尚未填写考评结果：%(rows)s。") % {"rows": shown})
     if campaign.scale == Campaign.Scale.POINTS:
         unscored = [keys[k] for k in keys if results[k].points is None]
         if unscored:
-            raise ValidationError(f"按分值计分，以下事项尚未打分：{'、'.join(unscored[:5])}。")
+            raise ValidationError(_("按分值计分，以下事项尚未打分：%(rows)s。") % {"rows": "、".join(unscored[:5])})
     if not EvaluationMethod.objects.filter(evaluation=locked).exists():
-        raise ValidationError("请至少记录一种考评方式（听取汇报、查阅资料、问卷调查或明察暗访）。")
+        raise ValidationError(_("请至少记录一种考评方式（听取汇报、查阅资料、问卷调查或明察暗访）。"))
     score = score_of(
         scale=campaign.scale,
         row_points=campaign.row_points,
@@ -275,12 +282,12 @@ def evaluation_reopen(*, evaluation: Evaluation, user, reason: str) -> Evaluatio
     """The office reopens a finished evaluation, with a reason; its score is cleared until finished again."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("重新打开考评时必须填写理由。")
+        raise ValidationError(_("重新打开考评时必须填写理由。"))
     changed = Evaluation.objects.filter(pk=evaluation.pk, status=Status.DONE).update(
         status=Status.IN_PROGRESS, score=None, points=None, max_points=None, finished_at=None, finished_by=None
     )
     if not changed:
-        raise ValidationError("只有已完成的考评可以重新打开。")
+        raise ValidationError(_("只有已完成的考评可以重新打开。"))
     EvaluationEvent.objects.create(
         evaluation=evaluation, from_status=Status.DONE, to_status=Status.IN_PROGRESS, reason=reason, by=user
     )

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 from notifications.services import notification_create
@@ -35,7 +36,7 @@ ANSWERABLE = (Status.PENDING, Status.RECTIFYING, Status.RETURNED)
 def _receive_all(zone, files: Iterable[UploadedFile]) -> list[Received]:
     files = [f for f in files if f]
     if len(files) > MAX_FILES:
-        raise ValidationError(f"一次最多上传 {MAX_FILES} 个文件。")
+        raise ValidationError(_("一次最多上传 %(count)s 个文件。") % {"count": MAX_FILES})
     received: list[Received] = []
     try:
         for upload in files:
@@ -98,19 +99,19 @@ def finding_create(
     campaign = evaluation.campaign
     title = (title or "").strip()
     if not title:
-        raise ValidationError("请填写问题描述。")
+        raise ValidationError(_("请填写问题描述。"))
     if len(title) > 2000:
-        raise ValidationError("问题描述不能超过 2000 个字。")
+        raise ValidationError(_("问题描述不能超过 2000 个字。"))
     if severity not in Severity.values:
-        raise ValidationError("请选择问题的严重程度（一般、较重、严重）。")
+        raise ValidationError(_("请选择问题的严重程度（一般、较重、严重）。"))
     if not isinstance(deadline, date):
-        raise ValidationError("请填写整改时限。")
+        raise ValidationError(_("请填写整改时限。"))
     if deadline < timezone.localdate():
-        raise ValidationError("整改时限不能早于今天。")
+        raise ValidationError(_("整改时限不能早于今天。"))
     link = {}
     if target:
         if target not in row_keys(campaign=campaign, unit=evaluation.unit):
-            raise ValidationError("所选指标或任务不属于该单位。")
+            raise ValidationError(_("所选指标或任务不属于该单位。"))
         link = {"indicator_id": int(target[1:])} if target.startswith("i") else {"assignment_id": int(target[1:])}
 
     def write(received: list[Received]) -> Finding:
@@ -156,7 +157,7 @@ def _move(finding: Finding, allowed: tuple[str, ...], target: str, **fields) -> 
     current = Finding.objects.select_for_update().filter(pk=finding.pk).values_list("status", flat=True).first()
     if current not in allowed:
         shown = Status(current).label if current else "—"
-        raise ValidationError(f"问题当前为“{shown}”，不能执行此操作，请刷新页面后重试。")
+        raise ValidationError(_("问题当前为“%(status)s”，不能执行此操作，请刷新页面后重试。") % {"status": shown})
     Finding.objects.filter(pk=finding.pk, status=current).update(status=target, **fields)
     return current
 
@@ -165,9 +166,9 @@ def finding_answer(*, finding: Finding, user, text: str, submit: bool, files: It
     """The unit reports what it did: ``submit`` sends it for 复核 (待复核), otherwise it is 整改中."""
     text = (text or "").strip()
     if not text:
-        raise ValidationError("请填写整改情况。")
+        raise ValidationError(_("请填写整改情况。"))
     if len(text) > 5000:
-        raise ValidationError("整改情况不能超过 5000 个字。")
+        raise ValidationError(_("整改情况不能超过 5000 个字。"))
     target = Status.RECHECK if submit else Status.RECTIFYING
 
     def write(received: list[Received]) -> Finding:
@@ -214,7 +215,7 @@ def finding_recheck(*, finding: Finding, user, close: bool, reason: str = "") ->
         )
     else:
         if not reason:
-            raise ValidationError("退回整改时必须填写理由。")
+            raise ValidationError(_("退回整改时必须填写理由。"))
         source = _move(finding, (Status.RECHECK,), Status.RETURNED)
         FindingEvent.objects.create(
             finding=finding, kind=Kind.RETURNED, from_status=source, to_status=Status.RETURNED, text=reason, by=user
@@ -231,12 +232,12 @@ def finding_deadline_set(*, finding: Finding, user, deadline: date | None, reaso
     """The office moves a finding's 整改时限, with a reason (the reminders follow the new date)."""
     reason = (reason or "").strip()
     if not isinstance(deadline, date):
-        raise ValidationError("请填写新的整改时限。")
+        raise ValidationError(_("请填写新的整改时限。"))
     if not reason:
-        raise ValidationError("调整整改时限时必须填写理由。")
+        raise ValidationError(_("调整整改时限时必须填写理由。"))
     source = Finding.objects.select_for_update().filter(pk=finding.pk).values_list("status", flat=True).first()
     if source == Status.CLOSED:
-        raise ValidationError("问题已销号，不能再调整整改时限。")
+        raise ValidationError(_("问题已销号，不能再调整整改时限。"))
     Finding.objects.filter(pk=finding.pk).update(deadline=deadline)
     FindingEvent.objects.create(
         finding=finding,
@@ -266,7 +267,12 @@ def zone_transition_blockers(*, zone, source: str, target: str) -> list[str]:
     if not open_serious:
         return []
     names = "、".join(
-        f"问题{f.number}（{f.unit.name}：{f.short_title}，{f.get_status_display()}）" for f in open_serious[:10]
+        _("问题%(number)s（%(unit)s：%(title)s，%(status)s）")
+        % {"number": f.number, "unit": f.unit.name, "title": f.short_title, "status": f.get_status_display()}
+        for f in open_serious[:10]
     )
-    more = f" 等 {len(open_serious)} 个" if len(open_serious) > 10 else ""
-    return [f"仍有未销号的严重问题，不能离开“整改”阶段：{names}{more}。请先完成整改复核销号。"]
+    more = _(" 等 %(count)s 个") % {"count": len(open_serious)} if len(open_serious) > 10 else ""
+    return [
+        _("仍有未销号的严重问题，不能离开“整改”阶段：%(names)s%(more)s。请先完成整改复核销号。")
+        % {"names": names, "more": more}
+    ]

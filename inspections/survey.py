@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -44,8 +45,8 @@ def letter(index: int) -> str:
 def questionnaire_set(*, campaign: Campaign, title: str, intro: str = "") -> Questionnaire:
     title = (title or "").strip()
     if not title:
-        raise ValidationError("请填写问卷名称。")
-    questionnaire, _ = Questionnaire.objects.update_or_create(
+        raise ValidationError(_("请填写问卷名称。"))
+    questionnaire, _created = Questionnaire.objects.update_or_create(
         campaign=campaign, defaults={"title": title[:200], "intro": (intro or "").strip()[:5000]}
     )
     return questionnaire
@@ -56,24 +57,24 @@ def _options_clean(kind: str, options: list[str]) -> list[str]:
     if kind == Kind.TEXT:
         return []
     if len(options) < 2:
-        raise ValidationError("选择题至少需要两个选项。")
+        raise ValidationError(_("选择题至少需要两个选项。"))
     if len(options) > MAX_OPTIONS:
-        raise ValidationError(f"选择题最多 {MAX_OPTIONS} 个选项。")
+        raise ValidationError(_("选择题最多 %(count)s 个选项。") % {"count": MAX_OPTIONS})
     if len(set(options)) != len(options):
-        raise ValidationError("选项不能重复。")
+        raise ValidationError(_("选项不能重复。"))
     return [o[:200] for o in options]
 
 
 @transaction.atomic
 def question_add(*, questionnaire: Questionnaire, kind: str, text: str, options: list[str]) -> Question:
     if kind not in Kind.values:
-        raise ValidationError("请选择题型（单选、多选、填空）。")
+        raise ValidationError(_("请选择题型（单选、多选、填空）。"))
     text = (text or "").strip()
     if not text:
-        raise ValidationError("请填写题目。")
+        raise ValidationError(_("请填写题目。"))
     count = Question.objects.filter(questionnaire=questionnaire).count()
     if count >= MAX_QUESTIONS:
-        raise ValidationError(f"问卷最多 {MAX_QUESTIONS} 道题。")
+        raise ValidationError(_("问卷最多 %(count)s 道题。") % {"count": MAX_QUESTIONS})
     position = (Question.objects.filter(questionnaire=questionnaire).aggregate(n=Max("position"))["n"] or 0) + 1
     return Question.objects.create(
         questionnaire=questionnaire,
@@ -86,7 +87,7 @@ def question_add(*, questionnaire: Questionnaire, kind: str, text: str, options:
 
 def question_delete(*, question: Question) -> None:
     if SurveyAnswer.objects.filter(question=question).exists():
-        raise ValidationError("该题已有回答，不能删除。")
+        raise ValidationError(_("该题已有回答，不能删除。"))
     question.delete()
 
 
@@ -109,7 +110,7 @@ def answer_parse(question: Question, value: Any) -> tuple[list[int], str]:
     if question.kind == Kind.TEXT:
         text = str(value).strip()
         if len(text) > 2000:
-            raise ValueError("回答不能超过 2000 个字")
+            raise ValueError(_("回答不能超过 2000 个字"))
         return [], text
     if isinstance(value, (list, tuple)):
         tokens = [str(v) for v in value]
@@ -122,11 +123,13 @@ def answer_parse(question: Question, value: Any) -> tuple[list[int], str]:
         index = _choice(question, token)
         if index is None:
             last = letter(len(question.options) - 1)
-            raise ValueError(f"选项“{token.strip()}”不存在（可选 A–{last} 或选项原文）")
+            raise ValueError(
+                _("选项“%(option)s”不存在（可选 A–%(last)s 或选项原文）") % {"option": token.strip(), "last": last}
+            )
         if index not in choices:
             choices.append(index)
     if question.kind == Kind.SINGLE and len(choices) > 1:
-        raise ValueError("单选题只能选一个选项")
+        raise ValueError(_("单选题只能选一个选项"))
     return sorted(choices), ""
 
 
@@ -152,19 +155,19 @@ def response_add(
     """One respondent's answers typed in: question id → option index(es) or letters, or text."""
     questions = list(Question.objects.filter(questionnaire=questionnaire))
     if unit is not None and unit.zone_id != questionnaire.campaign.zone_id:
-        raise ValidationError("调查对象单位不属于该创建对象。")
+        raise ValidationError(_("调查对象单位不属于该创建对象。"))
     parsed, errors = [], []
     for question in questions:
         try:
             choices, text = answer_parse(question, answers.get(question.pk))
         except ValueError as exc:
-            errors.append(f"第 {question.position} 题：{exc}。")
+            errors.append(_("第 %(number)s 题：%(reason)s。") % {"number": question.position, "reason": exc})
             continue
         parsed.append((question, choices, text))
     if errors:
         raise ValidationError(errors)
-    if not any(choices or text for _, choices, text in parsed):
-        raise ValidationError("请至少回答一道题。")
+    if not any(choices or text for _question, choices, text in parsed):
+        raise ValidationError(_("请至少回答一道题。"))
     response = SurveyResponse.objects.create(
         questionnaire=questionnaire, respondent=(respondent or "").strip()[:100], unit=unit, entered_by=user
     )
@@ -194,14 +197,20 @@ def responses_import(*, questionnaire: Questionnaire, user, file: IO[bytes]) -> 
         sheet = workbook.worksheets[0]
         questions = list(Question.objects.filter(questionnaire=questionnaire))
         if not questions:
-            raise ExcelImportError(["问卷还没有题目，请先添加题目再导入回答"])
+            raise ExcelImportError([_("问卷还没有题目，请先添加题目再导入回答")])
         expected = headers_for(questions)
         rows = sheet.iter_rows(values_only=True)
         header = [_cell_text(v) for v in next(rows, ())]
         header = header[: len(expected)] + [""] * (len(expected) - len(header))
-        wrong = [f"第 {i} 列应为“{e}”" for i, (h, e) in enumerate(zip(header, expected), 1) if h != e]
+        wrong = [
+            _("第 %(column)s 列应为“%(title)s”") % {"column": i, "title": e}
+            for i, (h, e) in enumerate(zip(header, expected), 1)
+            if h != e
+        ]
         if wrong:
-            raise ExcelImportError([f"第 1 行：表头与问卷不一致，请使用下载的导入模板（{';'.join(wrong[:3])}）"])
+            raise ExcelImportError(
+                [_("第 1 行：表头与问卷不一致，请使用下载的导入模板（%(wrong)s）") % {"wrong": ";".join(wrong[:3])}]
+            )
         units = _unit_lookup(questionnaire.campaign)
         errors: list[str] = []
         parsed: list[tuple[str, Unit | None, list]] = []
@@ -210,29 +219,35 @@ def responses_import(*, questionnaire: Questionnaire, user, file: IO[bytes]) -> 
             if all(_cell_text(v) == "" for v in values):
                 continue
             if len(parsed) >= MAX_ROWS:
-                raise ExcelImportError([f"一次最多导入 {MAX_ROWS} 份答卷"])
+                raise ExcelImportError([_("一次最多导入 %(count)s 份答卷") % {"count": MAX_ROWS}])
             respondent, unit_name = _cell_text(values[0]), _cell_text(values[1])
-            unit = None
+            unit, errors_before = None, len(errors)
             if unit_name:
                 unit = units.get(unit_name)
                 if unit is None:
-                    errors.append(f"第 {number} 行：调查对象单位“{unit_name}”不是本创建对象的责任单位")
+                    errors.append(
+                        _("第 %(row)s 行：调查对象单位“%(unit)s”不是本创建对象的责任单位")
+                        % {"row": number, "unit": unit_name}
+                    )
             answers, answered = [], False
             for question, value in zip(questions, values[2:]):
                 try:
                     choices, text = answer_parse(question, value)
                 except ValueError as exc:
-                    errors.append(f"第 {number} 行 第 {question.position} 题：{exc}")
+                    errors.append(
+                        _("第 %(row)s 行 第 %(number)s 题：%(reason)s")
+                        % {"row": number, "number": question.position, "reason": exc}
+                    )
                     continue
                 answered = answered or bool(choices or text)
                 answers.append((question, choices, text))
-            if not answered and not any(e.startswith(f"第 {number} 行") for e in errors):
-                errors.append(f"第 {number} 行：没有任何回答")
+            if not answered and len(errors) == errors_before:
+                errors.append(_("第 %(row)s 行：没有任何回答") % {"row": number})
             parsed.append((respondent[:100], unit, answers))
     if errors:
         raise ExcelImportError(errors)
     if not parsed:
-        raise ExcelImportError(["文件中没有答卷"])
+        raise ExcelImportError([_("文件中没有答卷")])
     with transaction.atomic():
         for respondent, unit, answers in parsed:
             response = SurveyResponse.objects.create(

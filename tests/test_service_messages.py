@@ -18,6 +18,9 @@ LISTS = re.compile(r"(errors|problems|forbidden)$")
 HELPERS = [
     "assessments/rectification.py",
     "evidence/data/services.py",
+    "inspections/evaluation.py",
+    "inspections/findings.py",
+    "inspections/survey.py",
     "evidence/data/excel.py",
     "tasks/excel.py",
 ]

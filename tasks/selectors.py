@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Avg, Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -123,6 +123,23 @@ def liaison_units_for(*, user) -> list[Unit]:
 def office_zones_for(*, user) -> list[Zone]:
     """The zones whose every task ``user`` sees (the office, provincial reviewers), by name."""
     return list(zones_where(user, ZoneAction.VIEW_ALL_TASKS).order_by("name"))
+
+
+def office_zone_summaries(*, user) -> list[Zone]:
+    """``office_zones_for`` with a few counts for the 驾驶舱 chooser (one query): ``n_tasks``,
+    ``n_assignments``, ``n_completed`` and ``n_overdue`` (assignments), the lifecycle status."""
+    assignments = "tasks__assignments"
+    status = f"{assignments}__status"
+    return list(
+        zones_where(user, ZoneAction.VIEW_ALL_TASKS)
+        .annotate(
+            n_tasks=Count("tasks", distinct=True),
+            n_assignments=Count(assignments, distinct=True),
+            n_completed=Count(assignments, filter=Q(**{status: Assignment.Status.COMPLETED}), distinct=True),
+            n_overdue=Count(assignments, filter=Q(**{status: Assignment.Status.OVERDUE}), distinct=True),
+        )
+        .order_by("name")
+    )
 
 
 # ------------------------------------------------------------------------ lists

@@ -39,6 +39,7 @@ from .selectors import (
     assignment_reports,
     indicators_for_units,
     liaison_units_for,
+    office_zone_summaries,
     office_zones_for,
     report_get_for_user,
     report_rows,
@@ -363,7 +364,7 @@ def report_attachment(request: HttpRequest, report_id: int) -> FileResponse:
 @require_GET
 def dashboard_index(request: HttpRequest) -> HttpResponse:
     """The nav's 驾驶舱: straight to the dashboard when the user follows one zone, else a chooser."""
-    zones = office_zones_for(user=request.user)
+    zones = office_zone_summaries(user=request.user)
     if len(zones) == 1:
         return redirect("tasks:dashboard", zone_id=zones[0].pk)
     return render(request, "tasks/dashboard_index.html", {"zones": zones})

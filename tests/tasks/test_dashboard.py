@@ -232,3 +232,19 @@ def test_fixed_number_of_queries(client, zone_a, office_a, liaison_x, unit_x):
     with CaptureQueriesContext(connection) as ctx:
         dashboard_for_zone(zone=zone_a)
     assert len(ctx) == 6
+
+
+def test_the_provinces_chooser_shows_each_zones_status_and_counts(client, zone_a, reviewer_fujian, task_xy):
+    """Two zones in 福建省: the 驾驶舱 landing names each with its lifecycle status and counts
+    (tasks, assignments, completed, overdue), not a bare list of names."""
+    from tests.factories import CityFactory, ZoneFactory
+
+    other = ZoneFactory(name="丙创建对象", region=CityFactory(name="丙市", parent=zone_a.region.parent))
+    client.force_login(reviewer_fujian)
+    page = client.get(reverse("tasks:dashboard-index")).content.decode()
+    rows = re.findall(r'<li class="[^"]*dashboard-zone">.*?</li>', page, re.S)
+    assert len(rows) == 2
+    mine = next(r for r in rows if zone_a.name in r)
+    assert zone_a.get_status_display() in mine and other.name not in mine
+    assert "1 项任务" in mine and f"{task_xy.assignments.count()} 项分工" in mine and "逾期 0 项" in mine
+    assert "0 项任务" in next(r for r in rows if other.name in r)

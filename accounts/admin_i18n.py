@@ -11,12 +11,15 @@ accounts/admin.py): a boolean cell's icon has alt="True"/"False", and a read-onl
 links to the related object's admin page even when the reader may not open it (a dead end:
 the office reading a task would be sent to the user admin, which refuses it). The icon gets
 a Chinese alt, the read-only relation is shown as text. A decimal field is shown as the
-portal shows numbers (``|num``: 83.5, not 83.50).
+portal shows numbers (``|num``: 83.5, not 83.50). Page titles read as Chinese sentences
+(「选择要修改的用户」, 「修改用户」), not Django's "选择 用户 来修改" with a space either side of the
+model's name: the change list's and the change form's titles are set here.
 """
 
-from django.contrib.admin import helpers
+from django.contrib.admin import ModelAdmin, helpers
 from django.contrib.admin import utils as admin_utils
 from django.contrib.admin.templatetags import admin_list
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -53,7 +56,43 @@ def display_for_field(value, field, empty_value_display, *args, **kwargs):
     return _django_display_for_field(value, field, empty_value_display, *args, **kwargs)
 
 
+def changelist_title(changelist) -> str:
+    name = changelist.opts.verbose_name
+    if changelist.is_popup:
+        return _("选择%(name)s") % {"name": name}
+    if changelist.model_admin.has_change_permission(changelist.model_admin_request):
+        return _("选择要修改的%(name)s") % {"name": name}
+    return _("选择要查看的%(name)s") % {"name": name}
+
+
+def changeform_title(model_admin, request, *, add: bool, obj=None) -> str:
+    name = model_admin.opts.verbose_name
+    if add:
+        return _("新增%(name)s") % {"name": name}
+    if model_admin.has_change_permission(request, obj):
+        return _("修改%(name)s") % {"name": name}
+    return _("查看%(name)s") % {"name": name}
+
+
+_django_changelist_init = ChangeList.__init__
+_django_render_change_form = ModelAdmin.render_change_form
+
+
+def _changelist_init(self, request, *args, **kwargs):
+    self.model_admin_request = request
+    _django_changelist_init(self, request, *args, **kwargs)
+    self.title = changelist_title(self)
+
+
+def _render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+    context["title"] = changeform_title(self, request, add=add, obj=obj)
+    return _django_render_change_form(self, request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
 def install() -> None:
+    if ChangeList.__init__ is not _changelist_init:
+        ChangeList.__init__ = _changelist_init
+        ModelAdmin.render_change_form = _render_change_form
     admin_list._boolean_icon = boolean_icon
     helpers.AdminReadonlyField.get_admin_url = readonly_relation
     # admin_list and helpers imported display_for_field by name: replace it where it is read.

@@ -48,3 +48,24 @@ def test_the_add_user_form_always_sets_a_password(client):
     # "disable password-based authentication" is not accepted either: no password, no account
     response = client.post(url, {"username": "nopass", "usable_password": "false", "password1": "", "password2": ""})
     assert response.status_code == 200 and not User.objects.filter(username="nopass").exists()
+
+
+def test_admin_titles_read_as_chinese_sentences(client):
+    """「选择要修改的用户」, 「修改用户」, 「新增用户」, 「选择要查看的用户」: not "选择 用户 来修改"."""
+    import re
+
+    editor = UserFactory(username="sysadmin_t", is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "add_user", "change_user"]))
+    client.force_login(editor)
+
+    def h1(url):
+        return re.search(r"<h1[^>]*>(.*?)</h1>", client.get(url).content.decode(), re.S).group(1).strip()
+
+    assert h1(reverse("admin:accounts_user_changelist")) == "选择要修改的用户"
+    assert h1(reverse("admin:accounts_user_change", args=[editor.pk])) == "修改用户"
+    assert h1(reverse("admin:accounts_user_add")) == "新增用户"
+    reader = UserFactory(username="reader_t", is_staff=True)
+    reader.user_permissions.add(*Permission.objects.filter(codename="view_user"))
+    client.force_login(reader)
+    assert h1(reverse("admin:accounts_user_changelist")) == "选择要查看的用户"
+    assert h1(reverse("admin:accounts_user_change", args=[reader.pk])) == "查看用户"

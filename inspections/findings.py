@@ -15,16 +15,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.models import Notification
-from notifications.services import notification_create
+from notifications.services import notify_on_commit
 from zones.lifecycle import ZoneStatus
 
+from . import notices
 from .models import Campaign, Evaluation, Finding, FindingEvent, FindingFile, Severity
-from .services import row_keys, unit_liaisons
+from .services import row_keys
 from .uploads import Received, upload_receive
 
 Status = Finding.Status
@@ -80,10 +79,6 @@ def _with_files(zone, files, write):
     return result
 
 
-def _url(finding: Finding) -> str:
-    return reverse("inspections:finding", args=[finding.pk])
-
-
 def finding_create(
     *,
     evaluation: Evaluation,
@@ -134,22 +129,18 @@ def finding_create(
         _files_create(finding, event, received, FindingFile.Purpose.FINDING, user)
         if evaluation.status == Evaluation.Status.PENDING:
             Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.IN_PROGRESS)
-        transaction.on_commit(lambda: _tell_unit(finding, "新的考评问题", f"整改时限 {deadline:%Y-%m-%d}。"))
+        notify_on_commit(notices.finding_raised_notify, finding_id=finding.pk, actor_id=_id(user))
         return finding
 
     return _with_files(campaign.zone, files, write)
 
 
-def _tell_unit(finding: Finding, what: str, detail: str, kind: str = Notification.Kind.INFO) -> None:
-    for liaison in unit_liaisons(finding.unit_id):
-        notification_create(
-            recipient=liaison,
-            kind=kind,
-            title=f"{what}：问题{finding.number} {finding.short_title}",
-            body=f"{finding.unit.name}：{detail}",
-            url=_url(finding),
-            dedupe_key=f"finding:{finding.pk}:{what}:{timezone.now().isoformat()}",
-        )
+def _id(user) -> int | None:
+    return getattr(user, "pk", None)
+
+
+def _stamp() -> str:
+    return timezone.now().isoformat()
 
 
 def _move(finding: Finding, allowed: tuple[str, ...], target: str, **fields) -> str:
@@ -183,25 +174,12 @@ def finding_answer(*, finding: Finding, user, text: str, submit: bool, files: It
         )
         _files_create(finding, event, received, FindingFile.Purpose.RECTIFICATION, user)
         if submit:
-            transaction.on_commit(lambda: _tell_evaluator(finding))
+            notify_on_commit(notices.finding_answered_notify, finding_id=finding.pk, actor_id=_id(user), at=_stamp())
         return finding
 
     _with_files(finding.campaign.zone, files, write)
     finding.refresh_from_db()
     return finding
-
-
-def _tell_evaluator(finding: Finding) -> None:
-    evaluation = Evaluation.objects.select_related("evaluator").get(pk=finding.evaluation_id)
-    if evaluation.evaluator is None:
-        return
-    notification_create(
-        recipient=evaluation.evaluator,
-        title=f"待复核：问题{finding.number} {finding.short_title}",
-        body=f"{finding.unit.name}已提交整改情况，请复核。",
-        url=_url(finding),
-        dedupe_key=f"finding:{finding.pk}:recheck:{timezone.now().isoformat()}",
-    )
 
 
 @transaction.atomic
@@ -213,6 +191,7 @@ def finding_recheck(*, finding: Finding, user, close: bool, reason: str = "") ->
         FindingEvent.objects.create(
             finding=finding, kind=Kind.CLOSED, from_status=source, to_status=Status.CLOSED, text=reason, by=user
         )
+        notify_on_commit(notices.finding_closed_notify, finding_id=finding.pk, actor_id=_id(user))
     else:
         if not reason:
             raise ValidationError(_("退回整改时必须填写理由。"))
@@ -220,8 +199,8 @@ def finding_recheck(*, finding: Finding, user, close: bool, reason: str = "") ->
         FindingEvent.objects.create(
             finding=finding, kind=Kind.RETURNED, from_status=source, to_status=Status.RETURNED, text=reason, by=user
         )
-        transaction.on_commit(
-            lambda: _tell_unit(finding, "整改被退回", f"退回理由：{reason}", Notification.Kind.SENT_BACK)
+        notify_on_commit(
+            notices.finding_returned_notify, finding_id=finding.pk, reason=reason, actor_id=_id(user), at=_stamp()
         )
     finding.refresh_from_db()
     return finding

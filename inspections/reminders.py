@@ -7,7 +7,9 @@
   against the due date.
 
 Reminders go to the unit's liaisons, once per person and slot (the dedupe key names the
-finding or self-check, the date and the slot, so a moved date gets its own).
+finding or self-check, the date and the slot, so a moved date gets its own), through
+notifications.notify: with the campaign's zone, and only to whom the inspections access
+functions let open the finding or self-check (an overdue finding is 整改逾期).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from django.db.models import Q
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notification_create
+from notifications.services import notify
 from tasks.supervision import BEFORE_DAYS, Reminder, reminder_for
 from tasks.supervision_services import liaisons_by_unit
 
 from .models import Campaign, Finding, SelfCheck
+from .notices import finding_may_see, selfcheck_may_see
 
 
 def _reminder(pk: int, due: date, today: date) -> Reminder | None:
@@ -34,12 +37,15 @@ def _horizon(today: date) -> date:
     return today + timedelta(days=BEFORE_DAYS[0])
 
 
-def _finding_messages(today: date) -> list[tuple[int, str, str, str, str, str]]:
+Message = tuple  # (unit id, dedupe key, kind, title, body, url, zone, may_see)
+
+
+def _finding_messages(today: date) -> list[Message]:
     rows = (
         Finding.objects.exclude(status=Finding.Status.CLOSED)
         .filter(deadline__lte=_horizon(today))
         .exclude(deadline=today)
-        .select_related("unit")
+        .select_related("unit__zone", "campaign__zone__region__parent__parent")
         .order_by("deadline", "pk")
     )
     messages = []
@@ -51,15 +57,16 @@ def _finding_messages(today: date) -> list[tuple[int, str, str, str, str, str]]:
         what = f"问题{finding.number}“{finding.short_title}”"
         facts = f"{finding.unit.name}：整改时限 {finding.deadline:%Y-%m-%d}，当前状态“{finding.get_status_display()}”。"
         if reminder.is_overdue:
-            kind, title = Notification.Kind.OVERDUE, f"{what}整改已逾期 {reminder.days} 天"
+            kind, title = Notification.Kind.FINDING_OVERDUE, f"{what}整改已逾期 {reminder.days} 天"
         else:
             kind, title = Notification.Kind.REMINDER, f"{what}还有 {reminder.days} 天到整改时限"
         url = reverse("inspections:finding", args=[finding.pk])
-        messages.append((finding.unit_id, key, kind, title, facts, url))
+        zone = finding.campaign.zone
+        messages.append((finding.unit_id, key, kind, title, facts, url, zone, finding_may_see(finding)))
     return messages
 
 
-def _selfcheck_messages(today: date) -> list[tuple[int, str, str, str, str, str]]:
+def _selfcheck_messages(today: date) -> list[Message]:
     rows = (
         SelfCheck.objects.filter(
             # a report sent back is still owed once the campaign has closed (SelfCheck.is_editable)
@@ -68,7 +75,7 @@ def _selfcheck_messages(today: date) -> list[tuple[int, str, str, str, str, str]
         )
         .exclude(status=SelfCheck.Status.SUBMITTED)
         .exclude(campaign__due_date=today)
-        .select_related("campaign", "unit")
+        .select_related("campaign__zone__region__parent__parent", "unit__zone")
         .order_by("campaign__due_date", "pk")
     )
     messages = []
@@ -85,7 +92,8 @@ def _selfcheck_messages(today: date) -> list[tuple[int, str, str, str, str, str]
         else:
             kind, title = Notification.Kind.REMINDER, f"{what}还有 {reminder.days} 天截止报送"
         url = reverse("inspections:selfcheck", args=[selfcheck.pk])
-        messages.append((selfcheck.unit_id, key, kind, title, facts, url))
+        zone = selfcheck.campaign.zone
+        messages.append((selfcheck.unit_id, key, kind, title, facts, url, zone, selfcheck_may_see(selfcheck)))
     return messages
 
 
@@ -99,12 +107,15 @@ def inspection_reminders_send(*, today: date) -> int:
         Notification.objects.filter(dedupe_key__in=[m[1] for m in messages]).values_list("recipient_id", "dedupe_key")
     )
     created = 0
-    for unit_id, key, kind, title, body, url in messages:
-        for user in liaisons.get(unit_id, ()):
-            if (user.pk, key) in sent:
-                continue
-            created += (
-                notification_create(recipient=user, title=title, body=body, url=url, kind=kind, dedupe_key=key)
-                is not None
-            )
+    for unit_id, key, kind, title, body, url, zone, may_see in messages:
+        created += notify(
+            recipients=[user for user in liaisons.get(unit_id, ()) if (user.pk, key) not in sent],
+            title=title,
+            body=body,
+            url=url,
+            kind=kind,
+            dedupe_key=key,
+            zone=zone,
+            may_see=may_see,
+        )
     return created

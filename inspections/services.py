@@ -15,15 +15,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.jobs import job_send_on_commit
-from notifications.models import Notification
-from notifications.services import notification_create, notify_on_commit
+from notifications.services import notify_on_commit
 from tasks.models import Assignment
-from zones.models import IndicatorResponsibility, Membership, Unit, Zone
+from zones.models import IndicatorResponsibility, Unit, Zone
 
 from .models import Campaign, Evaluation, SelfCheck, SelfCheckEntry, SelfCheckEvent, SelfStatus
 from .uploads import upload_receive
@@ -340,15 +338,6 @@ def selfcheck_pdf_request(*, selfcheck: SelfCheck) -> SelfCheck:
     return selfcheck
 
 
-def unit_liaisons(unit_id: int) -> list:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Membership.Role.LIAISON, unit_id=unit_id, user__is_active=True
-        ).select_related("user")
-    ]
-
-
 @transaction.atomic
 def selfcheck_return(*, selfcheck: SelfCheck, user, reason: str) -> SelfCheck:
     """The office sends a submitted report back with a reason; the unit's liaisons are told."""
@@ -362,22 +351,15 @@ def selfcheck_return(*, selfcheck: SelfCheck, user, reason: str) -> SelfCheck:
         raise ValidationError(_("只有已报送的自查报告可以退回。"))
     _event(selfcheck, SelfCheckEvent.Kind.RETURNED, Status.SUBMITTED, Status.RETURNED, user, reason)
     selfcheck.refresh_from_db()
-    campaign, unit = selfcheck.campaign, selfcheck.unit
-    url = reverse("inspections:selfcheck", args=[selfcheck.pk])
-    stamp = timezone.now().isoformat()
+    from .notices import selfcheck_returned_notify
 
-    def notify() -> None:
-        for liaison in unit_liaisons(unit.pk):
-            notification_create(
-                recipient=liaison,
-                kind=Notification.Kind.SENT_BACK,
-                title=f"自查报告被退回：{campaign.title}",
-                body=f"{unit.name}：退回原因：{reason}。请修改后重新报送。",
-                url=url,
-                dedupe_key=f"selfcheck:{selfcheck.pk}:returned:{stamp}",
-            )
-
-    transaction.on_commit(notify)
+    notify_on_commit(
+        selfcheck_returned_notify,
+        selfcheck_id=selfcheck.pk,
+        reason=reason,
+        actor_id=getattr(user, "pk", None),
+        at=timezone.now().isoformat(),
+    )
     return selfcheck
 
 

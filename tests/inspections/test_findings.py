@@ -101,7 +101,7 @@ def test_recheck_sends_back_with_a_reason_and_the_unit_answers_again(
     with django_capture_on_commit_callbacks(execute=True):
         fs.finding_recheck(finding=finding, user=evaluator_a, close=False, reason="缺少制度文件")
     assert finding.status == Status.RETURNED
-    notice = Notification.objects.get(recipient=liaison_x, kind=Notification.Kind.SENT_BACK)
+    notice = Notification.objects.get(recipient=liaison_x, kind=Notification.Kind.FINDING_RETURNED)
     assert "缺少制度文件" in notice.body
     fs.finding_answer(finding=finding, user=liaison_x, text="已补充制度文件", submit=True)
     assert finding.status == Status.RECHECK
@@ -176,7 +176,7 @@ def test_overdue_findings_and_late_self_checks_join_the_morning_supervision(
     inspection_reminders_send(today=due + timedelta(days=2))
     assert finding_keys() == {f"finding:{finding.pk}:{due}:due-7", f"finding:{finding.pk}:{due}:overdue-0"}
     overdue = Notification.objects.get(dedupe_key=f"finding:{finding.pk}:{due}:overdue-0")
-    assert overdue.kind == Notification.Kind.OVERDUE and "已逾期 1 天" in overdue.title
+    assert overdue.kind == Notification.Kind.FINDING_OVERDUE and "已逾期 1 天" in overdue.title
     # a closed finding is not reminded again
     fs.finding_answer(finding=finding, user=liaison_x, text="已整改", submit=True)
     fs.finding_recheck(finding=finding, user=evaluator_a, close=True)

@@ -95,7 +95,7 @@ def test_the_office_sends_a_report_back_with_a_reason_and_the_unit_can_edit_agai
     selfcheck_x.refresh_from_db()
     assert (selfcheck_x.status, selfcheck_x.return_reason) == ("returned", "任务2的开展情况过于简略")
     notice = Notification.objects.get(recipient=liaison_x)
-    assert "任务2的开展情况过于简略" in notice.body and notice.kind == Notification.Kind.SENT_BACK
+    assert "任务2的开展情况过于简略" in notice.body and notice.kind == Notification.Kind.SELFCHECK_RETURNED
     services.selfcheck_save(selfcheck=selfcheck_x, user=liaison_x, answers={f"i{items['12'].pk}": {"status": "mostly"}})
     with pytest.raises(ValidationError, match="只有已报送"):
         services.selfcheck_return(selfcheck=selfcheck_x, user=office_a, reason="再退一次")

@@ -29,3 +29,14 @@ def test_the_system_page_writes_points_and_rule_in_chinese_brackets(client, offi
     rules = "|".join(re.escape(str(label)) for label in RuleType.labels)
     assert re.search(rf"\d分，({rules})）", text)
     assert not re.search(rf"\d分,({rules})\)", text)
+
+
+def test_the_demo_judgement_comments_use_chinese_punctuation():
+    """The demo's judgement comments are the portal's (made-up) text, shown in the audit log and
+    on the score page: Chinese commas."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "indicators/examples/zone-input.json").read_text("utf-8"))
+    comments = [j.get("comment", "") for j in (data.get("judgements") or {}).values() if isinstance(j, dict)]
+    assert comments and not [c for c in comments if re.search(r"[\u3400-\u9fff][,;:]|[,;:][\u3400-\u9fff]", c)]

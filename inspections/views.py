@@ -255,9 +255,13 @@ def selfcheck_mine(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_POST
 def selfcheck_scan(request: HttpRequest, selfcheck_id: int) -> HttpResponse:
     selfcheck = selfcheck_get_for_user(request.user, selfcheck_id, Action.SELF_CHECK)
-    upload = request.FILES.get("file")
+    chosen, photo = request.FILES.get("file"), request.FILES.get("photo")  # the file field, the camera field
+    if chosen is not None and photo is not None:
+        messages.error(request, _("签字扫描件只能提交一个：请只选择文件或只拍照。"))
+        return redirect("inspections:selfcheck", selfcheck_id=selfcheck.pk)
+    upload = chosen or photo
     if upload is None:
-        messages.error(request, _("请选择要上传的签字扫描件。"))
+        messages.error(request, _("请选择要上传的签字扫描件，或拍照上传。"))
         return redirect("inspections:selfcheck", selfcheck_id=selfcheck.pk)
     try:
         services.selfcheck_scan_upload(selfcheck=selfcheck, user=request.user, file=upload)

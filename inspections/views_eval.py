@@ -254,7 +254,7 @@ def finding_create(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             severity=request.POST.get("severity", ""),
             deadline=parse_date(request.POST.get("deadline")),
             target=request.POST.get("target", ""),
-            files=request.FILES.getlist("files"),
+            files=_files_and_photos(request),
         )
     except ValidationError as exc:
         errors_to_messages(request, exc)
@@ -264,6 +264,11 @@ def finding_create(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 
 
 # Findings ------------------------------------------------------------------------------------------
+
+
+def _files_and_photos(request: HttpRequest) -> list:
+    """The chosen files and the photos taken with the camera field: the same checks for both."""
+    return [*request.FILES.getlist("files"), *request.FILES.getlist("photos")]
 
 
 @login_required
@@ -330,7 +335,7 @@ def finding_answer(request: HttpRequest, finding_id: int) -> HttpResponse:
             user=request.user,
             text=request.POST.get("text", ""),
             submit=submit,
-            files=request.FILES.getlist("files"),
+            files=_files_and_photos(request),
         )
     except ValidationError as exc:
         errors_to_messages(request, exc)

@@ -373,6 +373,8 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
     )
     round.conclusion, round.conclusion_reason, round.submitted_at = conclusion, (reason or "").strip(), timezone.now()
     round.save(update_fields=["conclusion", "conclusion_reason", "submitted_at"])
+    if round.kind == Kind.SELF:
+        _live_judgements_from(round, user)
     _set_status(round, Status.SUBMITTED, user, reason)
     audit_record(
         action=AuditAction.ROUND_SUBMITTED,
@@ -386,6 +388,31 @@ def round_submit(*, round: AssessmentRound, user, conclusion: str = "", reason: 
         with _round_moves_zone(round.zone, round.zone.status, target):
             zone_transition(zone=round.zone, user=user, to_status=target, reason=(reason or "").strip())
     return snapshot
+
+
+def _live_judgements_from(round: AssessmentRound, user) -> None:
+    """A submitted 自评's judged scores become the zone's live ones (round=None): the live score
+    then shows what the office last submitted, and the next 自评 starts from it. Each change is
+    audited like any judgement."""
+    live = {j.scoring_item_id: j for j in Judgement.objects.filter(zone=round.zone, round__isnull=True)}
+    for judged in Judgement.objects.filter(round=round).select_related("scoring_item", "zone"):
+        current = live.get(judged.scoring_item_id)
+        same = current is not None and (current.points, current.options, current.comment) == (
+            judged.points,
+            judged.options,
+            judged.comment,
+        )
+        if same:
+            continue
+        before = _judgement_state(current)
+        if current is None:
+            current = Judgement(zone=round.zone, round=None, scoring_item=judged.scoring_item)
+        else:
+            current.version = (current.version or 0) + 1
+        current.points, current.options, current.comment = judged.points, judged.options, judged.comment
+        current.judged_by = judged.judged_by or _user(user)
+        current.save()
+        _judgement_audit(current, before=before, user=_user(user))
 
 
 # The zone status each kind of round is held in (its stage).

@@ -70,6 +70,27 @@ def test_submitting_self_assessment_moves_the_zone_to_city_review_and_freezes(zo
     assert selectors.round_result_data(round=round) == snapshot.result
 
 
+def test_a_submitted_self_assessments_judgements_become_the_live_ones(zone_a, office_a):
+    """Outside a round nobody types a judged score: the live score shows the office's last
+    submitted 自评, and the next 自评 starts from it."""
+    zone_at(zone_a, ZS.CREATING)
+    services.judgement_set(
+        zone=zone_a, scoring_item=sub(zone_a, "12.1"), points=Decimal("0.5"), comment="尚缺材料", user=office_a
+    )
+    round = services.round_open(zone=zone_a, kind=Kind.SELF, user=office_a)
+    score(round, office_a, "12.1", 1)
+    score(round, office_a, "12.2", "0.5", comment="制度尚未印发")
+    live_before = selectors.zone_score(zone=zone_a).total
+    services.round_submit(round=round, user=office_a)
+    live = {j.scoring_item.code: j for j in Judgement.objects.filter(zone=zone_a, round__isnull=True)}
+    assert live["12.1"].points == 1 and live["12.2"].points == Decimal("0.5")
+    assert live["12.2"].comment == "制度尚未印发"
+    assert selectors.zone_score(zone=zone_a).total > live_before
+    from audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="judgement_saved", target_label="12.2").exists()
+
+
 @pytest.mark.parametrize(
     ("conclusion", "reason", "target"),
     [("passed", "", ZS.NATIONAL_REVIEW), ("failed", "数据支撑不足", ZS.RECTIFICATION)],

@@ -116,6 +116,7 @@ def test_a_category_change_in_the_admin_needs_a_reason_and_is_recorded(client, z
     client.force_login(office_a)
     page = client.get(reverse("zones:overview", args=[zone_a.pk])).content.decode()
     assert "东中西部" in page and "核定为中部" in page and "2020" in page
+    assert "东中西部：" in page and "东中西部:" not in page  # a Chinese colon before the old value
 
 
 def test_the_service_changes_the_indicator_system_and_names_with_a_reason(zone_a, sysadmin):

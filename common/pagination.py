@@ -56,15 +56,3 @@ class ApiPagination(PageNumberPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
-
-    def get_page_number(self, request, paginator) -> int:
-        """As on the pages: a page number that is no number gives the first page, one past the
-        end the last (never a 404 for ``?page=abc``)."""
-        raw = super().get_page_number(request, paginator)
-        if raw in self.last_page_strings:
-            return paginator.num_pages
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            return 1
-        return min(max(number, 1), paginator.num_pages)

@@ -59,7 +59,9 @@ def test_a_round_open_scores_submit_and_reopen_are_audited(zone_a, office_a):
     assert [(e.before_data and e.before_data["points"], e.after_data["points"]) for e in saved] == [
         (None, "2.00"),
         ("2.00", "1.00"),
+        (None, "1.00"),  # submitting the 自评 makes its score the zone's live judgement
     ]
+    assert saved[2].target_label == "10"  # the live one (a round's reads "10 · 自评…")
     submitted = AuditEvent.objects.get(action="round_submitted")
     assert "total" in submitted.after_data and submitted.zone_id == zone_a.pk
     assert AuditEvent.objects.get(action="round_reopened").reason == "补充材料"

@@ -191,15 +191,26 @@ class OpinionOutputSerializer(serializers.ModelSerializer):
 
 
 class ZoneOpinionListApi(APIView):
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
     class OpinionInputSerializer(serializers.Serializer):
         round = serializers.IntegerField()
         conclusion = serializers.ChoiceField(choices=ReviewOpinion.Conclusion.choices)
         text = serializers.CharField(max_length=5000)
 
-    @extend_schema(responses=OpinionOutputSerializer(many=True), summary="创建对象的评审意见与答复")
+    @extend_schema(responses=OpinionOutputSerializer(many=True), summary="创建对象的评审意见与答复（分页）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_reports(request.user, zone_id)
-        return Response(OpinionOutputSerializer(selectors.opinion_list(zone=zone), many=True).data)
+        # The queryset, not selectors.opinion_list (a list of them all): only the page is read.
+        opinions = (
+            ReviewOpinion.objects.filter(zone=zone)
+            .select_related("round")
+            .prefetch_related("replies")
+            .order_by("-at", "-pk")
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(opinions, request, view=self)
+        return paginator.get_paginated_response(OpinionOutputSerializer(page, many=True).data)
 
     @extend_schema(request=OpinionInputSerializer, responses={201: OpinionOutputSerializer}, summary="填写评审意见")
     def post(self, request, zone_id: int):

@@ -7,6 +7,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import ApiPagination
+from common.params import query_int
+
 from . import selectors, services
 from .access import ZoneAction, zone_get_for_user
 from .forms import POSITION_MAX
@@ -70,11 +73,24 @@ class TransitionOutputSerializer(serializers.ModelSerializer):
         fields = ("id", "from_status", "to_status", "is_back", "reason", "by", "at")
 
 
+def _paginated(view: APIView, request, rows, serializer) -> Response:
+    """One page of ``rows`` as ``{count, next, previous, results}`` (common.pagination.ApiPagination).
+
+    ``page`` and ``page_size`` that are not numbers are refused with a Chinese message (400)."""
+    query_int(request.query_params, "page")
+    query_int(request.query_params, "page_size")
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
 class ZoneListApi(APIView):
-    @extend_schema(responses=ZoneOutputSerializer(many=True), summary="可查看的创建对象")
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
+    @extend_schema(responses=ZoneOutputSerializer(many=True), summary="可查看的创建对象（分页）")
     def get(self, request):
-        zones = selectors.zone_list_for_user(user=request.user)
-        return Response(ZoneOutputSerializer(zones, many=True).data)
+        zones = selectors.zone_list_for_user(user=request.user).order_by("name", "pk")
+        return _paginated(self, request, zones, ZoneOutputSerializer)
 
 
 class ZoneDetailApi(APIView):
@@ -120,10 +136,12 @@ class ZoneDetailApi(APIView):
 
 
 class UnitListApi(APIView):
-    @extend_schema(responses=UnitOutputSerializer(many=True), summary="创建对象的责任单位（办公室）")
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
+    @extend_schema(responses=UnitOutputSerializer(many=True), summary="创建对象的责任单位（办公室，分页）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id, ZoneAction.MANAGE_ZONE)
-        return Response(UnitOutputSerializer(selectors.unit_list_for_zone(zone=zone), many=True).data)
+        return _paginated(self, request, selectors.unit_list_for_zone(zone=zone), UnitOutputSerializer)
 
 
 class UnitCreateApi(APIView):
@@ -147,10 +165,12 @@ class UnitCreateApi(APIView):
 
 
 class LeadingGroupListApi(APIView):
-    @extend_schema(responses=MemberOutputSerializer(many=True), summary="领导小组成员")
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
+    @extend_schema(responses=MemberOutputSerializer(many=True), summary="领导小组成员（分页）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id)
-        return Response(MemberOutputSerializer(selectors.leading_group_member_list(zone=zone), many=True).data)
+        return _paginated(self, request, selectors.leading_group_member_list(zone=zone), MemberOutputSerializer)
 
 
 class LeadingGroupCreateApi(APIView):
@@ -184,10 +204,12 @@ class LeadingGroupCreateApi(APIView):
 
 
 class TransitionListApi(APIView):
-    @extend_schema(responses=TransitionOutputSerializer(many=True), summary="创建状态变更记录")
+    pagination_class = ApiPagination  # also tells the schema the answer is paged (count, next, results)
+
+    @extend_schema(responses=TransitionOutputSerializer(many=True), summary="创建状态变更记录（分页）")
     def get(self, request, zone_id: int):
         zone = zone_get_for_user(request.user, zone_id)
-        return Response(TransitionOutputSerializer(selectors.zone_transition_list(zone=zone), many=True).data)
+        return _paginated(self, request, selectors.zone_transition_list(zone=zone), TransitionOutputSerializer)
 
 
 class TransitionCreateApi(APIView):

@@ -85,7 +85,7 @@ def test_permissions_are_the_pages(client, zone_a, liaison_x, reviewer_zhejiang,
     client.force_login(office_a)
     reply = client.post(api("api-opinion-reply", zone_a.pk, opinion.pk), {"text": "收到。"}, "application/json")
     assert reply.status_code == 201
-    listed = client.get(api("api-opinion-list", zone_a.pk)).json()
+    listed = client.get(api("api-opinion-list", zone_a.pk)).json()["results"]
     assert listed[0]["text"] == "同意通过。" and listed[0]["replies"][0]["text"] == "收到。"
 
 

@@ -201,5 +201,5 @@ def test_api_transition_and_timeline(client, zone_a, office_a):
         content_type="application/json",
     )
     assert skip.status_code == 400 and "当前状态为“批准创建”" in str(skip.json())
-    timeline = client.get(reverse("api-zone-transition-list", args=[zone_a.pk])).json()
+    timeline = client.get(reverse("api-zone-transition-list", args=[zone_a.pk])).json()["results"]
     assert [(t["from_status"], t["to_status"]) for t in timeline] == [(S.APPLICATION, S.APPROVED)]

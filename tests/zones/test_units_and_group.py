@@ -88,7 +88,7 @@ def test_office_manages_the_leading_group_on_the_pages(client, zone_a, unit_x, o
 
 def test_api_lists_zones_and_details(client, zone_a_stages, zone_a, zone_b, office_a):
     client.force_login(office_a)
-    listing = client.get(reverse("api-zone-list")).json()
+    listing = client.get(reverse("api-zone-list")).json()["results"]
     assert [(z["name"], z["status"], z["status_display"]) for z in listing] == [(zone_a.name, "application", "申报")]
     detail = client.get(reverse("api-zone-detail", args=[zone_a.pk])).json()
     assert detail["creation_start"] == "2024-01-01" and detail["system"] == "CN-2024"
@@ -108,7 +108,7 @@ def test_api_creates_units_and_seats(client, zone_a, zone_b, office_a):
         reverse("api-zone-unit-create", args=[zone_a.pk]), {"name": "甲市邮政管理局"}, content_type="application/json"
     )
     assert duplicate.status_code == 400 and duplicate.json()["message"] == "提交的数据有误。"
-    units = client.get(reverse("api-zone-unit-list", args=[zone_a.pk])).json()
+    units = client.get(reverse("api-zone-unit-list", args=[zone_a.pk])).json()["results"]
     assert [u["name"] for u in units] == ["甲市邮政管理局"]
 
     seat_url = reverse("api-zone-leading-group-create", args=[zone_a.pk])
@@ -128,7 +128,7 @@ def test_api_creates_units_and_seats(client, zone_a, zone_b, office_a):
         seat_url, {"role": "member", "title": "x", "user": stranger.pk}, content_type="application/json"
     )
     assert refused.status_code == 400
-    listing = client.get(reverse("api-zone-leading-group-list", args=[zone_a.pk])).json()
+    listing = client.get(reverse("api-zone-leading-group-list", args=[zone_a.pk])).json()["results"]
     assert [s["title"] for s in listing] == ["市邮政管理局副局长"]
 
 

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -27,6 +26,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from common.http import attachment_disposition
 from common.pagination import page_of
+from common.redirects import redirect_next
 from zones.access import (
     ZoneAction,
     user_is_audit_admin,
@@ -67,10 +67,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         services.user_password_change(user=request.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
         messages.success(request, _("密码已修改。"))
-        target = request.POST.get("next") or ""
-        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-            target = settings.LOGIN_REDIRECT_URL
-        return redirect(target)
+        return redirect_next(request, settings.LOGIN_REDIRECT_URL)
     for field in form.fields.values():
         field.widget.attrs.setdefault("class", "form-control")
     context = {"form": form, "next": request.GET.get("next") or request.POST.get("next", "")}
@@ -94,9 +91,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def zone_members(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.MANAGE_USERS)
+    listing = page_of(request, selectors.zone_membership_list(zone=zone), per_page=PAGE_SIZE)
     context = {
         "zone": zone,
-        "memberships": selectors.zone_membership_list(zone=zone),
+        "memberships": listing.rows,
+        "listing": listing,
         "revocable_roles": sorted(services.ZONE_OFFICE_ROLES),
     }
     return render(request, "accounts/zone_members.html", context)

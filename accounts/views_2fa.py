@@ -8,20 +8,19 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from common.redirects import safe_next
 
 from . import two_factor
 from .views import lockout_response
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return settings.LOGIN_REDIRECT_URL
+    target = request.POST.get("next") or request.GET.get("next")
+    return safe_next(request, target) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _locked_out(request: HttpRequest) -> HttpResponse:

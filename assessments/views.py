@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.sessions import background_request
 from common.cache import zone_data_generation
 from common.pagination import page_of
+from common.redirects import redirect_next
 from zones.access import ZoneAction, zone_can, zone_get_for_user
 
 from . import selectors, services, whatif
@@ -227,10 +227,8 @@ def round_reason(request: HttpRequest, round_id: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, _("已保存差异说明。"))
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)  # e.g. the review screen the reason was written from
-    return redirect("assessments:round", round_id=round.pk)
+    # e.g. back to the review screen the reason was written from
+    return redirect_next(request, "assessments:round", round_id=round.pk)
 
 
 # Evaluators ------------------------------------------------------------------------

@@ -1,23 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from common.pagination import page_of
 from common.params import query_ints
+from common.redirects import redirect_next
 
 from .models import Notification
 from .selectors import STATES, notification_counts, notification_list_for_user
 from .services import notifications_mark_read
 
 PER_PAGE = 20
-
-
-def _safe(request: HttpRequest, target: str) -> bool:
-    return bool(target) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
 
 
 @login_required
@@ -51,5 +45,4 @@ def notification_read(request: HttpRequest) -> HttpResponse:
         notifications_mark_read(user=request.user, ids=ids)
         return HttpResponse(status=204)
     notifications_mark_read(user=request.user, ids=ids or None)
-    target = request.POST.get("next", "")
-    return redirect(target if _safe(request, target) else "notifications:list")
+    return redirect_next(request, "notifications:list")

@@ -11,16 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import attachment_disposition
 from common.pagination import page_of
 from common.params import query_int
+from common.redirects import safe_next
 from common.uploads import too_large_message, upload_limit
 from zones.access import ZoneAction, own_unit_ids_where, zone_can, zone_get_for_user
 from zones.models import Unit
@@ -237,10 +237,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    return safe_next(request, request.POST.get("next")) or resolve_url(default)
 
 
 def _report_page(request: HttpRequest, assignment, *, errors: list[str] | None = None) -> HttpResponse:

@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from common.redirects import redirect_next
 
 from . import selectors, services
 from .access import ZoneAction, zone_can, zone_get_for_user
@@ -146,10 +147,7 @@ def transition(request: HttpRequest, zone_id: int) -> HttpResponse:
             messages.success(request, _("状态已变更为“%(status)s”。") % {"status": event.get_to_status_display()})
     else:
         _flash_errors(request, form)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("zones:overview", args=[zone.pk])
-    return redirect(target)
+    return redirect_next(request, "zones:overview", zone.pk)
 
 
 @login_required

@@ -32,6 +32,7 @@ from assessments.selectors import (
     zone_score,
 )
 from common.files import human_size
+from common.numbers import num
 from evidence.models import DataValue, Evidence, EvidenceFile, EvidenceStatus, OperatorEntry, OutcomeEntry
 from indicators.models import Benchmark, Indicator, Metric, ScoringItem
 from indicators.scoring.params import metrics_used
@@ -279,8 +280,8 @@ def figures_used(*, zone: Zone, system, reference_years: tuple[int, int]) -> tup
             name=dv.metric.name,
             unit=dv.metric.unit,
             year=dv.year,
-            value=plain(dv.value) if dv.value is not None else "—",
-            growth=f"{plain(dv.published_growth)}%" if dv.published_growth is not None else "",
+            value=num(dv.value) if dv.value is not None else "—",
+            growth=f"{num(dv.published_growth)}%" if dv.published_growth is not None else "",
             source=dv.source or "—",
             items="、".join(usage[dv.metric.key]),
         )
@@ -297,7 +298,7 @@ def figures_used(*, zone: Zone, system, reference_years: tuple[int, int]) -> tup
             unit=b.metric.unit,
             scope=scope.name if scope else "全国",
             year=b.year,
-            value=plain(b.value),
+            value=num(b.value),
             source=b.source or "—",
             items="、".join(usage[b.metric.key]),
         )

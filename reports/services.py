@@ -447,7 +447,7 @@ def opinion_created_notify(*, opinion_id: int) -> int:
     zone = opinion.zone
     return notify(
         recipients=_office_users(zone),
-        kind=Notification.Kind.INFO,
+        kind=Notification.Kind.OPINION_RECEIVED,
         title=f"{zone.name}收到评审意见：{opinion.get_conclusion_display()}",
         body=f"{opinion.author_name}对{opinion.round.get_kind_display()}的评审意见：{opinion.text[:200]}",
         url=reverse("reports:zone", args=[zone.pk]) + f"#opinion-{opinion.pk}",

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from django import template
 
-from ..content import plain
+from common.numbers import num as common_num
 
 register = template.Library()
 
 
 @register.filter
 def num(value) -> str:
-    """A score as written: 2 not 2.00, 1.5 not 1.50; "—" when there is none."""
+    """The portal's one number rule (``common.numbers.num``: 2 not 2.00, 21,840 grouped); "—"
+    when there is none, as a printed table shows a blank."""
     if value is None or value == "":
         return "—"
-    try:
-        return plain(value)
-    except (ValueError, ArithmeticError):
-        return str(value)
+    return str(common_num(value))
 
 
 @register.filter

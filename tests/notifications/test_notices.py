@@ -344,7 +344,7 @@ def test_the_offices_answer_to_an_opinion_tells_its_author(run, zone_a, reviewer
 
     round = provincial_round(zone_a, reviewer_fujian)
     opinion = run(opinion_create, zone=zone_a, round=round, conclusion="pass", text="材料齐全", user=reviewer_fujian)
-    assert only(office_a, Kind.INFO).zone_id == zone_a.pk
+    assert only(office_a, Kind.OPINION_RECEIVED).zone_id == zone_a.pk
     run(opinion_reply, opinion=opinion, text="已按意见完善", user=office_a)
     reply = only(reviewer_fujian, Kind.ZONE_REPLIED)
     assert reply.url == reverse("reports:zone", args=[zone_a.pk]) + f"#opinion-{opinion.pk}"

@@ -33,6 +33,9 @@ ADMIN_MSGIDS = (
     gettext_noop("Change or view list link"),
     gettext_noop("Model name"),
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    # Django's zh_Hans keeps the ASCII colon: a form label's suffix and the sorted column's caption.
+    gettext_noop(":"),
+    gettext_noop("Sorting priority: %(priority_number)s"),
 )
 
 BOOLEAN_ICONS = {True: ("yes", "是"), False: ("no", "否"), None: ("unknown", "未知")}

@@ -73,7 +73,7 @@ def radar_svg(
         anchor = "middle" if abs(lx - cx) < 4 else ("start" if lx > cx else "end")
         parts.append(
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="#333">'
-            f"{escape(axis)}({_fmt(maxima[i])})</text>"
+            f"{escape(axis)}（{_fmt(maxima[i])}）</text>"
         )
     for k, s in enumerate(series):
         colour = COLOURS[k]

@@ -30,6 +30,8 @@ ADMIN_TRANSLATIONS = {
     "Change or view list link": "修改或查看列表链接",
     "Model name": "模型名称",
     "After you’ve created a user, you’ll be able to edit more user options.": "创建用户后，可以编辑更多用户选项。",
+    ":": "：",
+    "Sorting priority: %(priority_number)s": "排序优先级：%(priority_number)s",
 }
 ADMIN_JS_TRANSLATIONS = {
     'Choose %s by selecting them and then select the "Choose" arrow button.': "选中要选择的%s，再点击“选择”箭头按钮。",

@@ -88,6 +88,12 @@ ENGLISH = (
 # A number shown on its own (a cell, a badge, "a / b") with trailing zeros: 83.50, 2.00, 1386.2000.
 PADDED_NUMBER = re.compile(r"^\d+\.\d*0(\s*/\s*\d+(\.\d+)?)?$")
 WORDS = re.compile(r"(?<![A-Za-z0-9_\-./])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![A-Za-z0-9_\-])")
+# ASCII punctuation touching a Chinese character in what a page shows ("结论:", "(牵头)", "共3项,"):
+# README #35 — the portal's own sentences use ，；：？！（）. Text quoted from the published documents
+# (the indicator system, unit names, task titles, metric names…) keeps what it was received with and
+# is taken out of the page's text first (``published_texts``).
+HAN = "\u4e00-\u9fff"
+ASCII_PUNCT = re.compile(rf"[{HAN}][,;:?!()]|[,;:?!(][{HAN}]|[{HAN}]\)")
 # What is not a page a person reads: files, exports, sign-out, toggles done by POST, the API.
 SKIP = re.compile(
     r"^/(api/|static/|media/)|/(download|export|bundle|pdf|xlsx|file|preview|logout)(/|$)|\.(pdf|xlsx|zip|csv|json)$"
@@ -146,7 +152,53 @@ def shape(path: str) -> str:
     return re.sub(r"\d+", "N", urlsplit(path).path)
 
 
-def walk(client: Client) -> tuple[dict[str, list[str]], list[str], int]:
+def published_texts() -> str:
+    """The strings the portal quotes from the published documents, joined: they keep the
+    punctuation they came with (the indicator system, unit and region names, 001's tasks)."""
+    from indicators.models import Indicator, Metric, ScoringItem
+    from tasks.models import Task
+    from zones.models import Region, Stage, StageStep, Unit, Zone
+
+    texts: list[str] = []
+    for model, fields in (
+        (Indicator, ("name", "criteria", "methods", "data_sources", "responsible_units")),
+        (ScoringItem, ("label",)),
+        (Metric, ("name", "description")),
+        (Unit, ("name", "short_name")),
+        (Task, ("title", "description")),
+        (Stage, ("name",)),
+        (StageStep, ("title",)),
+        (Region, ("name",)),
+        (Zone, ("name",)),
+    ):
+        names = [f for f in fields if any(x.name == f for x in model._meta.get_fields())]
+        for row in model.objects.values_list(*names):
+            texts += [str(value or "") for value in row]
+    return "\n".join(texts)
+
+
+def punctuation_slips(texts: list[str], published: str) -> list[str]:
+    """The bits of ``texts`` where ASCII punctuation touches a Chinese character, unless that
+    bit with one more character on either side is quoted from ``published`` — shown whole, cut
+    short ("技术服务,...") or followed by the portal's own words ("下同)（2分）")."""
+    slips = []
+    for text in texts:
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1]  # the admin's help icon: alt="(help text)" in Django's own template
+        for m in ASCII_PUNCT.finditer(text):
+            left, right = text[max(0, m.start() - 1) : m.end()], text[m.start() : m.end() + 1]
+            if len(left) > 2 and left in published or len(right) > 2 and right in published:
+                continue
+            slips.append(text[max(0, m.start() - 8) : m.end() + 8])
+    return slips
+
+
+# Django's own admin templates write a literal ":" (the delete page's summary, the history page);
+# the portal does not override them.
+DJANGO_ADMIN_PAGES = re.compile(r"^/admin/.*/(delete|history)/$")
+
+
+def walk(client: Client, published: str | None = None) -> tuple[dict[str, list[str]], list[str], int]:
     """Visit every page reachable from 首页 (and the admin index): {url: English words and padded
     numbers}, dead ends, how many pages were read."""
     queue = deque([("/", ""), ("/admin/", "")])
@@ -176,6 +228,8 @@ def walk(client: Client) -> tuple[dict[str, list[str]], list[str], int]:
         page = read(response.content.decode())
         words = sorted({m.group(1) for m in WORDS.finditer("\n".join(page.text))})
         words += sorted({text for text in page.text if PADDED_NUMBER.match(text)})
+        if published is not None and not DJANGO_ADMIN_PAGES.match(urlsplit(url).path):
+            words += sorted(set(punctuation_slips(page.text, published)))
         if words:
             found[url] = words
         for href in page.links:
@@ -212,7 +266,7 @@ def test_the_word_pattern_reads_visible_text_only():
 def test_no_role_meets_english_or_a_dead_end(demo, username):
     client = Client()
     client.force_login(User.objects.get(username=username))
-    found, dead, visited = walk(client)
+    found, dead, visited = walk(client, published_texts())
     assert 3 < visited < MAX_PAGES, visited  # at the cap, pages would go unread
     assert not dead, f"{username}: links that answer 403: {dead}"
     assert not found, f"{username}: English (or 83.50 for 83.5) on " + "; ".join(
@@ -262,3 +316,9 @@ def test_the_navigation_offers_no_page_that_turns_the_role_away(client, liaison_
     assert ">管理后台</a>" in nav(auditor)
     sysadmin = MembershipFactory(user=UserFactory(is_staff=True), role=Membership.Role.SYSTEM_ADMIN).user
     assert "联系系统管理员" not in nav(sysadmin)
+
+
+def test_the_punctuation_check_reads_the_portals_words_and_spares_quoted_ones():
+    published = "各县(市、区)人民政府\n检测等质量技术服务,推动网络市场"
+    assert punctuation_slips(["结论:通过", "优化服务(20)"], published) == ["结论:通过", "优化服务(20)"]
+    assert punctuation_slips(["各县(市、区)人民政府（牵头）", "检测等质量技术服务,...", "结论：通过"], published) == []

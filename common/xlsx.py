@@ -95,6 +95,18 @@ def body_row(ws: Worksheet, row: int, values: Iterable[Any], *, wrap: set[int]) 
             cell.number_format = "yyyy-mm-dd"
 
 
+def merged_down(ws: Worksheet, first: int, last: int, column: int, text: str) -> None:
+    """``text`` in rows ``first``…``last`` of ``column`` as one merged, bordered, centred cell (a
+    level-1 or level-2 indicator beside its items, as the government's sheet has them)."""
+    put(ws, first, column, text)
+    if last > first:
+        ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+    for row in range(first, last + 1):
+        cell = ws.cell(row=row, column=column)
+        cell.border = BORDER
+        cell.alignment = WRAP_CENTER
+
+
 def column_widths(ws: Worksheet, widths: Iterable[float]) -> None:
     """Widths of the first columns, in Excel's character units."""
     for column, width in enumerate(widths, 1):

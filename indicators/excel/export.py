@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from common.xlsx import BORDER, WRAP, WRAP_CENTER, column_widths, header_row, put
+from common.xlsx import BORDER, WRAP, WRAP_CENTER, column_widths, header_row, merged_down, put
 
 from .layout import (
     EDITING_NOTES,
@@ -108,13 +108,7 @@ def _write_system_sheet(ws: Worksheet, data: Mapping[str, Any], scores: Mapping[
 
 
 def _merged_label(ws: Worksheet, first: int, last: int, column: int, node: Mapping[str, Any]) -> None:
-    put(ws, first, column, f"{_text(node.get('name'))}({_fmt(node.get('points'))}分)")
-    if last > first:
-        ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
-    for row in range(first, last + 1):
-        cell = ws.cell(row=row, column=column)
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
+    merged_down(ws, first, last, column, f"{_text(node.get('name'))}({_fmt(node.get('points'))}分)")
 
 
 def _write_table(ws: Worksheet, headers: tuple[str, ...], rows: Iterable[list[Any]], widths: tuple[float, ...]) -> None:

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.models import AssessmentRound
 from assessments.selectors import round_result_data, rounds_of_zone
-from common.xlsx import BORDER, WRAP, WRAP_CENTER, column_widths, header_row, put
+from common.xlsx import BORDER, WRAP, WRAP_CENTER, column_widths, header_row, merged_down, put
 from indicators.excel.layout import HEADERS
 from indicators.excel.layout import _methods_cell as methods_cell  # the column as the seed writes it
 from indicators.selectors import indicator_system_to_data
@@ -120,16 +120,6 @@ def _label(node: dict[str, Any]) -> str:
     return f"{node.get('name', '')}({plain(node.get('points'))}分)"
 
 
-def _merged(ws: Worksheet, first: int, last: int, column: int, text: str) -> None:
-    put(ws, first, column, text)
-    if last > first:
-        ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
-    for row in range(first, last + 1):
-        cell = ws.cell(row=row, column=column)
-        cell.border = BORDER
-        cell.alignment = WRAP_CENTER
-
-
 def _score_sheet(ws: Worksheet, data: ScoreSheetData) -> None:
     width = len(SCORE_HEADERS)
     result = data.source.result
@@ -168,9 +158,9 @@ def _score_sheet(ws: Worksheet, data: ScoreSheetData) -> None:
                     cell.alignment = WRAP_CENTER if column in (3, 4, 9, 10) else WRAP
                 row += 1
             if row > sub_start:
-                _merged(ws, sub_start, row - 1, 2, _label(sub))
+                merged_down(ws, sub_start, row - 1, 2, _label(sub))
         if row > dim_start:
-            _merged(ws, dim_start, row - 1, 1, _label(dim))
+            merged_down(ws, dim_start, row - 1, 1, _label(dim))
     put(ws, row, 1, "合计").font = Font(bold=True)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
     put(ws, row, 9, _number(result.get("max"))).font = Font(bold=True)

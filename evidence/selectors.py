@@ -9,6 +9,7 @@ responsibility matrix (``zones.IndicatorResponsibility``); otherwise 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -20,11 +21,43 @@ from django.utils import timezone
 from common.params import int_param
 from indicators.models import Indicator, ScoringItem
 from zones.access import ZoneAction, unit_can, unit_ids_for, zone_can
+from zones.locks import zone_lock_reason
 from zones.models import IndicatorResponsibility, Unit, Zone
 
 from .models import Evidence, EvidenceEvent, EvidenceFile, EvidenceStatus
 
 NOT_RESPONSIBLE = "您所在单位不是该指标的责任单位，不能为其上传佐证材料。"
+
+
+# The lock, told before anyone types ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataLock:
+    """What a submitted round locks, for the pages that write the zone's data (the banner).
+
+    ``reason`` is the refusal's own message: zones.locks.zone_lock_reason, the function every
+    write service refuses with, so the banner and the refusal never disagree. Evidence and the
+    lists are locked whole; figures only for ``years`` (those of the asked ones the round read)."""
+
+    reason: str
+    years: frozenset[int]
+    asked: frozenset[int]
+
+    @property
+    def partial(self) -> bool:
+        """Some of the page's years are still open (their inputs stay enabled)."""
+        return bool(self.asked - self.years)
+
+
+def data_lock_of(*, zone: Zone, years: Iterable[int] = ()) -> DataLock | None:
+    """None when nothing of ``zone`` is locked (one query), else the lock and which of ``years`` it holds."""
+    reason = zone_lock_reason(zone=zone)
+    if reason is None:
+        return None
+    asked = frozenset(years)
+    locked = frozenset(year for year in asked if zone_lock_reason(zone=zone, year=year) is not None)
+    return DataLock(reason=reason, years=locked, asked=asked)
 
 
 def evidence_visible(*, user, zone: Zone) -> QuerySet[Evidence]:

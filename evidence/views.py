@@ -122,7 +122,8 @@ def upload_page(request: HttpRequest, zone_id: int) -> HttpResponse:
     cells = list(selectors.evidence_upload_responsibilities(user=request.user, zone=zone))
     indicator_id = query_int(request.GET, "indicator")
     target = selectors.evidence_upload_target(user=request.user, zone=zone, indicator_id=indicator_id)
-    return render(request, "evidence/upload.html", _page(request, zone, cells=cells, target=target))
+    lock = selectors.data_lock_of(zone=zone)  # told before anyone picks a file; the service still refuses
+    return render(request, "evidence/upload.html", _page(request, zone, cells=cells, target=target, lock=lock))
 
 
 @login_required
@@ -133,6 +134,9 @@ def evidence_detail(request: HttpRequest, zone_id: int, evidence_id: int) -> Htt
     files = list(evidence.files.all())
     editable = evidence.status in (EvidenceStatus.DRAFT, EvidenceStatus.RETURNED)
     may_upload = editable and selectors.evidence_may_upload(user=request.user, evidence=evidence)
+    can_review = evidence.status == EvidenceStatus.SUBMITTED and zone_can(
+        request.user, zone, ZoneAction.REVIEW_EVIDENCE
+    )
     context = _page(
         request,
         zone,
@@ -141,8 +145,9 @@ def evidence_detail(request: HttpRequest, zone_id: int, evidence_id: int) -> Htt
         latest=files[0] if files else None,
         events=list(evidence.events.all()),
         can_upload=may_upload,
-        can_review=evidence.status == EvidenceStatus.SUBMITTED
-        and zone_can(request.user, zone, ZoneAction.REVIEW_EVIDENCE),
+        can_review=can_review,
+        # Uploading, submitting and reviewing are refused while a round locks the zone: said up front.
+        lock=selectors.data_lock_of(zone=zone) if may_upload or can_review else None,
     )
     return render(request, "evidence/detail.html", context)
 

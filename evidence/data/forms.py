@@ -29,6 +29,7 @@ class YearInputs:
     source: BoundField
     evidence: BoundField | None
     stored: DataValue | None
+    locked: bool = False  # a submitted round read this year: shown disabled
 
 
 class EvidenceField(forms.ChoiceField):
@@ -50,7 +51,11 @@ class MetricBlock:
 
     @property
     def evidence_searchable(self) -> bool:
-        return self.evidence_count > EVIDENCE_OFFERED
+        return self.evidence_count > EVIDENCE_OFFERED and not self.locked
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.years) and all(y.locked for y in self.years)
 
 
 def evidence_label(evidence: Evidence) -> str:
@@ -69,9 +74,11 @@ class FigureForm(forms.Form):
         keys: set[str],
         values: Mapping[tuple[str, int], DataValue],
         evidence: EvidenceOffer,
+        locked_years: frozenset[int] = frozenset(),
     ):
         super().__init__(data)
         self.zone, self.needs, self.keys, self.values = zone, needs, keys, values
+        self.locked_years = locked_years
         self._names: list[tuple[str, int, dict[str, str]]] = []
         self.blocks: list[MetricBlock] = []
         picked = self._picked(data, evidence)
@@ -128,9 +135,30 @@ class FigureForm(forms.Form):
                         source=self[names["source"]],
                         evidence=self[names["evidence"]] if "evidence" in names else None,
                         stored=stored,
+                        locked=year in locked_years,
                     )
                 )
             self.blocks.append(block)
+        if data is not None and locked_years:
+            self._locked_inputs_as_stored()
+
+    def _locked_inputs_as_stored(self) -> None:
+        """A locked year's inputs are disabled on the page, so the browser leaves them out of the
+        post: read a missing one as what is stored (unchanged), never as cleared. One that is
+        sent (a page opened before the lock) is read as sent, and the service refuses it."""
+        self.data = self.data.copy()
+        for _key, year, names in self._names:
+            if year not in self.locked_years:
+                continue
+            for field_name in names.values():
+                if field_name not in self.data:
+                    initial = self.fields[field_name].initial
+                    self.data[field_name] = "" if initial is None else str(initial)
+
+    @property
+    def locked(self) -> bool:
+        """Every input of the form is in a locked year: nothing to save."""
+        return bool(self.blocks) and all(block.locked for block in self.blocks)
 
     @staticmethod
     def _picked(data, evidence: EvidenceOffer) -> dict[str, tuple[str, str]]:

@@ -29,6 +29,7 @@ from zones.access import ZoneAction, unit_can, zone_can, zone_get_for_user, zone
 from zones.models import Unit, Zone
 
 from ..completeness import STATE_LABELS, completeness_page
+from ..selectors import data_lock_of
 from .excel import DataImportError, data_workbook, data_workbook_import, data_workbook_parse
 from .forms import EVIDENCE_OFFERED, FigureForm, entry_form, entry_initial, evidence_label
 from .selectors import (
@@ -86,6 +87,7 @@ def zone_data(request: HttpRequest, zone_id: int) -> HttpResponse:
         "wanted": fill.wanted,
         "list_specs": [LIST_SPECS[name] for name in LISTS if name in scope.lists],
         "can_view_completeness": zone_can(request.user, zone, ZoneAction.VIEW_COMPLETENESS),
+        "lock": data_lock_of(zone=zone),
     }
     return render(request, "evidence/data/zone.html", context)
 
@@ -99,7 +101,16 @@ def _figure_page(request: HttpRequest, zone: Zone, needs, keys: set[str], unit: 
         unit_ids=None if scope.is_office else {u.pk for u in scope.units},
         per_item=EVIDENCE_OFFERED,
     )
-    kwargs = {"zone": zone, "needs": needs, "keys": keys, "values": values, "evidence": evidence}
+    # Told before anyone types: the locked years' inputs are disabled (the service still refuses them).
+    lock = data_lock_of(zone=zone, years=needs.all_years())
+    kwargs = {
+        "zone": zone,
+        "needs": needs,
+        "keys": keys,
+        "values": values,
+        "evidence": evidence,
+        "locked_years": lock.years if lock else frozenset(),
+    }
     if request.method == "POST":
         form = FigureForm(request.POST, **kwargs)
         if form.is_valid():
@@ -127,6 +138,7 @@ def _figure_page(request: HttpRequest, zone: Zone, needs, keys: set[str], unit: 
         "scope": scope,
         "unit": unit,
         "form": form,
+        "lock": lock,
         "derived": derived,
         "years": needs.years,
         "evidence_offered": EVIDENCE_OFFERED,
@@ -230,6 +242,7 @@ def entry_list(request: HttpRequest, zone_id: int, list_name: str) -> HttpRespon
         "spec": spec,
         "entries": entry_list_of(zone=zone, list_name=spec.name),
         "form": form,
+        "lock": data_lock_of(zone=zone),  # a list is locked whole
     }
     return render(request, "evidence/data/entries.html", context)
 
@@ -250,7 +263,14 @@ def entry_edit(request: HttpRequest, zone_id: int, list_name: str, entry_id: int
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("data:entries", zone_id=zone.pk, list_name=spec.name)
-    context = {"zone": zone, "scope": scope, "spec": spec, "entry": entry, "form": form}
+    context = {
+        "zone": zone,
+        "scope": scope,
+        "spec": spec,
+        "entry": entry,
+        "form": form,
+        "lock": data_lock_of(zone=zone),
+    }
     return render(request, "evidence/data/entry_form.html", context)
 
 
@@ -340,7 +360,7 @@ def data_excel(request: HttpRequest, zone_id: int) -> HttpResponse:
                     request, _("已导入，共 %(count)d 处修改；评分将在后台重新计算。") % {"count": len(changes)}
                 )
                 return redirect("data:excel", zone_id=zone.pk)
-    context = {"zone": zone, "scope": scope, "form": form, "errors": errors}
+    context = {"zone": zone, "scope": scope, "form": form, "errors": errors, "lock": data_lock_of(zone=zone)}
     return render(request, "evidence/data/excel.html", context, status=status)
 
 

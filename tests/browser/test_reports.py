@@ -125,15 +125,20 @@ def test_office_reports_reviewer_compares_downloads_and_answers(
     assert hashlib.sha256(open(download.value.path(), "rb").read()).hexdigest() == sha
     page.select_option("#id_conclusion", "recheck")
     page.fill("#id_text", "第 12 项材料不足，整改后复核。")
+    asked = []  # the form asks before the conclusion goes to the zone's office
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="提交评审意见").click()
     expect(page.locator(".opinion-text")).to_contain_text("第 12 项材料不足")
+    assert asked and "办公室" in asked[0]
 
     # The office reads the opinion, answers it and sees who downloaded the report.
     page.context.clear_cookies()
     login("office_a", PASSWORD)
     page.goto(f"{live_server.url}/reports/zones/{zone_a.pk}/")
     expect(page.locator(".opinion-text")).to_contain_text("第 12 项材料不足，整改后复核。")
-    expect(page.locator("#download-records")).to_contain_text("reviewer_fj")
+    reviewer_fujian.refresh_from_db()
+    expect(page.locator("#download-records .downloader").first).to_have_attribute("title", "reviewer_fj")
+    expect(page.locator("#download-records")).to_contain_text(str(reviewer_fujian))  # the name, not the login
     expect(page.locator("#download-records")).to_contain_text(sha[:16])
     page.locator("textarea[name=text]").fill("已补充 12 项材料。")
     page.get_by_role("button", name="答复", exact=True).click()

@@ -116,8 +116,17 @@ def _ratio(node: dict[str, Any]) -> int:
 # Rounds -----------------------------------------------------------------------------
 
 
+def rounds_open(*, zones):
+    """The rounds not yet submitted (at most one a zone) of ``zones``: a queryset, by zone name."""
+    return (
+        AssessmentRound.objects.filter(zone__in=zones)
+        .exclude(status=Status.SUBMITTED)
+        .order_by("zone__name", "-opened_at", "-pk")
+    )
+
+
 def round_open_for_zone(*, zone) -> AssessmentRound | None:
-    return AssessmentRound.objects.filter(zone=zone).exclude(status=Status.SUBMITTED).first()
+    return rounds_open(zones=[zone]).first()
 
 
 def round_latest(*, zone) -> AssessmentRound | None:

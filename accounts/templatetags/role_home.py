@@ -3,7 +3,7 @@ tests/test_layers.py; zones, which renders the page, may not import assessments)
 
 from django import template
 
-from assessments.models import AssessmentRound
+from assessments.selectors import rounds_open
 from zones.access import ZoneAction, zones_where
 
 register = template.Library()
@@ -13,14 +13,9 @@ ROUNDS_SHOWN = 20  # the rest are on each zone's 评估轮次 page
 
 @register.simple_tag
 def provincial_open_rounds(user) -> list:
-    """The open rounds (not submitted: what assessments.selectors.round_open_for_zone answers for
-    one zone) of the zones whose 省级评估 the user organises, by zone name, in one query however
-    many zones: the province card links each one."""
+    """The open rounds of the zones whose 省级评估 the user organises, by zone name, in one query
+    however many zones: the province card links each one."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        AssessmentRound.objects.filter(zone__in=zones_where(user, ZoneAction.MANAGE_PROVINCIAL_ROUND))
-        .exclude(status=AssessmentRound.Status.SUBMITTED)
-        .select_related("zone")
-        .order_by("zone__name", "-opened_at", "-pk")[:ROUNDS_SHOWN]
-    )
+    zones = zones_where(user, ZoneAction.MANAGE_PROVINCIAL_ROUND)
+    return list(rounds_open(zones=zones).select_related("zone")[:ROUNDS_SHOWN])

@@ -1,6 +1,6 @@
 """督办通报 (supervision bulletin): overdue assignments by unit and the units' on-time ranking, for a date.
 
-``bulletin_for_zone`` reads (4 queries, whatever the data size); the page shows the overdue
+``bulletin_for_zone`` reads (5 queries, whatever the data size); the page shows the overdue
 rows a page at a time (``rows=False``, then ``bulletin_groups`` for the page's rows), the Excel
 export all of them; ``bulletin_to_workbook`` turns the result into the export (pure conversion,
 no ORM).
@@ -30,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, F, When
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -51,7 +51,6 @@ class OverdueRef:
     pk: int
     unit_id: int
     due_date: date
-    last_report_id: int | None
 
 
 @dataclass
@@ -126,7 +125,7 @@ def _rank(ranks: list[UnitRank]) -> list[UnitRank]:
 
 
 def bulletin_for_zone(*, zone: Zone, on: date, rows: bool = True) -> Bulletin:
-    """The bulletin of ``zone`` as of the end of ``on`` (4 queries; 2 with ``rows=False``).
+    """The bulletin of ``zone`` as of the end of ``on`` (5 queries; 3 with ``rows=False``).
 
     The ranking is counted over plain values (no model instance per assignment: at province
     scale that was most of the time); ``rows=False`` leaves ``groups`` empty, for the page,
@@ -146,55 +145,74 @@ def bulletin_for_zone(*, zone: Zone, on: date, rows: bool = True) -> Bulletin:
 
 
 def _ranking(*, zone: Zone, on: date) -> tuple[list[UnitRank], list[OverdueRef]]:
-    """The ranking and the overdue assignments, by unit (2 queries). Cached per zone and date under
+    """The ranking and the overdue assignments, by unit (3 queries). Cached per zone and date under
     the zone's generation token (tasks/dashboard.py), which every write to the zone's units, tasks,
-    assignments, their events and reports replaces."""
+    assignments, their events and reports replaces, so this runs again after every write: it reads
+    each of the zone's events once, in order, and folds them here (a correlated subquery per
+    assignment cost twice as much at province scale)."""
     end = _end_of(on)
-    events = AssignmentEvent.objects.filter(assignment=OuterRef("pk"), at__lt=end).order_by("-at", "-id")
+    status_then: dict[int, str] = {}  # the to_status of each assignment's last event up to T
+    completed_at: dict[int, datetime] = {}  # and the time of its last 提交完成 event up to T
+    events = (
+        AssignmentEvent.objects.filter(assignment__task__zone=zone, at__lt=end)
+        .annotate(submitted_at=Case(When(kind=Kind.SUBMITTED, then=F("at")), default=None))
+        .order_by("assignment_id", "at", "id")
+        .values_list("assignment_id", "to_status", "submitted_at")
+    )
+    for assignment_id, to_status, submitted_at in events:
+        status_then[assignment_id] = to_status
+        if submitted_at is not None:
+            completed_at[assignment_id] = submitted_at
     values = (
         Assignment.objects.filter(task__zone=zone)
-        .annotate(
-            status_then=Subquery(events.values("to_status")[:1]),
-            completed_at=Subquery(events.filter(kind=Kind.SUBMITTED).values("at")[:1]),
-            last_report_id=Subquery(
-                ProgressReport.objects.filter(assignment=OuterRef("pk"), at__lt=end)
-                .order_by("-at", "-id")
-                .values("pk")[:1]
-            ),
-        )
-        .filter(status_then__isnull=False)
         .order_by("due_date", "task__position", "task_id", "pk")
-        .values_list("pk", "unit_id", "due_date", "status_then", "completed_at", "last_report_id")
+        .values_list("pk", "unit_id", "due_date")
     )
     units = list(Unit.objects.filter(zone=zone).order_by("position", "pk"))
     ranks = {unit.pk: UnitRank(unit=unit) for unit in units}
     by_unit: dict[int, list[OverdueRef]] = {unit.pk: [] for unit in units}
-    for pk, unit_id, due_date, status_then, completed_at, last_report_id in values:
+    for pk, unit_id, due_date in values:
+        status = status_then.get(pk)
+        if status is None:  # created after T
+            continue
         rank = ranks[unit_id]
-        if status_then == Status.COMPLETED:
-            done_on = timezone.localdate(completed_at) if completed_at else on
+        if status == Status.COMPLETED:
+            done = completed_at.get(pk)
+            done_on = timezone.localdate(done) if done else on
             if done_on <= due_date:
                 rank.on_time += 1
             else:
                 rank.late += 1
         elif due_date < on:
             rank.overdue += 1
-            by_unit[unit_id].append(OverdueRef(pk, unit_id, due_date, last_report_id))
+            by_unit[unit_id].append(OverdueRef(pk, unit_id, due_date))
     return _rank(list(ranks.values())), [ref for refs in by_unit.values() for ref in refs]
+
+
+def _last_reports(*, assignment_ids: list[int], end: datetime) -> dict[int, ProgressReport]:
+    """Each assignment's last progress report before ``end`` (1 query: their reports in order)."""
+    last: dict[int, ProgressReport] = {}
+    reports = ProgressReport.objects.filter(assignment_id__in=assignment_ids, at__lt=end).order_by(
+        "assignment_id", "at", "id"
+    )
+    for report in reports:
+        last[report.assignment_id] = report
+    return last
 
 
 def bulletin_groups(*, bulletin: Bulletin, overdue: list[OverdueRef]) -> list[UnitGroup]:
     """Rows of ``bulletin.overdue`` (all, or a page of them) grouped by unit, each assignment with
     its task and its last progress report up to the bulletin's date (2 queries)."""
-    assignments = Assignment.objects.select_related("task").in_bulk([ref.pk for ref in overdue])
-    reports = ProgressReport.objects.in_bulk([ref.last_report_id for ref in overdue if ref.last_report_id])
+    ids = [ref.pk for ref in overdue]
+    assignments = Assignment.objects.select_related("task").in_bulk(ids)
+    reports = _last_reports(assignment_ids=ids, end=_end_of(bulletin.on)) if ids else {}
     ranks = {rank.unit.pk: rank for rank in bulletin.ranking}
     groups: dict[int, UnitGroup] = {}
     for ref in overdue:
         rank = ranks[ref.unit_id]
         assignment = assignments[ref.pk]
         assignment.unit = rank.unit
-        report = reports.get(ref.last_report_id)
+        report = reports.get(ref.pk)
         group = groups.setdefault(ref.unit_id, UnitGroup(unit=rank.unit, total=rank.overdue))
         group.rows.append(
             OverdueRow(

@@ -95,3 +95,34 @@ def test_the_progress_report_the_liaisons_send_passes_the_csrf_check(liaison_x, 
     refused = client.post(url, {**progress_report_form(token="x" * 64, percent=0)})
     assert refused.status_code == 403
     assert ProgressReport.objects.filter(assignment=assignment).count() == 1
+
+
+def test_the_slow_requests_are_read_from_gunicorns_access_log(tmp_path):
+    from benchmarks.load.__main__ import slowest
+
+    log = tmp_path / "access.log"
+    lines = [
+        '[02/Dec/2026:07:16:00 +0800] <11> 40000 "GET /tasks/mine/ HTTP/1.1" 200',  # before this run
+        '[02/Dec/2026:07:16:10 +0800] <11> 330000 "POST /accounts/login/ HTTP/1.1" 302',
+        '[02/Dec/2026:07:16:11 +0800] <12> 180000 "GET /tasks/mine/ HTTP/1.1" 200',
+        '[02/Dec/2026:07:16:12 +0800] <11> 320000 "POST /accounts/login/ HTTP/1.1" 302',
+        '[02/Dec/2026:07:16:40 +0800] <11> 210000 "GET /tasks/mine/ HTTP/1.1" 200',
+        '[02/Dec/2026:07:16:41 +0800] <11> 60000 "GET /tasks/mine/?page=2 HTTP/1.1" 200',
+        "a line of something else",
+    ]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = slowest(log, start=1)
+    assert report[0] == (
+        "2 of 3 page requests over 150 ms: 1 while users were still logging in (the first 2 s), "
+        "1 a worker's first request for the path"
+    )
+    assert report[1] == "  210ms at  30 s, worker 11: /tasks/mine/"
+    assert report[2] == "  180ms at   1 s, worker 12 (first time on this worker): /tasks/mine/"
+    assert report[3] == "   60ms at  31 s, worker 11 (first time on this worker): /tasks/mine/?…"
+    assert len(report) == 4  # the logins are left out
+
+
+def test_the_benchmark_keeps_database_connections_as_the_deployment_does():
+    from benchmarks.load.__main__ import env_example
+
+    assert int(env_example("DATABASE_CONN_MAX_AGE")) > 0  # .env.example, which docker-compose.yml reads

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -50,6 +51,8 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 TARGET_PAGE_P95 = 150  # ms, every page at 20 users
 TARGET_LOGIN_P95 = 400  # ms, the login POST at 20 users (password hashing)
 TARGET_OVERALL_P95 = 500  # ms, at 50 users
+# gunicorn's access log as the benchmark reads it: when (epoch s), worker pid, duration (µs), request, status.
+ACCESS_FORMAT = '%(t)s %(p)s %(D)s "%(r)s" %(s)s'
 
 
 # ------------------------------------------------------------------ database
@@ -152,11 +155,21 @@ def _wait_for(url: str, seconds: int = 60) -> None:
     raise RuntimeError(f"gunicorn did not answer {url} within {seconds} s")
 
 
+def env_example(name: str) -> str:
+    """The value .env.example gives ``name`` (what a deployment made from it runs with)."""
+    for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1].strip()
+    raise KeyError(f"{name} is not in .env.example")
+
+
 def run(cmd: list[str], env: dict[str, str]) -> None:
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
 
 
 # ------------------------------------------------------------------- results
+
+ACCESS_LINE = re.compile(r'\[(?P<when>[^\]]+)\] <?(?P<pid>\d+)>? (?P<micros>\d+) "\S+ (?P<path>\S+)')
 
 
 def read_stats(prefix: str) -> list[dict[str, str]]:
@@ -201,6 +214,51 @@ def report(users: int, rows: list[dict[str, str]], duration: int, cpu: tuple[flo
             f"{float(r['Median Response Time']):>5.0f}ms {p95:>5.0f}ms  {verdict}"
         )
     return missed
+
+
+def slowest(log: Path, start: int, count: int = 8, over_ms: int = TARGET_PAGE_P95) -> list[str]:
+    """What made the slow page requests slow, from gunicorn's access log (line ``start`` on):
+    how many pages took over ``over_ms``, how many of those came while users were still logging in
+    (every login POST hashes a password: a worker busy for about 300 ms) or were a worker's first
+    request for the path (a cold page: its templates compiled in that process), then the slowest
+    ones, with seconds into the run. The login itself is left out (its own target)."""
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    first_time = None
+    last_login = 0.0
+    with log.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            match = ACCESS_LINE.match(line)
+            if not match:
+                continue
+            when, pid, micros, path = match["when"], match["pid"], int(match["micros"]), match["path"]
+            path = path.split("?", 1)[0] + ("?…" if "?" in path else "")
+            cold = (pid, path) not in seen
+            seen.add((pid, path))
+            if number < start:
+                continue
+            stamp = time.mktime(time.strptime(when.split()[0], "%d/%b/%Y:%H:%M:%S"))
+            first_time = stamp if first_time is None else first_time
+            if path.startswith("/accounts/login/"):
+                last_login = stamp - first_time
+                continue
+            rows.append((micros, stamp - first_time, pid, path, cold))
+    slow = [row for row in rows if row[0] > over_ms * 1000]
+    during_logins = sum(1 for row in slow if row[1] <= last_login)
+    cold = sum(1 for row in slow if row[4])
+    lines = [
+        f"{len(slow)} of {len(rows)} page requests over {over_ms} ms: {during_logins} while users were still "
+        f"logging in (the first {last_login:.0f} s), {cold} a worker's first request for the path"
+    ]
+    for micros, offset, pid, path, is_cold in sorted(rows, reverse=True)[:count]:
+        note = " (first time on this worker)" if is_cold else ""
+        lines.append(f"{micros / 1000:>5.0f}ms at {offset:>3.0f} s, worker {pid}{note}: {path}")
+    return lines
+
+
+def _lines(log: Path) -> int:
+    with log.open(encoding="utf-8") as handle:
+        return sum(1 for _ in handle)
 
 
 def pages_alone(host: str, plan_path: str, repeat: int = 5) -> dict[str, tuple[float, int]]:
@@ -285,6 +343,8 @@ def main() -> int:
         "LOAD_PLAN": str(work / "plan.json"),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        # As a deployment runs: docker-compose.yml reads .env, made from .env.example.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE") or env_example("DATABASE_CONN_MAX_AGE"),
     }
     env.pop("CELERY_BROKER_URL", None)  # no worker here: jobs (none are sent by browsing) run in-process
     if _redis_answers(redis_url):
@@ -307,13 +367,14 @@ def main() -> int:
         port = _free_port()
         host = f"http://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
-            [python, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
-            + ["--timeout", "120", "--access-logfile", str(work / "access.log")],
+            [python, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+            + ["--access-logfile", str(work / "access.log"), "--access-logformat", ACCESS_FORMAT],
             cwd=ROOT,
             env=env,
         )
         _wait_for(f"{host}/accounts/login/")
-        print(f"gunicorn (3 sync workers, production settings) on {host}")
+        workers = env.get("WEB_CONCURRENCY") or f"{os.cpu_count() + 1} (one per core plus one)"
+        print(f"gunicorn (config/gunicorn.py: {workers} sync workers, production settings) on {host}")
         alone = pages_alone(host, env["LOAD_PLAN"])
         print("\neach page alone (one user, nothing else sent; median of 5):")
         for label, (ms, kb) in sorted(alone.items()):
@@ -329,6 +390,7 @@ def main() -> int:
             cpu = CpuSampler()
             cpu.start()
             prefix = str(work / f"run-{users}")
+            log_start = _lines(work / "access.log")
             subprocess.run(
                 [python, "-m", "locust", "-f", str(ROOT / "benchmarks/load/locustfile.py"), "--headless"]
                 + ["-u", str(users), "-r", str(max(1, users // 10)), "--run-time", f"{args.duration}s"]
@@ -340,6 +402,9 @@ def main() -> int:
                 stderr=(work / f"locust-{users}.log").open("w"),
             )
             missed += report(users, read_stats(prefix), args.duration, cpu.stop())
+            print("   slow requests (gunicorn's access log):")
+            for line in slowest(work / "access.log", log_start):
+                print(f"     {line}")
             failures = read_failures(prefix)
             if failures:
                 errors = (f"{row['Name']}: {row['Error']} ×{row['Occurrences']}" for row in failures)

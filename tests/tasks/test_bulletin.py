@@ -181,7 +181,7 @@ def test_fixed_number_of_queries(zone_a, plan, unit_x, unit_y, office_a):
             zone=zone_a, title=f"任务{i}", deadline=date(2030, 6, 1), unit_ids=[unit_x.pk, unit_y.pk], user=office_a
         )
         report_on(task.assignments.get(unit=unit_y), user=None, percent=20, day=date(2030, 6, 2))
-    assert count() == small == 4  # units, the ranking's values, the overdue rows' assignments and reports
+    assert count() == small == 5  # the events, the assignments, units, the overdue rows' assignments and reports
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@
    5,008 pieces of evidence, with 8,000 notices, 20,000 login and 10,000 audit events, 6,000
    figure changes, 600 findings, 2,000 questionnaire answers and 8,000 download records, plus
    load accounts (benchmarks/load/build.py, benchmarks/load/data.py);
-3. starts gunicorn as docker-compose.yml does (``config.wsgi``, 3 sync workers, timeout 120,
-   access log), with Redis as the cache when one answers at REDIS_URL (default
-   redis://127.0.0.1:6379/13), else the local-memory cache;
+3. starts gunicorn as docker-compose.yml does (``config/gunicorn.py``: one sync worker per core
+   plus one, each freezing what it holds out of the garbage collector; database connections kept
+   for .env.example's DATABASE_CONN_MAX_AGE), with its access log, and Redis as the cache when one
+   answers at REDIS_URL (default redis://127.0.0.1:6379/13), else the local-memory cache;
 4. fetches each page alone (one user, median of 5: what a page costs by itself; and sends a
    liaison's progress report 5 times, which must be saved), measures how
    busy the machine already is, then runs locust headless (benchmarks/load/locustfile.py) with
@@ -19,7 +20,8 @@
    liaisons' progress reports (a GET of the form and a POST with its CSRF token, about one
    liaison action in twenty, which invalidates the zone's cached figures) — and prints per
    page (the writes as rows of their own) the requests, errors, median and p95, the machine's
-   CPU (from /proc/stat, average and busiest second) and the targets with pass/fail;
+   CPU (from /proc/stat, average and busiest second) and the targets with pass/fail, then what
+   the access log says of the slow requests (``slowest``);
 5. stops gunicorn and drops the database and the temporary folder, whatever happened.
 
 Options: ``--users 20 50``, ``--duration 90``. Exit status 1 when a target is missed.

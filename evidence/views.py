@@ -77,11 +77,11 @@ def _listing(request: HttpRequest, zone, *, form: EvidenceFilterForm, url_name: 
     """The filtered, sorted page of evidence and its rows ready to print, for the list and the queue."""
     filters = {**form.filters(), **fixed}
     rows = selectors.evidence_list(user=request.user, zone=zone, **filters)
-    listing = page_of(request, rows, per_page=LIST_PAGE_SIZE)
+    listing = page_of(request, rows.values_list("pk", flat=True), per_page=LIST_PAGE_SIZE)
     return {
         "form": form,
         "listing": listing,
-        "rows": selectors.evidence_rows(rows=listing.rows, zone=zone),
+        "rows": selectors.evidence_rows(rows=selectors.evidence_page(rows=rows, ids=listing.rows), zone=zone),
         "filtered": any(request.GET.get(name) for name in form.fields),
         "list_url": reverse(url_name, args=[zone.pk]),
         "back": request.GET.urlencode(),  # where "提交" on a row comes back to

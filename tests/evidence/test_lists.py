@@ -165,3 +165,36 @@ def test_submitting_from_the_list_comes_back_to_the_same_page(client, liaison_x,
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("evidence:list", args=[zone_a.pk]) + "?status=draft&page=2&x=%22%3E"
+
+
+def test_the_database_sorts_only_ids_and_reads_the_page_rows_whole(client, office_a, zone_a, unit_x, item_12):
+    """The page is cut from the sorted ids; only its 50 rows are read with their joins, and no list
+    query carries the indicators' long texts (they made every sorted row ~3 KB wide)."""
+    bulk_evidence(zone_a, unit_x, item_12, 120, status="submitted")
+    client.force_login(office_a)
+    url = reverse("evidence:list", args=[zone_a.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = get(client, url, {"sort": "title", "page": "2"})
+    assert titles(page) == [f"材料{n:03d}" for n in range(50, 100)]
+    evidence = [q["sql"] for q in queries.captured_queries if 'FROM "evidence_evidence"' in q["sql"]]
+    cut = [sql for sql in evidence if re.search(r"LIMIT 50( OFFSET \d+)?$", sql)]
+    assert len(cut) == 1 and cut[0].startswith('SELECT "evidence_evidence"."id" AS "pk" FROM')
+    whole = [sql for sql in evidence if '"evidence_evidence"."return_reason"' in sql]
+    assert len(whole) == 1 and not re.search(r"LIMIT \d+( OFFSET \d+)?$", whole[0]) and " IN (" in whole[0]
+    assert not any('"criteria"' in sql or '"methods"' in sql for sql in evidence)
+
+
+def test_a_page_of_ids_is_read_back_in_its_order_without_the_rows_not_visible(
+    office_a, liaison_x, zone_a, unit_x, unit_y, item_12
+):
+    from evidence.selectors import evidence_list, evidence_page
+
+    mine = bulk_evidence(zone_a, unit_x, item_12, 3, status="submitted")
+    other = bulk_evidence(zone_a, unit_y, item_12, 1, status="submitted", start=10)
+    ids = [mine[2].pk, other[0].pk, mine[0].pk]
+    office = evidence_page(rows=evidence_list(user=office_a, zone=zone_a), ids=ids)
+    assert [row.pk for row in office] == ids
+    assert office[0].latest_version == 1  # the annotations come with the rows
+    liaison = evidence_page(rows=evidence_list(user=liaison_x, zone=zone_a), ids=ids)
+    assert [row.pk for row in liaison] == [mine[2].pk, mine[0].pk]

@@ -95,13 +95,16 @@ def evidence_list(request: HttpRequest, zone_id: int) -> HttpResponse:
     choices = selectors.evidence_filter_choices(zone=zone, user=request.user)
     form = EvidenceFilterForm(request.GET, choices=choices, with_status=True)
     can_review = zone_can(request.user, zone, ZoneAction.REVIEW_EVIDENCE)
+    can_upload = zone_can(request.user, zone, ZoneAction.SUBMIT_EVIDENCE)
     context = _page(
         request,
         zone,
         **_listing(request, zone, form=form, url_name="evidence:list"),
-        can_upload=zone_can(request.user, zone, ZoneAction.SUBMIT_EVIDENCE),
+        can_upload=can_upload,
         can_review=can_review,
         submitted_count=selectors.evidence_count_submitted(user=request.user, zone=zone) if can_review else 0,
+        # The rows' 提交 buttons and the upload are refused while a round locks the zone: said up front.
+        lock=selectors.data_lock_of(zone=zone) if can_upload or can_review else None,
     )
     return render(request, "evidence/list.html", context)
 
@@ -112,7 +115,8 @@ def review_queue(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = zone_get_for_user(request.user, zone_id, ZoneAction.REVIEW_EVIDENCE)
     form = EvidenceFilterForm(request.GET, choices=selectors.evidence_filter_choices(zone=zone))
     context = _listing(request, zone, form=form, url_name="evidence:queue", status=EvidenceStatus.SUBMITTED)
-    return render(request, "evidence/queue.html", _page(request, zone, **context))
+    lock = selectors.data_lock_of(zone=zone)  # accepting and returning are refused while a round locks the zone
+    return render(request, "evidence/queue.html", _page(request, zone, lock=lock, **context))
 
 
 @login_required

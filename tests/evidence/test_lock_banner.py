@@ -220,3 +220,20 @@ def test_the_review_buttons_are_disabled_under_the_banner(client, liaison_x, off
     html = get(client, reverse("evidence:detail", args=[zone_a.pk, evidence_x.pk]))
     assert banner(html) == zone_lock_reason(zone=zone_a)
     assert fieldset_disabled(html, 'id="accept-button"') and fieldset_disabled(html, 'id="return-button"')
+
+
+def test_the_list_and_the_queue_show_the_banner_and_the_rows_submit_is_disabled(
+    client, liaison_x, office_a, zone_a, evidence_x, locked
+):
+    client.force_login(liaison_x)
+    url = reverse("evidence:list", args=[zone_a.pk])
+    html = get(client, url)
+    assert banner(html) == zone_lock_reason(zone=zone_a)
+    assert re.search(r'<button type="submit" class="btn btn-sm btn-primary" disabled>提交</button>', html)
+    client.force_login(office_a)
+    assert banner(get(client, reverse("evidence:queue", args=[zone_a.pk]))) == zone_lock_reason(zone=zone_a)
+    locked.delete()
+    client.force_login(liaison_x)
+    html = get(client, url)
+    assert banner(html) is None
+    assert re.search(r'<button type="submit" class="btn btn-sm btn-primary">提交</button>', html)

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from notifications.services import notifications_muted, notify_on_commit
 from tasks.models import Assignment, Task
-from tasks.notices import assignments_assigned_notify
-from tasks.services import PastStep, assignment_history_record, assignments_waiting_notify, task_create
+from tasks.notices import assignments_assigned_notify, assignments_waiting_notify
+from tasks.services import PastStep, assignment_history_record, task_create
 from zones.models import Membership, Unit, Zone
 from zones.unit_names import UnitRef, match_units, parse_unit_names
 

@@ -13,12 +13,12 @@ from common.uploads import too_large_message
 from zones.access import ZoneAction, unit_ids_for, zone_can, zone_get_for_user
 
 from .models import Assignment, ProgressReport, Task
+from .rows import task_summary
 from .selectors import (
     assignment_get_for_user,
     assignment_list_for_task,
     task_get_for_user,
     task_list_for_zone,
-    task_summary,
 )
 from .services import assignment_confirm, assignment_report_progress, assignment_send_back, task_create
 from .uploads import attachment_max_bytes

@@ -19,8 +19,8 @@ from zones.access import ZoneAction, zone_get_for_user
 
 from .excel import IMPORT_HEADERS, ledger_to_workbook, task_rows_to_workbook
 from .forms import TaskImportForm
+from .imports import task_import_xlsx
 from .selectors import task_ledger
-from .services import task_import_xlsx
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from datetime import date
 from celery import shared_task
 from django.db import OperationalError
 
-from .services import assignment_notices_resend
+from .notices import assignment_notices_resend
 from .supervision_services import assignment_sent_back_notify, supervision_run
 
 RETRIED = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}

@@ -3,27 +3,38 @@
 - a new assignment, a changed due date → the unit's liaisons (those who report on it);
 - a unit reports 100% (已完成, waiting for confirmation) → the zone's office (who confirm or send back).
 
-Send-backs are announced by the Celery job in supervision_services (a broker outage must not lose
-them). Each recipient is checked with the permission functions the pages use (zones.access and
-``assignment_get_for_user``), so a notice never names a task its reader could not open.
+Send-backs are announced by a Celery job (``send_back_notice_send``), which the beat job's sweep
+sends again when the broker refused it (``assignment_notices_resend``: a broker outage must not
+lose them); a replayed history's waiting confirmations are announced by
+``assignments_waiting_notify``. Each recipient is checked with the permission functions the pages
+use (zones.access and ``assignment_get_for_user``), so a notice never names a task its reader
+could not open.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
+from common.jobs import Resent, job_send, jobs_resend
 from notifications.models import Notification
-from notifications.services import notifications_resolve, notify
+from notifications.services import notifications_resolve, notify, notify_on_commit
 from zones.access import ZoneAction, unit_can, zone_can
 from zones.models import Membership
 
 from .models import Assignment, AssignmentEvent
 from .selectors import assignment_get_for_user
+
+Kind = AssignmentEvent.Kind
+Notice = AssignmentEvent.Notice
 
 TITLE_MAX = 60
 
@@ -161,3 +172,60 @@ def assignment_completed_resolve(*, assignment: Assignment) -> int:
         kind=Notification.Kind.PROGRESS_COMPLETED,
         key_prefix=f"assignment:{assignment.pk}:",
     )
+
+
+# ------------------------------------------------------------ send-back notices
+
+
+def send_back_notice_send(event_id: int) -> bool:
+    """Hand a send-back's notice to the broker (a Celery job); True when it took it (the event is
+    then marked sent), False when the broker could not be reached (it stays waiting)."""
+    from .jobs import notify_assignment_sent_back
+
+    sent = job_send(notify_assignment_sent_back, event_id)
+    if sent:
+        AssignmentEvent.objects.filter(pk=event_id, notice__in=[Notice.WAITING, Notice.SENT]).update(
+            notice=Notice.SENT, notice_at=timezone.now()
+        )
+    return sent
+
+
+def assignment_notice_waiting(*, assignment: Assignment) -> bool:
+    """Whether a send-back notice of the assignment waits for the broker (the page says so)."""
+    return assignment.events.filter(notice=Notice.WAITING).exists()
+
+
+NOTICE_GIVE_UP = timedelta(days=1)
+
+
+def assignment_notices_resend(*, now: datetime | None = None) -> Resent:
+    """The beat job's sweep for send-back notices: a notice the broker refused is sent at once; one
+    sent ``JOBS_STUCK_SECONDS`` ago and not done (its message was lost, its worker died) again;
+    one still not done a day after the send-back is given up (``未能发送``)."""
+    now = now or timezone.now()
+    stuck = Q(notice=Notice.SENT, notice_at__lt=now - timedelta(seconds=settings.JOBS_STUCK_SECONDS))
+    failed = AssignmentEvent.objects.filter(stuck, at__lt=now - NOTICE_GIVE_UP).update(
+        notice=Notice.FAILED, notice_at=now
+    )
+    resend = AssignmentEvent.objects.filter(Q(notice=Notice.WAITING) | stuck).values_list("pk", flat=True)
+    return jobs_resend(resend, send_back_notice_send, failed=failed, what="send-back notices")
+
+
+# ------------------------------------------------------------ replayed history
+
+
+def assignments_waiting_notify(*, assignments: Iterable[Assignment]) -> int:
+    """What a replayed history leaves waiting is announced as the live action announces it: each
+    assignment at 100% and not confirmed tells the office (进展待确认), through the same notice
+    as ``progress_report`` (``assignment_history_record`` itself sends nothing: the past is not
+    news). Sent after commit; returns how many assignments wait."""
+    waiting = 0
+    for assignment in assignments:
+        if not assignment.is_pending_confirmation:
+            continue
+        event = assignment.events.filter(kind=Kind.SUBMITTED, report__isnull=False).order_by("-at", "-pk").first()
+        if event is None:
+            continue
+        notify_on_commit(assignment_completed_notify, report_id=event.report_id)
+        waiting += 1
+    return waiting

@@ -1,7 +1,8 @@
 """Reads for tasks and assignments: access-checked lookups, lists, detail, ledger.
 
 Access is decided in zones.access; the lookups here only combine its answers
-with the task's units (a liaison sees the tasks of their own units only).
+with the task's units (a liaison sees the tasks of their own units only). What a page of the
+task list or of 我的任务 prints is worked out in tasks/rows.py.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, P
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from indicators.models import Indicator
@@ -157,44 +155,11 @@ def task_indicator_list(*, task: Task) -> list[Indicator]:
     return list(task.indicators.order_by("position"))
 
 
-_ASSIGNMENT_ORDER = ("-is_lead", "unit__position", "unit_id")
+ASSIGNMENT_ORDER = ("-is_lead", "unit__position", "unit_id")
 
 
 def _assignments_prefetch() -> Prefetch:
-    return Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by(*_ASSIGNMENT_ORDER))
-
-
-@dataclass(frozen=True, slots=True)
-class _RowAssignment:
-    """What a task-list row reads of an assignment, from plain values: a page holds some 650
-    assignments, and making a model instance (and its unit's) of each cost more than the rest."""
-
-    task_id: int
-    is_lead: bool
-    status: str
-    progress: int
-    due_date: date
-    confirmed_at: object
-    unit_name: str
-    unit_short_name: str
-
-    @property
-    def is_pending_confirmation(self) -> bool:
-        return self.status == Status.COMPLETED and self.confirmed_at is None
-
-
-def _row_assignments(task_ids: list[int]) -> dict[int, list[_RowAssignment]]:
-    found: dict[int, list[_RowAssignment]] = {task_id: [] for task_id in task_ids}
-    values = (
-        Assignment.objects.filter(task_id__in=task_ids)
-        .order_by(*_ASSIGNMENT_ORDER)
-        .values_list(
-            "task_id", "is_lead", "status", "progress", "due_date", "confirmed_at", "unit__name", "unit__short_name"
-        )
-    )
-    for row in values:
-        found[row[0]].append(_RowAssignment(*row))
-    return found
+    return Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by(*ASSIGNMENT_ORDER))
 
 
 def task_list_for_zone(
@@ -215,7 +180,7 @@ def task_list_for_zone(
 
     ``unit_id`` / ``status`` / ``overdue`` keep the tasks that have an assignment
     matching all of them; ``only_unit_ids`` (for liaisons) the tasks of those units. ``lean``
-    (the task list page) leaves the assignments to ``task_rows``, which reads plain values.
+    (the task list page) leaves the assignments to ``tasks.rows.task_rows``, which reads plain values.
     """
     tasks = Task.objects.filter(zone=zone)
     if only_unit_ids is not None:
@@ -243,155 +208,6 @@ def task_list_for_zone(
         )
         .order_by(*_TASK_ORDER.get(sort, _TASK_ORDER[""]))
     )
-
-
-@dataclass
-class TaskSummary:
-    total: int
-    completed: int
-    pending: int
-    overdue: int
-    progress: int  # mean of the units' progress, rounded
-
-
-def task_summary(*, task: Task) -> TaskSummary:
-    """Counts over the task's (prefetched) assignments; no query."""
-    return _summary(list(task.assignments.all()), timezone.localdate())
-
-
-def _late(assignment: Assignment, today: date) -> bool:
-    """Assignment.is_overdue with today's date worked out once for a whole list."""
-    if assignment.status == Status.COMPLETED:
-        return False
-    return assignment.status == Status.OVERDUE or assignment.due_date < today
-
-
-def _summary(assignments: list[Assignment], today: date) -> TaskSummary:
-    total = len(assignments)
-    return TaskSummary(
-        total=total,
-        completed=sum(a.status == Status.COMPLETED for a in assignments),
-        pending=sum(a.is_pending_confirmation for a in assignments),
-        overdue=sum(_late(a, today) for a in assignments),
-        progress=round(sum(a.progress for a in assignments) / total) if total else 0,
-    )
-
-
-_STATUS_LABELS = {  # translated where shown, as STATUS_FILTERS
-    Status.NOT_STARTED: gettext_noop("未开始"),
-    Status.IN_PROGRESS: gettext_noop("进行中"),
-    Status.COMPLETED: gettext_noop("已完成"),
-    Status.OVERDUE: gettext_noop("逾期"),
-}
-
-
-@dataclass(frozen=True)
-class UnitChip:
-    """One unit of a task-list row: what the badge says and how it is coloured."""
-
-    label: str
-    title: str
-    tone: str  # "late", "done" or ""
-
-
-@dataclass
-class TaskRow:
-    """A row of the task list, worked out here so the template only prints it."""
-
-    task: Task
-    url: str
-    summary: TaskSummary
-    chips: list[UnitChip]
-    indicator_codes: list[str]
-
-    @property
-    def chips_html(self) -> str:
-        """The row's unit badges as HTML, joined here rather than by the template (a page of 50
-        rows holds some 300 of them)."""
-        return mark_safe(  # every value escaped here
-            " ".join(
-                f'<span class="badge rounded-pill border bg-white fw-normal mb-1 unit-chip'
-                f'{" unit-chip-" + c.tone if c.tone else ""}" title="{escape(c.title)}">{escape(c.label)}</span>'
-                for c in self.chips
-            )
-        )
-
-    @property
-    def html(self) -> str:
-        """The whole ``<tr>``, built once here: printing 50 rows of six cells through the template
-        costs more than reading them (the grids do the same, zones.selectors/evidence.completeness)."""
-        task, s = self.task, self.summary
-        meta = [part for part in (task.category, task.stage.name if task.stage_id else "") if part]
-        meta.append(_("优先级") + task.get_priority_display())
-        meta_html = conditional_escape(" · ".join(meta))
-        if self.indicator_codes:
-            meta_html += format_html(
-                " · {}{}",
-                _("指标"),
-                format_html_join(
-                    "", ' <span class="badge text-bg-light border">{}</span>', ((c,) for c in self.indicator_codes)
-                ),
-            )
-        status = [conditional_escape(_("%(done)s/%(total)s 完成") % {"done": s.completed, "total": s.total})]
-        if s.pending:
-            status.append(format_html('<span class="text-info">{}</span>', _("%(n)s 待确认") % {"n": s.pending}))
-        if s.overdue:
-            status.append(format_html('<span class="text-danger">{}</span>', _("%(n)s 逾期") % {"n": s.overdue}))
-        return format_html(
-            '<tr class="task-row" data-task="{pk}"><td class="text-muted">{number}</td>'
-            '<td><a href="{url}" class="fw-semibold">{title}</a><div class="small text-muted">{meta}</div></td>'
-            '<td class="task-units">{chips}</td><td class="text-nowrap">{deadline}</td>'
-            '<td><div class="d-flex align-items-center gap-2 task-progress"><div class="progress flex-grow-1 task-bar"'
-            ' role="progressbar" aria-label="{bar_label}" aria-valuenow="{progress}" aria-valuemin="0"'
-            ' aria-valuemax="100"><div class="progress-bar{done}" style="width: {progress}%"></div></div>'
-            '<span class="small num progress-value">{progress}%</span></div></td>'
-            '<td class="small text-nowrap">{status}</td></tr>',
-            pk=task.pk,
-            number=task.number,
-            url=self.url,
-            title=task.title,
-            meta=meta_html,
-            chips=self.chips_html,
-            deadline=task.deadline.isoformat() if task.deadline else "",
-            bar_label=_("进度"),
-            progress=s.progress,
-            done=" bg-success" if s.progress == 100 else "",
-            status=mark_safe("<br>".join(status)),  # each part escaped above
-        )
-
-
-def task_rows(*, tasks: Iterable[Task]) -> list[TaskRow]:
-    """The rows of a page of ``task_list_for_zone(lean=True)``: one query for the page's
-    assignments (plain values), the indicators from its prefetch."""
-    today = timezone.localdate()
-    tasks = list(tasks)
-    by_task = _row_assignments([task.pk for task in tasks])
-    rows = []
-    for task in tasks:
-        assignments = by_task[task.pk]
-        chips = []
-        for a in assignments:
-            late = _late(a, today)
-            status = "pending" if a.is_pending_confirmation else (Status.OVERDUE if late else a.status)
-            label = "已完成（待确认）" if status == "pending" else _STATUS_LABELS.get(status, status)
-            name = a.unit_short_name or a.unit_name
-            chips.append(
-                UnitChip(
-                    label=f"{'★' if a.is_lead else ''}{name} {a.progress}%",
-                    title=f"{a.unit_name} · {label} · {a.progress}%",
-                    tone="late" if late else ("done" if a.status == Status.COMPLETED else ""),
-                )
-            )
-        rows.append(
-            TaskRow(
-                task=task,
-                url=reverse("tasks:task-detail", args=[task.pk]),
-                summary=_summary(assignments, today),
-                chips=chips,
-                indicator_codes=[i.code for i in task.indicators.all()],
-            )
-        )
-    return rows
 
 
 def _open_first_order() -> tuple:
@@ -427,35 +243,6 @@ def assignment_page_number(*, assignments: QuerySet[Assignment], assignment_id: 
     (one query over the ids only)."""
     ids = list(assignments.values_list("pk", flat=True))
     return ids.index(assignment_id) // per_page + 1 if assignment_id in ids else 1
-
-
-def assignment_cards(*, assignments: Iterable[Assignment], own_unit_ids: set[int] | None = None) -> list[Assignment]:
-    """A page of ``assignment_list_for_units`` with what each card prints worked out once (no query,
-    no URL reversal in the template): ``overdue``, ``status_key``/``status_label``, ``last_report``,
-    ``detail_url``, ``report_url``, ``history_url``, ``attachment_url``, ``indicator_list``."""
-    today = timezone.localdate()
-    cards = []
-    for a in assignments:
-        a.overdue = _late(a, today)
-        if a.is_pending_confirmation:
-            a.status_key, a.status_label = "pending", "已完成（待确认）"
-        elif a.status == Status.COMPLETED:
-            a.status_key, a.status_label = "confirmed", "已完成"
-        else:
-            key = Status.OVERDUE if a.overdue else a.status
-            a.status_key, a.status_label = str(key), _STATUS_LABELS.get(key, key)
-        a.last_report = a.report_list[0] if a.report_list else None
-        a.detail_url = reverse("tasks:task-detail", args=[a.task_id])
-        a.report_url = reverse("tasks:assignment-report", args=[a.pk])
-        a.attachment_url = (
-            reverse("tasks:report-attachment", args=[a.last_report.pk])
-            if a.last_report and a.last_report.attachment
-            else ""
-        )
-        a.indicator_list = list(a.task.indicators.all())
-        a.can_report = own_unit_ids is None or a.unit_id in own_unit_ids
-        cards.append(a)
-    return cards
 
 
 @dataclass

@@ -3,33 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.files import display_name
-from common.jobs import Resent, job_send, jobs_resend
-from common.xlsx import ExcelImportError
 from indicators.models import Indicator
 from notifications.services import notify_on_commit
 from zones.access import ZoneAction, unit_can, zone_can
 from zones.models import Stage, Unit, Zone
-from zones.unit_names import UnitRef, match_units, parse_unit_names
 
-from .excel import TaskRow, workbook_to_task_rows
 from .models import Assignment, AssignmentEvent, ProgressReport, Task
 from .notices import (
     assignment_completed_notify,
     assignment_completed_resolve,
     assignment_due_changed_notify,
     assignments_assigned_notify,
+    send_back_notice_send,
 )
 from .uploads import attachment_check
 
@@ -479,137 +474,8 @@ def assignment_send_back(*, assignment: Assignment, user, reason: str) -> Assign
     # The unit's liaisons are told once the send-back is committed (one message per event). A
     # broker that cannot be reached leaves the notice waiting (assignment_notice_waiting) and the
     # send-back stands; the beat job sends it once the broker is back (assignment_notices_resend).
-    transaction.on_commit(lambda: _notice_send(event.pk))
+    transaction.on_commit(lambda: send_back_notice_send(event.pk))
     return assignment
-
-
-def _notice_send(event_id: int) -> bool:
-    from .jobs import notify_assignment_sent_back
-
-    sent = job_send(notify_assignment_sent_back, event_id)
-    if sent:
-        AssignmentEvent.objects.filter(pk=event_id, notice__in=[Notice.WAITING, Notice.SENT]).update(
-            notice=Notice.SENT, notice_at=timezone.now()
-        )
-    return sent
-
-
-def assignment_notice_waiting(*, assignment: Assignment) -> bool:
-    """Whether a send-back notice of the assignment waits for the broker (the page says so)."""
-    return assignment.events.filter(notice=Notice.WAITING).exists()
-
-
-NOTICE_GIVE_UP = timedelta(days=1)
-
-
-def assignment_notices_resend(*, now: datetime | None = None) -> Resent:
-    """The beat job's sweep for send-back notices: a notice the broker refused is sent at once; one
-    sent ``JOBS_STUCK_SECONDS`` ago and not done (its message was lost, its worker died) again;
-    one still not done a day after the send-back is given up (``未能发送``)."""
-    now = now or timezone.now()
-    stuck = Q(notice=Notice.SENT, notice_at__lt=now - timedelta(seconds=settings.JOBS_STUCK_SECONDS))
-    failed = AssignmentEvent.objects.filter(stuck, at__lt=now - NOTICE_GIVE_UP).update(
-        notice=Notice.FAILED, notice_at=now
-    )
-    resend = AssignmentEvent.objects.filter(Q(notice=Notice.WAITING) | stuck).values_list("pk", flat=True)
-    return jobs_resend(resend, _notice_send, failed=failed, what="send-back notices")
-
-
-# ----------------------------------------------------------------------- import
-
-
-def _mentions_rest(notes: tuple[str, ...]) -> bool:
-    """001's "以下任务责任单位均包括各县(市、区)人民政府,不再列出": every following row includes the counties."""
-    return any(note.startswith("以下") and "各县" in note for note in notes)
-
-
-@transaction.atomic
-def task_import_rows(*, zone: Zone, rows: list[TaskRow], user=None) -> list[Task]:
-    """Create the tasks of an imported list, all or nothing; row-level Chinese messages otherwise."""
-    units = list(zone.units.order_by("position", "pk"))
-    refs = [UnitRef(u.pk, u.name, u.short_name, tuple(u.aliases or ())) for u in units]
-    counties = [u for u in units if u.kind == Unit.Kind.COUNTY_GOVERNMENT]
-    members = [u for u in units if u.kind != Unit.Kind.COUNTY_GOVERNMENT]
-    county_names = [u.short_name or u.name for u in counties]
-    indicators = dict(zone.system.indicators.filter(level=3).values_list("code", "pk"))
-    existing = set(zone.tasks.exclude(number="").values_list("number", flat=True))
-
-    errors: list[str] = []
-    plans: list[tuple[TaskRow, list[int], list[int], list[int]]] = []
-    counties_for_rest = False
-    for row in rows:
-        where = f"第 {row.row} 行"
-        errors += row.errors
-        if row.number in existing:
-            errors.append(
-                _("%(where)s：序号“%(number)s”的任务已存在，未重复导入") % {"where": where, "number": row.number}
-            )
-        lead = parse_unit_names(row.leads_text, counties=county_names)
-        rest = parse_unit_names(row.units_text, counties=county_names)
-        lead_names = list(dict.fromkeys(lead.units + rest.leads))
-        names = list(dict.fromkeys(lead_names + list(rest.units)))
-        matched, unmatched = match_units(names, refs, city=zone.region.name)
-        errors += [f"{where}：单位“{name}”不是本创建对象的责任单位" for name in unmatched]
-        unit_ids = [matched[n] for n in names if n in matched]
-        if lead.all_counties or rest.all_counties or counties_for_rest:
-            if not counties:
-                errors.append(
-                    _("%(where)s：本创建对象没有县（市、区）人民政府单位，无法分派给“各县(市、区)人民政府”")
-                    % {"where": where}
-                )
-            unit_ids += [u.pk for u in counties]
-        if lead.all_members or rest.all_members:
-            unit_ids += [u.pk for u in members]
-        counties_for_rest = counties_for_rest or _mentions_rest(lead.notes + rest.notes)
-        if not unit_ids and not unmatched and (row.leads_text or row.units_text):
-            errors.append(_("%(where)s：未能识别任何责任单位") % {"where": where})
-        indicator_ids = []
-        for code in row.indicator_codes:
-            if code in indicators:
-                indicator_ids.append(indicators[code])
-            else:
-                errors.append(
-                    _("%(where)s：关联指标“%(code)s”不是本创建对象指标体系的三级指标") % {"where": where, "code": code}
-                )
-        lead_ids = [matched[n] for n in lead_names if n in matched]
-        plans.append((row, list(dict.fromkeys(unit_ids)), lead_ids, indicator_ids))
-    if errors:
-        raise ValidationError(errors)
-    tasks = []
-    for row, unit_ids, lead_ids, indicator_ids in plans:
-        try:
-            tasks.append(
-                task_create(
-                    zone=zone,
-                    number=row.number,
-                    title=row.title,
-                    description=row.description,
-                    category=row.category,
-                    deadline=row.deadline,
-                    unit_ids=unit_ids,
-                    lead_unit_ids=lead_ids,
-                    indicator_ids=indicator_ids,
-                    user=user,
-                    notify=False,
-                )
-            )
-        except ValidationError as exc:
-            errors += [f"第 {row.row} 行：{message}" for message in exc.messages]
-    if errors:
-        raise ValidationError(errors)
-    # One notice per unit for the whole list, not one per task.
-    assignment_ids = list(Assignment.objects.filter(task__in=tasks).values_list("pk", flat=True))
-    notify_on_commit(assignments_assigned_notify, assignment_ids=assignment_ids, actor_id=getattr(user, "pk", None))
-    return tasks
-
-
-def task_import_xlsx(*, zone: Zone, file, user=None) -> list[Task]:
-    """Import a task list (序号 | 任务 | 工作内容 | 牵头单位 | 责任单位 | 关联指标 | 完成时限); all or nothing."""
-    try:
-        rows = workbook_to_task_rows(file, max_unpacked_bytes=settings.XLSX_MAX_UNPACKED_BYTES)
-    except ExcelImportError as exc:
-        raise ValidationError(exc.messages) from None
-    return task_import_rows(zone=zone, rows=rows, user=user)
 
 
 # ------------------------------------------- past records (ledgers kept before the portal, the demo)
@@ -626,23 +492,6 @@ class PastStep(NamedTuple):
     percent: int = 0
     text: str = ""
     reason: str = ""
-
-
-def assignments_waiting_notify(*, assignments: Iterable[Assignment]) -> int:
-    """What a replayed history leaves waiting is announced as the live action announces it: each
-    assignment at 100% and not confirmed tells the office (进展待确认), through the same notice
-    as ``progress_report`` (``assignment_history_record`` itself sends nothing: the past is not
-    news). Sent after commit; returns how many assignments wait."""
-    waiting = 0
-    for assignment in assignments:
-        if not assignment.is_pending_confirmation:
-            continue
-        event = assignment.events.filter(kind=Kind.SUBMITTED, report__isnull=False).order_by("-at", "-pk").first()
-        if event is None:
-            continue
-        notify_on_commit(assignment_completed_notify, report_id=event.report_id)
-        waiting += 1
-    return waiting
 
 
 @transaction.atomic

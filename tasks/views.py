@@ -29,10 +29,11 @@ from .bulletin import bulletin_for_zone, bulletin_groups, bulletin_to_workbook
 from .dashboard import dashboard_for_zone
 from .excel_views import _xlsx_response
 from .forms import ProgressReportForm, SendBackForm, TaskForm
+from .notices import assignment_notice_waiting
+from .rows import assignment_cards, task_rows
 from .selectors import (
     STATUS_FILTERS,
     TASK_SORTS,
-    assignment_cards,
     assignment_get_for_user,
     assignment_list_for_units,
     assignment_page_number,
@@ -49,11 +50,9 @@ from .selectors import (
     task_get_for_user,
     task_indicator_list,
     task_list_for_zone,
-    task_rows,
 )
 from .services import (
     assignment_confirm,
-    assignment_notice_waiting,
     assignment_report_progress,
     assignment_send_back,
     task_create,

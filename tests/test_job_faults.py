@@ -30,7 +30,8 @@ from evidence.models import DataValue
 from notifications.models import Notification
 from notifications.services import notifications_muted
 from tasks.models import Assignment, AssignmentEvent
-from tasks.services import assignment_notices_resend, assignment_report_progress, task_create
+from tasks.notices import assignment_notices_resend
+from tasks.services import assignment_report_progress, task_create
 from tests.evidence.test_data_fixtures import data_matrix, figure_post
 from tests.services import celery_worker_process, redis_server, require_services, wait_for
 from tests.services import test_database_url as database_url

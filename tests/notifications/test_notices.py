@@ -170,7 +170,7 @@ def test_a_unit_added_to_a_task_is_told(run, zone_a, unit_x, unit_y, office_a, l
 
 def test_an_imported_list_tells_each_unit_once(run, zone_a, unit_x, unit_y, office_a, liaison_x, liaison_y):
     from tasks.excel import TaskRow
-    from tasks.services import task_import_rows
+    from tasks.imports import task_import_rows
 
     rows = [
         TaskRow(

@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from tasks.excel import IMPORT_HEADERS, parse_deadline, parse_indicator_codes, task_rows_to_workbook
+from tasks.imports import task_import_xlsx
 from tasks.models import Assignment, AssignmentEvent, Task
-from tasks.services import task_import_xlsx
 from zones.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from tasks.models import AssignmentEvent
-from tasks.services import assignment_notices_resend, assignment_report_progress, assignment_send_back
+from tasks.notices import assignment_notices_resend
+from tasks.services import assignment_report_progress, assignment_send_back
 
 pytestmark = pytest.mark.django_db
 Notice = AssignmentEvent.Notice

@@ -126,3 +126,15 @@ def test_the_benchmark_keeps_database_connections_as_the_deployment_does():
     from benchmarks.load.__main__ import env_example
 
     assert int(env_example("DATABASE_CONN_MAX_AGE")) > 0  # .env.example, which docker-compose.yml reads
+
+
+def test_the_median_and_p95_come_from_every_recorded_time_not_the_rounded_csv():
+    from benchmarks.load.__main__ import nearest_rank, with_exact_times
+
+    times = {"office 驾驶舱": [40.0] * 18 + [146.2, 180.0], "login POST": [300.0, 310.0]}
+    rows = with_exact_times([row("office 驾驶舱", p95=150), row("login POST"), row("Aggregated", p95=300)], times)
+    assert rows[0]["95%"] == "146.2" and rows[0]["Median Response Time"] == "40.0"
+    assert rows[2]["95%"] == "300.0"  # of all 22 times
+    assert report(20, rows, 90, (0, 0)) == []  # 146 ms passes "< 150", which the CSV's 150 failed
+    assert nearest_rank([1, 2, 3, 4], 0.5) == 2 and nearest_rank([5.0], 0.95) == 5.0
+    assert with_exact_times([row("office 通知", p95=120)], {}) == [row("office 通知", p95=120)]

@@ -52,3 +52,15 @@ def test_score_page_shows_judged_text_and_the_evidence_flag(page, live_server, l
     expect(evidence).to_have_attribute(
         "href", f"/evidence/{sanming.pk}/?indicator={sanming.system.indicators.get(code='24').pk}"
     )
+
+
+def test_the_offices_dozen_sections_and_its_account_links_fit_one_row_at_1280(page, live_server, login, sanming):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login("office", DEMO_PASSWORD)
+    brand = page.locator(".navbar-brand").bounding_box()
+    for selector in ("#portal-nav .nav-link >> nth=-1", "#nav-user", "#nav-security", ".btn-logout"):
+        box = page.locator(selector).bounding_box()
+        assert box["height"] < 2 * 24, (selector, box)  # one line, not a label stacked a character a line
+        assert abs((box["y"] + box["height"] / 2) - (brand["y"] + brand["height"] / 2)) < 12, (selector, box)
+        assert box["x"] + box["width"] <= 1280, (selector, box)
+    expect(page.locator("#nav-user")).to_have_attribute("title", "市创建办工作人员（演示）（office）")

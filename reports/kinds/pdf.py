@@ -84,7 +84,12 @@ def _fewer_collections():
     """WeasyPrint allocates millions of objects while it lays a report out, and each full run of
     the cyclic collector walks every object of the process again. What the process held before
     the render (Django, the templates, the report's content) is frozen out of those runs for its
-    length (``gc.freeze``), then handed back."""
+    length (``gc.freeze``), then handed back. A process that froze its own long-lived objects
+    already (a gunicorn worker, config/gunicorn.py, running the job in-process) is left as it is:
+    unfreezing would hand those back to the collector too."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.collect()
     gc.freeze()
     try:

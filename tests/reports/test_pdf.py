@@ -176,3 +176,22 @@ def test_progress_goes_forward_through_items_and_layout(demo):
     labels = [s for _, s in stages]
     assert "编排第 41/41 项" in labels
     assert any(s.startswith("排版第 ") for s in labels)
+
+
+def test_the_layout_freezes_only_a_process_that_had_frozen_nothing():
+    import gc
+
+    from reports.kinds.pdf import _fewer_collections
+
+    gc.unfreeze()
+    with _fewer_collections():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0  # handed back
+    gc.freeze()  # a gunicorn worker's own freeze (config/gunicorn.py)
+    try:
+        before = gc.get_freeze_count()
+        with _fewer_collections():
+            pass
+        assert gc.get_freeze_count() == before  # not undone by the render
+    finally:
+        gc.unfreeze()
